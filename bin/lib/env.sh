@@ -1,0 +1,78 @@
+# Shared by bin/pushcap and bin/test: find or install what pushcap needs, or say exactly what
+# is missing. Sourced, not executed.
+
+pushcap_say() { printf 'pushcap: %s\n' "$*" >&2; }
+
+pushcap_java_major() { # java binary -> major version number, or 0
+    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+}
+
+pushcap_find_java() {
+    local cand major best="" bestv=0
+    # JAVA_HOME wins, then java on PATH, then the newest JDK 25+ under /usr/lib/jvm.
+    for cand in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null || true)"; do
+        [ -n "$cand" ] && [ -x "$cand" ] || continue
+        major=$(pushcap_java_major "$cand")
+        if [ "${major:-0}" -ge 25 ]; then best=$cand; break; fi
+    done
+    if [ -z "$best" ]; then
+        for cand in /usr/lib/jvm/*/bin/java; do
+            [ -x "$cand" ] || continue
+            major=$(pushcap_java_major "$cand"); major=${major:-0}
+            if [ "$major" -ge 25 ] && [ "$major" -gt "$bestv" ]; then best=$cand; bestv=$major; fi
+        done
+    fi
+    if [ -z "$best" ]; then
+        pushcap_say "no JDK 25 found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*)."
+        pushcap_say "install one (e.g. Temurin 25 under /usr/lib/jvm) or set JAVA_HOME to a JDK 25."
+        exit 3
+    fi
+    JAVA=$best
+    PUSHCAP_JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$best")")")
+    export PUSHCAP_JAVA_HOME
+}
+
+pushcap_apt_install() { # packages... ; installs as root, otherwise prints the command and fails
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        pushcap_say "installing: $*"
+        if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; then
+            DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
+            DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null || {
+                pushcap_say "apt-get install $* failed"; return 1; }
+        fi
+    else
+        pushcap_say "missing: $*. Run: sudo apt-get install -y $*"
+        return 1
+    fi
+}
+
+pushcap_need_libpcap() {
+    if [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] || ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8'; then
+        return 0
+    fi
+    pushcap_apt_install libpcap0.8 || exit 3
+}
+
+pushcap_need_maven() {
+    command -v mvn >/dev/null 2>&1 && return 0
+    pushcap_apt_install maven || exit 3
+}
+
+pushcap_build_if_stale() {
+    local jar="$PUSHCAP_HOME/target/pushcap.jar"
+    if [ -f "$jar" ] && [ -z "$(find "$PUSHCAP_HOME/src/main" "$PUSHCAP_HOME/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+        return 0
+    fi
+    pushcap_need_maven
+    mkdir -p "$PUSHCAP_HOME/target"
+    (
+        # One build at a time, even when several pushcap commands start together.
+        flock 9
+        if [ -f "$jar" ] && [ -z "$(find "$PUSHCAP_HOME/src/main" "$PUSHCAP_HOME/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+            exit 0
+        fi
+        pushcap_say "building target/pushcap.jar (first run, or sources changed)..."
+        cd "$PUSHCAP_HOME" && mvn -q -B -Dstyle.color=never -DskipTests package >&2 || { pushcap_say "build failed (mvn -DskipTests package)"; exit 4; }
+        touch "$jar"
+    ) 9>"$PUSHCAP_HOME/target/.build.lock"
+}

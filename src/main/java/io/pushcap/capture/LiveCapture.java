@@ -1,0 +1,211 @@
+package io.pushcap.capture;
+
+import io.pushcap.PushcapException;
+import io.pushcap.internal.ffm.Errno;
+import io.pushcap.internal.ffm.LibPcap;
+import io.pushcap.pcap.Packet;
+import io.pushcap.pipeline.filter.BpfFilter;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A libpcap live capture on one network device (TPACKET_V3 underneath on Linux), opened with
+ * {@code pcap_create}, configured, and activated; packets come with nanosecond timestamps.
+ *
+ * <p><b>Note:</b> not thread-safe, except {@link #breakLoop()}, which any thread may call to make
+ * a blocked {@link #next(Packet)} return. The bytes {@link #next(Packet)} points at belong to
+ * libpcap and stay valid only until the next call. Every failure raises a
+ * {@link PushcapException} naming the call, the device and libpcap's message.
+ */
+public final class LiveCapture implements AutoCloseable {
+
+    /** Options for {@link #open(Options)}; {@code timeoutMillis} bounds how long next() blocks. */
+    public record Options(String device, int snaplen, boolean promiscuous, int bufferBytes, boolean immediate,
+                          int timeoutMillis, boolean inboundOnly) {
+        public Options {
+            if (snaplen <= 0) {
+                snaplen = 262_144;
+            }
+        }
+
+        public static Options defaults(String device) {
+            return new Options(device, 262_144, true, 32 << 20, false, 50, false);
+        }
+    }
+
+    /** Kernel counters from {@code pcap_stats}: received, dropped by the kernel, dropped by the interface. */
+    public record Stats(long received, long dropped, long interfaceDropped) {
+    }
+
+    private final String device;
+    private final Arena arena;
+    private final MemorySegment pcap;
+    private final MemorySegment headerPtr;
+    private final MemorySegment dataPtr;
+    private final MemorySegment stat;
+    private final MemorySegment callState;
+    private final int linkType;
+    private final int snaplen;
+    private boolean closed;
+
+    private LiveCapture(String device, Arena arena, MemorySegment pcap) {
+        this.device = device;
+        this.arena = arena;
+        this.pcap = pcap;
+        this.headerPtr = arena.allocate(ADDRESS);
+        this.dataPtr = arena.allocate(ADDRESS);
+        this.stat = arena.allocate(LibPcap.PCAP_STAT);
+        this.callState = Errno.allocate(arena);
+        this.linkType = LibPcap.datalink(pcap);
+        this.snaplen = LibPcap.snapshot(pcap);
+    }
+
+    /** Creates, configures and activates a capture; warnings from activate are logged, errors thrown. */
+    public static LiveCapture open(Options o) {
+        LibPcap.require();
+        Arena arena = Arena.ofShared();
+        MemorySegment errbuf = arena.allocate(LibPcap.PCAP_ERRBUF_SIZE);
+        MemorySegment pcap = LibPcap.create(arena.allocateFrom(o.device()), errbuf);
+        if (pcap.equals(MemorySegment.NULL)) {
+            String msg = errbuf.getString(0);
+            arena.close();
+            throw new PushcapException("pcap_create(" + o.device() + "): " + msg);
+        }
+        try {
+            check(pcap, o.device(), "pcap_set_snaplen", LibPcap.setInt("pcap_set_snaplen", pcap, o.snaplen()));
+            check(pcap, o.device(), "pcap_set_promisc", LibPcap.setInt("pcap_set_promisc", pcap, o.promiscuous() ? 1 : 0));
+            check(pcap, o.device(), "pcap_set_timeout", LibPcap.setInt("pcap_set_timeout", pcap, Math.max(1, o.timeoutMillis())));
+            if (o.bufferBytes() > 0) {
+                check(pcap, o.device(), "pcap_set_buffer_size", LibPcap.setInt("pcap_set_buffer_size", pcap, o.bufferBytes()));
+            }
+            check(pcap, o.device(), "pcap_set_immediate_mode", LibPcap.setInt("pcap_set_immediate_mode", pcap, o.immediate() ? 1 : 0));
+            check(pcap, o.device(), "pcap_set_tstamp_precision",
+                    LibPcap.setInt("pcap_set_tstamp_precision", pcap, LibPcap.PCAP_TSTAMP_PRECISION_NANO));
+            int rc = LibPcap.activate(pcap);
+            if (rc < 0) {
+                String detail = LibPcap.geterr(pcap);
+                String status = LibPcap.statusToStr(rc);
+                throw new PushcapException("pcap_activate(" + o.device() + "): " + status
+                        + (detail.isBlank() ? "" : ": " + detail) + hint(rc));
+            }
+            if (rc > 0) {
+                org.slf4j.LoggerFactory.getLogger(LiveCapture.class).warn("pcap_activate({}): {}: {}", o.device(),
+                        LibPcap.statusToStr(rc), LibPcap.geterr(pcap));
+            }
+            if (o.inboundOnly()) {
+                check(pcap, o.device(), "pcap_setdirection", LibPcap.setInt("pcap_setdirection", pcap, LibPcap.PCAP_D_IN));
+            }
+            return new LiveCapture(o.device(), arena, pcap);
+        } catch (RuntimeException e) {
+            LibPcap.close(pcap);
+            arena.close();
+            throw e;
+        }
+    }
+
+    private static String hint(int rc) {
+        return switch (rc) {
+            case -8 -> " (PCAP_ERROR_PERM_DENIED: run as root or grant CAP_NET_RAW)";
+            case -5 -> " (no such device: check `ip link`)";
+            case -9 -> " (interface is down: ip link set dev IFACE up)";
+            default -> "";
+        };
+    }
+
+    private static void check(MemorySegment pcap, String device, String call, int rc) {
+        if (rc != 0) {
+            throw new PushcapException(call + "(" + device + "): " + LibPcap.statusToStr(rc) + ": " + LibPcap.geterr(pcap));
+        }
+    }
+
+    /** Installs a kernel filter compiled for this capture's link type. */
+    public void setFilter(BpfFilter filter) {
+        int rc = LibPcap.setfilter(pcap, filter.program());
+        if (rc != 0) {
+            throw new PushcapException("pcap_setfilter(" + device + ", '" + filter.expression() + "'): " + LibPcap.geterr(pcap));
+        }
+    }
+
+    /**
+     * Waits up to the configured timeout for a packet.
+     *
+     * @return true with {@code packet} filled, false on timeout or after {@link #breakLoop()}
+     */
+    public boolean next(Packet packet) {
+        int rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
+        if (rc == 1) {
+            MemorySegment hdr = headerPtr.get(ADDRESS, 0).reinterpret(LibPcap.PKTHDR.byteSize());
+            long sec = hdr.get(JAVA_LONG, LibPcap.PKTHDR_TV_SEC);
+            long nsec = hdr.get(JAVA_LONG, LibPcap.PKTHDR_TV_FRAC);
+            int caplen = hdr.get(JAVA_INT, LibPcap.PKTHDR_CAPLEN);
+            int len = hdr.get(JAVA_INT, LibPcap.PKTHDR_LEN);
+            MemorySegment data = dataPtr.get(ADDRESS, 0).reinterpret(caplen);
+            packet.set(data, 0, caplen, len, sec * 1_000_000_000L + nsec, linkType, 0);
+            return true;
+        }
+        if (rc == 0 || rc == LibPcap.PCAP_ERROR_BREAK) {
+            return false;
+        }
+        throw new PushcapException("pcap_next_ex(" + device + "): " + LibPcap.geterr(pcap));
+    }
+
+    /** Kernel counters since the capture was activated. */
+    public Stats stats() {
+        int rc = LibPcap.stats(pcap, stat);
+        if (rc != 0) {
+            throw new PushcapException("pcap_stats(" + device + "): " + LibPcap.geterr(pcap));
+        }
+        return new Stats(stat.get(JAVA_INT, 0) & 0xffffffffL, stat.get(JAVA_INT, 4) & 0xffffffffL,
+                stat.get(JAVA_INT, 8) & 0xffffffffL);
+    }
+
+    /**
+     * Sends a raw frame with {@code pcap_inject}.
+     *
+     * @return bytes sent, or a negative errno when the kernel refused it (e.g. -EMSGSIZE)
+     */
+    public int inject(MemorySegment frame, long offset, int length) {
+        int rc = LibPcap.inject(callState, pcap, frame.asSlice(offset, length), length);
+        if (rc < 0) {
+            int errno = Errno.get(callState);
+            return errno == 0 ? -1 : -errno;
+        }
+        return rc;
+    }
+
+    /** libpcap's last error text for this handle. */
+    public String lastError() {
+        return LibPcap.geterr(pcap);
+    }
+
+    /** Makes a blocked {@link #next(Packet)} return false; safe from any thread. */
+    public void breakLoop() {
+        LibPcap.breakloop(pcap);
+    }
+
+    public int linkType() {
+        return linkType;
+    }
+
+    public int snaplen() {
+        return snaplen;
+    }
+
+    public String device() {
+        return device;
+    }
+
+    @Override
+    public void close() {
+        if (!closed) {
+            closed = true;
+            LibPcap.close(pcap);
+            arena.close();
+        }
+    }
+}

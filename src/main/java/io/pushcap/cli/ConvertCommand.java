@@ -1,0 +1,64 @@
+package io.pushcap.cli;
+
+import io.pushcap.PushcapException;
+import io.pushcap.pcap.CaptureFiles;
+import io.pushcap.pcap.CaptureReader;
+import io.pushcap.pcap.Packet;
+import io.pushcap.pcap.PcapWriter;
+import io.pushcap.pcap.TimestampPrecision;
+import io.pushcap.pipeline.filter.BpfFilter;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.channels.Channels;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pushcap convert IN OUT}: reads pcap or pcapng and writes classic pcap, optionally
+ * through a BPF filter, like {@code tcpdump -r IN -w OUT [filter]}.
+ */
+@Command(name = "convert", description = "Read pcap/pcapng, write pcap (ns by default), optionally filtered.")
+final class ConvertCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "IN", description = "input capture (pcap or pcapng), or - for stdin")
+    Path in;
+
+    @Parameters(index = "1", paramLabel = "OUT", description = "output pcap file, or - for stdout")
+    Path out;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "BPF", description = "tcpdump filter expression")
+    String filter;
+
+    @Option(names = "--micro", description = "write microsecond timestamps instead of nanoseconds")
+    boolean micro;
+
+    @Override
+    public Integer call() throws Exception {
+        Packet p = new Packet();
+        try (CaptureReader reader = CaptureFiles.open(in)) {
+            TimestampPrecision precision = micro ? TimestampPrecision.MICRO : TimestampPrecision.NANO;
+            int snaplen = reader.snaplen() > 0 ? reader.snaplen() : 262_144;
+            BpfFilter bpf = filter == null || filter.isBlank() ? null : BpfFilter.compile(filter, reader.linkType(), snaplen);
+            try (PcapWriter writer = out.toString().equals("-")
+                    ? new PcapWriter(Channels.newChannel(System.out), reader.linkType(), snaplen, precision)
+                    : PcapWriter.create(out, reader.linkType(), snaplen, precision)) {
+                while (reader.next(p)) {
+                    if (p.linkType() != reader.linkType()) {
+                        throw new PushcapException(in + ": packet " + reader.recordsRead() + " has link type "
+                                + p.linkType() + " but the output is " + reader.linkType()
+                                + "; a pcap file holds one link type");
+                    }
+                    if (bpf == null || bpf.matches(p)) {
+                        writer.write(p);
+                    }
+                }
+            } finally {
+                if (bpf != null) {
+                    bpf.close();
+                }
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,67 @@
+package io.pushcap.cli;
+
+import io.pushcap.PushcapException;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+import java.io.PrintWriter;
+
+/**
+ * The {@code pushcap} command line: one picocli command per subcommand, all reached through
+ * {@code bin/pushcap}.
+ *
+ * <p><b>Note:</b> errors meant for the user ({@link PushcapException}) are printed as one line
+ * and exit with status 2; anything else is an internal error, printed as one line with the
+ * exception type, its stack trace going to the debug log only.
+ */
+@Command(name = "pushcap", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Packet capture-and-push recorder: capture, buffer, store and push PCAP.",
+        subcommands = {ConvertCommand.class, CommandLine.HelpCommand.class})
+public final class Main implements Runnable {
+    public static final int EXIT_USER_ERROR = 2;
+    public static final int EXIT_INTERNAL_ERROR = 70;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    public static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        cl.setExecutionExceptionHandler(Main::handle);
+        cl.setCaseInsensitiveEnumValuesAllowed(true);
+        return cl;
+    }
+
+    static int handle(Exception e, CommandLine cl, CommandLine.ParseResult parseResult) {
+        PrintWriter err = cl.getErr();
+        PushcapException user = userError(e);
+        if (user != null) {
+            err.println("pushcap " + cl.getCommandName() + ": " + user.getMessage());
+            err.flush();
+            return EXIT_USER_ERROR;
+        }
+        LoggerFactory.getLogger(Main.class).debug("internal error", e);
+        err.println("pushcap " + cl.getCommandName() + ": internal error: " + e.getClass().getName() + ": "
+                + e.getMessage() + " (PUSHCAP_LOG_LEVEL=DEBUG shows the stack trace)");
+        err.flush();
+        return EXIT_INTERNAL_ERROR;
+    }
+
+    private static PushcapException userError(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof PushcapException p) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+}

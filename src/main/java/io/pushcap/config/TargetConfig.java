@@ -1,0 +1,72 @@
+package io.pushcap.config;
+
+import java.util.Map;
+
+/**
+ * One resolved push target from push_pcap.lua, after validation: every field holds a legal
+ * value, defaults applied (globals such as {@code Config.Decap} folded in).
+ *
+ * @param desc              {@code Desc}: the target's name, used in logs and metrics
+ * @param mode              {@code Mode}
+ * @param path              {@code Path}: prefix of every output location
+ * @param split             {@code Split}
+ * @param splitCmd          {@code SplitCmd}: appliance-specific; accepted and logged, not used
+ * @param fileName          {@code FileName}
+ * @param filterBpf         {@code FilterBPF}; null means every packet
+ * @param decap             {@code Decap}: filter on the innermost packet
+ * @param writeDecapsulated {@code WriteDecap} (pushcap): write the decapsulated frame, not the captured one
+ * @param pipeCmd           {@code PipeCmd}: external stdin to stdout compressor, or null
+ * @param compress          {@code Compress} (pushcap): in-process "gzip", "zstd", "lz4", "xz" with
+ *                          optional ":level", or null
+ * @param fileSuffix        {@code FileSuffix}; ".pcap" by default
+ * @param chunked           {@code Chunked}: accepted; pushcap always batches
+ * @param followStart       {@code FollowStart}: start at the beginning of the source
+ * @param cpu               {@code CPU}: pin the target's thread, or -1
+ * @param ringTimeoutExit   {@code StreamCat = "--ring-timeout-exit "}
+ * @param filterFrame       {@code FilterFrame}: a second BPF applied to the captured frame
+ *                          (before decap), or null
+ * @param scriptNew         {@code ScriptNew}: command run after each published file, or null
+ * @param source            {@code Source} (pushcap): ring path or capture name, or null for the default
+ * @param timeoutRingNanos  {@code TimeoutRing}: close an open split after this long without packets
+ * @param maxMbps           {@code MaxMbps} (pushcap): bandwidth cap, 0 for none
+ * @param options           mode-specific keys (S3 {@code Endpoint}/{@code Region}/{@code PathStyle},
+ *                          TAP {@code Encap}/{@code Key}/...), by Lua key name
+ * @param sourceFile        the config file, for messages
+ * @param line              the line of the target's table in the config, or -1 when unknown
+ */
+public record TargetConfig(
+        String desc,
+        Mode mode,
+        String path,
+        SplitRule split,
+        String splitCmd,
+        FileNameFormat fileName,
+        String filterBpf,
+        boolean decap,
+        boolean writeDecapsulated,
+        String pipeCmd,
+        String compress,
+        String fileSuffix,
+        boolean chunked,
+        boolean followStart,
+        int cpu,
+        boolean ringTimeoutExit,
+        String filterFrame,
+        String scriptNew,
+        String source,
+        long timeoutRingNanos,
+        double maxMbps,
+        Map<String, String> options,
+        String sourceFile,
+        int line) {
+
+    /** "target 'nfs-tcp'" for the front of error messages. */
+    public String label() {
+        return "target '" + desc + "'";
+    }
+
+    public String option(String key, String fallback) {
+        String v = options.get(key);
+        return v == null ? fallback : v;
+    }
+}

@@ -1,0 +1,98 @@
+package io.pushcap.internal.ffm;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.FunctionDescriptor;
+import java.lang.foreign.Linker;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.SymbolLookup;
+import java.lang.invoke.MethodHandle;
+
+import static java.lang.foreign.ValueLayout.ADDRESS;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * Bindings to the few libc functions pushcap needs that the JDK does not expose: thread CPU
+ * affinity, process liveness, and error strings.
+ *
+ * <p><b>Note:</b> all methods are thread-safe; {@link #pinCurrentThread(int)} affects only the
+ * calling thread.
+ */
+public final class LibC {
+    private static final Linker LINKER = Linker.nativeLinker();
+    private static final SymbolLookup STD = LINKER.defaultLookup();
+    private static final MethodHandle STRERROR = bind("strerror", FunctionDescriptor.of(ADDRESS, JAVA_INT));
+    private static final MethodHandle SCHED_SETAFFINITY = bindErrno("sched_setaffinity",
+            FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
+    private static final MethodHandle KILL = bindErrno("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+
+    private LibC() {
+    }
+
+    static MethodHandle bind(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(STD.find(name).orElseThrow(() -> new IllegalStateException("libc lacks " + name)), fd);
+    }
+
+    static MethodHandle bindErrno(String name, FunctionDescriptor fd) {
+        return LINKER.downcallHandle(STD.find(name).orElseThrow(() -> new IllegalStateException("libc lacks " + name)),
+                fd, Errno.CAPTURE);
+    }
+
+    public static String strerror(int errno) {
+        try {
+            MemorySegment s = (MemorySegment) STRERROR.invokeExact(errno);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /** Kernel thread id of the caller (what {@code taskset -p} shows). */
+    public static int gettid() {
+        try {
+            return (int) GETTID.invokeExact();
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /**
+     * Pins the calling thread to one CPU with {@code sched_setaffinity(0, ...)}; child processes
+     * started afterwards from this thread inherit the mask.
+     *
+     * @throws IllegalArgumentException with the kernel's reason when the CPU is not usable
+     */
+    public static void pinCurrentThread(int cpu) {
+        if (cpu < 0 || cpu >= 1024) {
+            throw new IllegalArgumentException("CPU " + cpu + " is out of range 0.." + (Runtime.getRuntime().availableProcessors() - 1));
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment mask = arena.allocate(128);
+            mask.set(JAVA_LONG, (cpu / 64) * 8L, 1L << (cpu % 64));
+            MemorySegment state = Errno.allocate(arena);
+            int rc = (int) SCHED_SETAFFINITY.invokeExact(state, 0, 128L, mask);
+            if (rc != 0) {
+                throw new IllegalArgumentException("sched_setaffinity(CPU " + cpu + "): " + Errno.describe(Errno.get(state)));
+            }
+        } catch (IllegalArgumentException e) {
+            throw e;
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /** True when a process with this pid exists (kill(pid, 0) succeeds or fails with EPERM). */
+    public static boolean processAlive(int pid) {
+        if (pid <= 0) {
+            return false;
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errno.allocate(arena);
+            int rc = (int) KILL.invokeExact(state, pid, 0);
+            return rc == 0 || Errno.get(state) == 1;
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+}

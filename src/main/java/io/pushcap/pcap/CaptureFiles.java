@@ -1,0 +1,71 @@
+package io.pushcap.pcap;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.foreign.MemorySegment;
+import java.nio.channels.Channels;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
+
+import io.pushcap.PushcapException;
+
+/**
+ * Opens capture files, telling classic pcap from pcapng by the first four bytes.
+ *
+ * <p><b>Note:</b> thread-safe (stateless). Regular files are memory-mapped; {@code "-"} and
+ * other streams are read through a growing native buffer.
+ */
+public final class CaptureFiles {
+    private CaptureFiles() {
+    }
+
+    /** Opens a file, or standard input for {@code "-"}. */
+    public static CaptureReader open(Path path) throws IOException {
+        if (path.toString().equals("-")) {
+            return open("-", System.in);
+        }
+        if (Files.isDirectory(path)) {
+            throw new PushcapException(path + ": is a directory, not a capture file");
+        }
+        InputWindow window;
+        try {
+            window = Files.isRegularFile(path) ? InputWindow.map(path)
+                    : InputWindow.stream(path.toString(), Files.newByteChannel(path));
+        } catch (NoSuchFileException e) {
+            throw new PushcapException(path + ": no such capture file");
+        }
+        return detect(window);
+    }
+
+    public static CaptureReader open(String name, InputStream in) throws IOException {
+        ReadableByteChannel ch = Channels.newChannel(in);
+        return detect(InputWindow.stream(name, ch));
+    }
+
+    /** Reads a capture held in memory (tests, fuzzing). */
+    public static CaptureReader open(String name, byte[] bytes) throws IOException {
+        return detect(InputWindow.wrap(name, MemorySegment.ofArray(bytes)));
+    }
+
+    private static CaptureReader detect(InputWindow window) throws IOException {
+        try {
+            if (!window.ensure(4)) {
+                throw new CorruptCaptureException(window.name(), 0, 0,
+                        window.available() == 0 ? "empty file, not a pcap or pcapng capture"
+                                : "too short for a pcap or pcapng header");
+            }
+            int first = window.segment().get(JAVA_INT_UNALIGNED, window.position());
+            if (first == PcapngDescriptor.SHB_TYPE) {
+                return new PcapngReader(window);
+            }
+            return new PcapReader(window);
+        } catch (IOException | RuntimeException e) {
+            window.close();
+            throw e;
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package io.pushcap.pcap;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.ReadableByteChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+
+/**
+ * The bytes a capture reader parses: a whole regular file mapped into memory, or a growing
+ * native buffer refilled from a stream (a pipe or stdin).
+ *
+ * <p><b>Note:</b> not thread-safe. {@link #ensure(long)} may move or replace {@link #segment()},
+ * so slices taken before it are invalid afterwards. The window owns its memory and releases it
+ * on {@link #close()}. A stream buffer grows only as far as data actually arrives, so a lying
+ * length field cannot make it allocate more than the input holds.
+ */
+final class InputWindow implements AutoCloseable {
+    private static final int INITIAL_STREAM_BUFFER = 4 << 20;
+
+    private final String name;
+    private final Arena arena;
+    private final ReadableByteChannel stream;
+    private MemorySegment segment;
+    private ByteBuffer buffer;
+    private long position;
+    private long limit;
+    private long base;
+    private boolean eof;
+
+    private InputWindow(String name, Arena arena, ReadableByteChannel stream, MemorySegment segment, long limit) {
+        this.name = name;
+        this.arena = arena;
+        this.stream = stream;
+        this.segment = segment;
+        this.limit = limit;
+        this.eof = stream == null;
+        if (stream != null) {
+            this.buffer = segment.asByteBuffer();
+        }
+    }
+
+    static InputWindow map(Path file) throws IOException {
+        Arena arena = Arena.ofShared();
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            long size = ch.size();
+            MemorySegment seg = size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
+            return new InputWindow(file.toString(), arena, null, seg, size);
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    static InputWindow wrap(String name, MemorySegment bytes) {
+        return new InputWindow(name, Arena.ofShared(), null, bytes, bytes.byteSize());
+    }
+
+    static InputWindow stream(String name, ReadableByteChannel channel) {
+        Arena arena = Arena.ofShared();
+        return new InputWindow(name, arena, channel, arena.allocate(INITIAL_STREAM_BUFFER, 64), 0);
+    }
+
+    String name() {
+        return name;
+    }
+
+    MemorySegment segment() {
+        return segment;
+    }
+
+    long position() {
+        return position;
+    }
+
+    void position(long newPosition) {
+        this.position = newPosition;
+    }
+
+    long available() {
+        return limit - position;
+    }
+
+    /** Absolute byte offset in the input of the current position, for error messages. */
+    long absolutePosition() {
+        return base + position;
+    }
+
+    /** Total size when known (mapped files), otherwise -1. */
+    long size() {
+        return stream == null ? limit : -1;
+    }
+
+    /**
+     * Makes at least {@code n} bytes available from the current position.
+     *
+     * @return false when the input ends first (then {@link #available()} says how many remain)
+     */
+    boolean ensure(long n) throws IOException {
+        if (limit - position >= n) {
+            return true;
+        }
+        while (!eof && limit - position < n) {
+            fill(n);
+        }
+        return limit - position >= n;
+    }
+
+    private void fill(long n) throws IOException {
+        if (position > 0) {
+            long remaining = limit - position;
+            MemorySegment.copy(segment, position, segment, 0, remaining);
+            base += position;
+            limit = remaining;
+            position = 0;
+        }
+        if (limit == segment.byteSize()) {
+            long grown = segment.byteSize() * 2;
+            MemorySegment bigger = arena.allocate(grown, 64);
+            MemorySegment.copy(segment, 0, bigger, 0, limit);
+            segment = bigger;
+            buffer = bigger.asByteBuffer();
+        }
+        buffer.limit((int) Math.min(segment.byteSize(), Integer.MAX_VALUE)).position((int) limit);
+        int read = stream.read(buffer);
+        if (read < 0) {
+            eof = true;
+        } else {
+            limit += read;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        try {
+            if (stream != null) {
+                stream.close();
+            }
+        } finally {
+            arena.close();
+        }
+    }
+}

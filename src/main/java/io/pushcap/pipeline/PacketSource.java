@@ -1,0 +1,61 @@
+package io.pushcap.pipeline;
+
+import io.pushcap.pcap.Packet;
+
+import java.io.IOException;
+
+/**
+ * What a push target reads: a set of capture files (offline), a ring, or a stored capture that
+ * is still growing (live). Each target has its own source, so each keeps its own position.
+ *
+ * <p><b>Note:</b> single-threaded. {@link #next(Packet)} fills the packet with a view valid until
+ * the next call. A live source returns false from {@link #next(Packet)} when it has nothing
+ * now; the caller then waits with {@link #await(long)}. Data that was overwritten before it was
+ * read is counted in {@link #lostPackets()}, never skipped silently.
+ */
+public interface PacketSource extends AutoCloseable {
+
+    /** Fills the next packet; false when none is available now (live) or ever (ended). */
+    boolean next(Packet packet) throws IOException;
+
+    /**
+     * Waits up to {@code timeoutNanos} for more data.
+     *
+     * @return true when {@link #next(Packet)} may have more
+     */
+    boolean await(long timeoutNanos) throws IOException, InterruptedException;
+
+    /** True once an offline source is exhausted; a live source never ends by itself. */
+    boolean ended();
+
+    /** The position of the next packet {@link #next(Packet)} would return. */
+    SourcePosition position();
+
+    /** Goes back (or forward) to a position saved earlier. */
+    void seek(SourcePosition position) throws IOException;
+
+    /** Packets lost because they were overwritten before this source read them. */
+    long lostPackets();
+
+    /** Link type of the packets (a source mixes none). */
+    int linkType();
+
+    /** Snapshot length to record in output files. */
+    int snaplen();
+
+    /** Total size in bytes when known (offline), for progress; -1 otherwise. */
+    default long sizeHint() {
+        return -1;
+    }
+
+    /** Bytes consumed so far, for progress. */
+    default long bytesConsumed() {
+        return -1;
+    }
+
+    /** For logs: "3 files (1.2 GB)", "ring /mnt/ram/cisco". */
+    String describe();
+
+    @Override
+    void close() throws IOException;
+}

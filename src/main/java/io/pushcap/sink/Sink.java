@@ -1,0 +1,34 @@
+package io.pushcap.sink;
+
+import java.io.IOException;
+
+/**
+ * Where a target's splits go: a local or NFS directory, S3, FTP, an rclone remote, a ring. A sink
+ * publishes atomically: a split becomes visible under its final name only when
+ * {@link SplitOutput#commit()} returns.
+ *
+ * <p><b>Note:</b> a sink is used by its target's thread only, one split at a time. Failures are
+ * {@link IOException}s (retryable: network, server, disk full) or
+ * {@link io.pushcap.PushcapException}s (configuration: bad path, missing program), which the
+ * target does not retry.
+ */
+public interface Sink extends AutoCloseable {
+
+    /** "file", "s3", "ftp", "rclone", "lxc", "tap". */
+    String kind();
+
+    /**
+     * Starts a split that will be published as {@code location} (the target's Path, encoded
+     * time and suffix: a file path, an s3:// or ftp:// URL, or remote:path). Any partial remains
+     * of an earlier attempt at the same location are replaced.
+     */
+    SplitOutput open(String location) throws IOException;
+
+    /** Validates that the sink can work (directory writable, bucket reachable); called before any packet. */
+    default void check() throws IOException {
+    }
+
+    @Override
+    default void close() throws IOException {
+    }
+}

@@ -1,0 +1,29 @@
+package io.pushcap.sink;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One split being written to a sink. Bytes go to {@link #stream()}; {@link #commit()} makes them
+ * visible under the final name all at once; {@link #abort()} removes any partial remains.
+ *
+ * <p><b>Note:</b> single-threaded. Exactly one of commit or abort ends it; after a commit
+ * failure the caller aborts and retries the whole split. Closing {@link #stream()} is the
+ * sink's business, not the caller's.
+ */
+public interface SplitOutput {
+
+    OutputStream stream();
+
+    /** Flushes, makes durable where the medium allows (fsync), and publishes atomically. */
+    void commit() throws IOException;
+
+    /** Discards the split: nothing appears under the final name. Never throws. */
+    void abort();
+
+    /** Bytes written to {@link #stream()} so far (after compression). */
+    long bytesWritten();
+
+    /** The final location, as given to {@link Sink#open(String)}. */
+    String location();
+}
