@@ -17,8 +17,12 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * A libpcap live capture on one network device (TPACKET_V3 underneath on Linux), opened with
  * {@code pcap_create}, configured, and activated; packets come with nanosecond timestamps.
  *
+ * <p>The handle runs in non-blocking mode and waits with {@code poll(2)} on its selectable
+ * descriptor, because with TPACKET_V3 libpcap's own read timeout never fires on an idle link
+ * (the kernel only retires blocks that hold packets), which would leave a reader blocked for ever.
+ *
  * <p><b>Note:</b> not thread-safe, except {@link #breakLoop()}, which any thread may call to make
- * a blocked {@link #next(Packet)} return. The bytes {@link #next(Packet)} points at belong to
+ * a waiting {@link #next(Packet)} return within the timeout. The bytes {@link #next(Packet)} points at belong to
  * libpcap and stay valid only until the next call. Every failure raises a
  * {@link PushcapException} naming the call, the device and libpcap's message.
  */
@@ -51,9 +55,14 @@ public final class LiveCapture implements AutoCloseable {
     private final MemorySegment callState;
     private final int linkType;
     private final int snaplen;
+    private final int fd;
+    private final int timeoutMillis;
+    private final MemorySegment pollScratch;
+    private volatile boolean broken;
+    private MemorySegment txScratch;
     private boolean closed;
 
-    private LiveCapture(String device, Arena arena, MemorySegment pcap) {
+    private LiveCapture(String device, Arena arena, MemorySegment pcap, int timeoutMillis) {
         this.device = device;
         this.arena = arena;
         this.pcap = pcap;
@@ -63,6 +72,9 @@ public final class LiveCapture implements AutoCloseable {
         this.callState = Errno.allocate(arena);
         this.linkType = LibPcap.datalink(pcap);
         this.snaplen = LibPcap.snapshot(pcap);
+        this.fd = LibPcap.selectableFd(pcap);
+        this.timeoutMillis = Math.max(1, timeoutMillis);
+        this.pollScratch = io.pushcap.internal.ffm.LibC.allocatePollScratch(arena);
     }
 
     /** Creates, configures and activates a capture; warnings from activate are logged, errors thrown. */
@@ -100,7 +112,11 @@ public final class LiveCapture implements AutoCloseable {
             if (o.inboundOnly()) {
                 check(pcap, o.device(), "pcap_setdirection", LibPcap.setInt("pcap_setdirection", pcap, LibPcap.PCAP_D_IN));
             }
-            return new LiveCapture(o.device(), arena, pcap);
+            MemorySegment nb = arena.allocate(LibPcap.PCAP_ERRBUF_SIZE);
+            if (LibPcap.setnonblock(pcap, 1, nb) != 0) {
+                throw new PushcapException("pcap_setnonblock(" + o.device() + "): " + nb.getString(0));
+            }
+            return new LiveCapture(o.device(), arena, pcap, o.timeoutMillis());
         } catch (RuntimeException e) {
             LibPcap.close(pcap);
             arena.close();
@@ -138,6 +154,10 @@ public final class LiveCapture implements AutoCloseable {
      */
     public boolean next(Packet packet) {
         int rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
+        if (rc == 0 && !broken) {
+            io.pushcap.internal.ffm.LibC.pollReadable(pollScratch, fd, timeoutMillis);
+            rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
+        }
         if (rc == 1) {
             MemorySegment hdr = headerPtr.get(ADDRESS, 0).reinterpret(LibPcap.PKTHDR.byteSize());
             long sec = hdr.get(JAVA_LONG, LibPcap.PKTHDR_TV_SEC);
@@ -170,7 +190,16 @@ public final class LiveCapture implements AutoCloseable {
      * @return bytes sent, or a negative errno when the kernel refused it (e.g. -EMSGSIZE)
      */
     public int inject(MemorySegment frame, long offset, int length) {
-        int rc = LibPcap.inject(callState, pcap, frame.asSlice(offset, length), length);
+        MemorySegment src = frame.asSlice(offset, length);
+        if (!src.isNative()) {
+            // pcap_inject cannot read the Java heap: stage the frame in native memory.
+            if (txScratch == null || txScratch.byteSize() < length) {
+                txScratch = arena.allocate(Math.max(length, 65536));
+            }
+            MemorySegment.copy(src, 0, txScratch, 0, length);
+            src = txScratch;
+        }
+        int rc = LibPcap.inject(callState, pcap, src, length);
         if (rc < 0) {
             int errno = Errno.get(callState);
             return errno == 0 ? -1 : -errno;
@@ -185,6 +214,7 @@ public final class LiveCapture implements AutoCloseable {
 
     /** Makes a blocked {@link #next(Packet)} return false; safe from any thread. */
     public void breakLoop() {
+        broken = true;
         LibPcap.breakloop(pcap);
     }
 

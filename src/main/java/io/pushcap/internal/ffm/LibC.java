@@ -25,6 +25,7 @@ public final class LibC {
     private static final MethodHandle SCHED_SETAFFINITY = bindErrno("sched_setaffinity",
             FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_LONG, ADDRESS));
     private static final MethodHandle KILL = bindErrno("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle POLL = bindErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
 
     private LibC() {
@@ -80,6 +81,29 @@ public final class LibC {
         } catch (Throwable t) {
             throw LibPcap.rethrow(t);
         }
+    }
+
+    /**
+     * Waits up to {@code timeoutMillis} for {@code fd} to become readable.
+     *
+     * @return true when readable (or in error, so the caller reads and learns), false on timeout or EINTR
+     */
+    public static boolean pollReadable(MemorySegment scratch, int fd, int timeoutMillis) {
+        // struct pollfd { int fd; short events; short revents; } at scratch[0..8), call state after it
+        scratch.set(JAVA_INT, 0, fd);
+        scratch.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 0x0001);
+        scratch.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
+        try {
+            int rc = (int) POLL.invokeExact(scratch.asSlice(8), scratch, 1L, timeoutMillis);
+            return rc > 0;
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /** Scratch memory for {@link #pollReadable}: a pollfd plus the errno call state. */
+    public static MemorySegment allocatePollScratch(Arena arena) {
+        return arena.allocate(8 + Linker.Option.captureStateLayout().byteSize(), 8);
     }
 
     /** True when a process with this pid exists (kill(pid, 0) succeeds or fails with EPERM). */

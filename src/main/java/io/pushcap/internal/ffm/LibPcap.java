@@ -254,6 +254,15 @@ public final class LibPcap {
         }
     }
 
+    /** {@code pcap_setnonblock(p, nonblock, errbuf)}. */
+    public static int setnonblock(MemorySegment pcap, int nonblock, MemorySegment errbuf) {
+        try {
+            return (int) h("pcap_setnonblock").invokeExact(pcap, nonblock, errbuf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int setfilter(MemorySegment pcap, MemorySegment program) {
         try {
             return (int) h("pcap_setfilter").invokeExact(pcap, program);
@@ -303,6 +312,7 @@ public final class LibPcap {
                 bind.accept(f, intPtr);
             }
             bind.accept("pcap_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            bind.accept("pcap_setnonblock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
             bind.accept("pcap_setfilter", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             bind.accept("pcap_geterr", FunctionDescriptor.of(ADDRESS, ADDRESS));
             bind.accept("pcap_statustostr", FunctionDescriptor.of(ADDRESS, JAVA_INT));

@@ -1,0 +1,58 @@
+package io.pushcap.cli;
+
+import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class MainTest {
+
+    record Run(int code, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        CommandLine cl = Main.commandLine();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldPrintPushcapAndLibpcapVersionsWhenAskedForVersion() {
+        Run r = run("--version");
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).containsPattern("(?m)^pushcap \\d+\\.\\d+\\.\\d+")
+                .containsPattern("(?m)^libpcap version 1\\.\\d+");
+    }
+
+    @Test
+    void shouldPrintOneLineErrorWithoutStackTraceWhenInputIsNotACapture() throws Exception {
+        java.nio.file.Path junk = java.nio.file.Files.createTempFile("junk", ".pcap");
+        java.nio.file.Files.writeString(junk, "this is not a capture, just text");
+        Run r = run("convert", junk.toString(), junk + ".out");
+        assertThat(r.code()).isEqualTo(Main.EXIT_USER_ERROR);
+        assertThat(r.err().strip()).isEqualTo("pushcap convert: " + junk
+                + ": unknown pcap magic 0x74686973 (expected a1b2c3d4 or a1b23c4d) at byte offset 0 (after 0 records)");
+        assertThat(r.err()).doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldNameMissingFileWhenInputDoesNotExist() {
+        Run r = run("convert", "/nonexistent/x.pcap", "/tmp/y.pcap");
+        assertThat(r.code()).isEqualTo(Main.EXIT_USER_ERROR);
+        assertThat(r.err()).contains("/nonexistent/x.pcap: no such capture file");
+    }
+
+    @Test
+    void shouldListSubcommandsWhenRunWithoutArguments() {
+        Run r = run();
+        assertThat(r.code()).isZero();
+        assertThat(r.out()).contains("Usage: pushcap").contains("convert");
+    }
+}

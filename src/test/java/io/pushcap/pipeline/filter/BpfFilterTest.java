@@ -1,0 +1,70 @@
+package io.pushcap.pipeline.filter;
+
+import io.pushcap.pcap.LinkType;
+import io.pushcap.pcap.Packet;
+import io.pushcap.testing.Frames;
+import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class BpfFilterTest {
+
+    @Test
+    void shouldAcceptAndRejectLikeLibpcapWhenPacketIsOnHeapOrNative() {
+        byte[] frame = Frames.udp(0x0a000001, 0x0a000002, 1234, 53, 20, 1);
+        try (BpfFilter dns = BpfFilter.compile("udp port 53", LinkType.ETHERNET, 262144);
+             BpfFilter tcp = BpfFilter.compile("tcp", LinkType.ETHERNET, 262144);
+             Arena arena = Arena.ofConfined()) {
+            Packet heap = new Packet().set(MemorySegment.ofArray(frame), 0, frame.length, frame.length, 0, 1, 0);
+            MemorySegment off = arena.allocate(frame.length + 3);
+            MemorySegment.copy(MemorySegment.ofArray(frame), 0, off, 3, frame.length);
+            Packet nat = new Packet().set(off, 3, frame.length, frame.length, 0, 1, 0);
+            assertThat(dns.matches(heap)).isTrue();
+            assertThat(dns.matches(nat)).isTrue();
+            assertThat(tcp.matches(heap)).isFalse();
+            assertThat(tcp.matches(nat)).isFalse();
+        }
+    }
+
+    @Test
+    void shouldUseWireLengthWhenFilterAsksForPacketLength() {
+        byte[] frame = Frames.udp(1, 2, 3, 4, 10, 1);
+        try (BpfFilter greater = BpfFilter.compile("greater 1000", LinkType.ETHERNET, 262144)) {
+            assertThat(greater.matches(MemorySegment.ofArray(frame), 0, frame.length, frame.length)).isFalse();
+            assertThat(greater.matches(MemorySegment.ofArray(frame), 0, frame.length, 1500)).isTrue();
+        }
+    }
+
+    @Test
+    void shouldQuoteExpressionAndLibpcapReasonWhenSyntaxIsWrong() {
+        assertThatThrownBy(() -> BpfFilter.compile("tcp and prot 80", LinkType.ETHERNET, 262144))
+                .isInstanceOf(BpfSyntaxException.class)
+                .hasMessage("BPF filter 'tcp and prot 80': syntax error in filter expression");
+        assertThatThrownBy(() -> BpfFilter.compile("ether host 1:2", LinkType.RAW, 262144))
+                .isInstanceOf(BpfSyntaxException.class)
+                .hasMessageStartingWith("BPF filter 'ether host 1:2': ");
+    }
+
+    @Test
+    void shouldDuplicateIntoIndependentFilterWhenAnotherThreadNeedsOne() throws Exception {
+        byte[] frame = Frames.udp(1, 2, 3, 53, 10, 1);
+        try (BpfFilter a = BpfFilter.compile("udp dst port 53", LinkType.ETHERNET, 262144); BpfFilter b = a.duplicate()) {
+            Thread t = Thread.ofPlatform().start(() -> {
+                for (int i = 0; i < 100_000; i++) {
+                    if (!b.matches(MemorySegment.ofArray(frame), 0, frame.length, frame.length)) {
+                        throw new AssertionError();
+                    }
+                }
+            });
+            for (int i = 0; i < 100_000; i++) {
+                assertThat(a.matches(MemorySegment.ofArray(frame), 0, frame.length, frame.length)).isTrue();
+            }
+            t.join();
+            assertThat(b.expression()).isEqualTo("udp dst port 53");
+        }
+    }
+}
