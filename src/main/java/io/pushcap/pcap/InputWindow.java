@@ -89,6 +89,19 @@ final class InputWindow implements AutoCloseable {
         return base + position;
     }
 
+    /**
+     * Moves to an absolute input offset seen before: anywhere in a mapped file; in a stream only
+     * within the bytes still buffered.
+     */
+    void seek(long absolute) {
+        long rel = absolute - base;
+        if (rel < 0 || rel > limit) {
+            throw new IllegalArgumentException(name + ": cannot seek to offset " + absolute
+                    + (stream == null ? " beyond the end of the file" : " in a stream"));
+        }
+        position = rel;
+    }
+
     /** Total size when known (mapped files), otherwise -1. */
     long size() {
         return stream == null ? limit : -1;

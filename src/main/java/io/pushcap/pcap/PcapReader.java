@@ -92,6 +92,19 @@ public final class PcapReader implements CaptureReader {
         return true;
     }
 
+    /**
+     * Continues reading at {@code byteOffset}, which must be a record boundary this reader
+     * reported through {@link #bytesRead()} (a saved cursor). {@code recordIndex} is how many
+     * records precede it, for messages.
+     */
+    public void seek(long byteOffset, long recordIndex) {
+        if (byteOffset < FILE_HEADER_LENGTH) {
+            byteOffset = FILE_HEADER_LENGTH;
+        }
+        in.seek(byteOffset);
+        records = recordIndex;
+    }
+
     private CorruptCaptureException corrupt(String problem) {
         return new CorruptCaptureException(in.name(), in.absolutePosition(), records, problem);
     }

@@ -31,6 +31,13 @@ public interface PacketSource extends AutoCloseable {
     /** The position of the next packet {@link #next(Packet)} would return. */
     SourcePosition position();
 
+    /**
+     * The position of the packet the last {@link #next(Packet)} returned: seeking there makes
+     * {@link #next(Packet)} return that packet again. A split that must be produced again after a
+     * failure restarts from the position of its first packet.
+     */
+    SourcePosition positionOfLast();
+
     /** Goes back (or forward) to a position saved earlier. */
     void seek(SourcePosition position) throws IOException;
 

@@ -18,6 +18,18 @@ public interface SplitOutput {
     /** Flushes, makes durable where the medium allows (fsync), and publishes atomically. */
     void commit() throws IOException;
 
+    /**
+     * Publishes under {@code finalLocation} instead of the location given at open: a size split
+     * named after its last packet's time only knows its name at the end. Sinks that write a
+     * pending name and rename support it; the default refuses any other name.
+     */
+    default void commitAs(String finalLocation) throws IOException {
+        if (!finalLocation.equals(location())) {
+            throw new IOException("this sink cannot publish " + location() + " under another name (" + finalLocation + ")");
+        }
+        commit();
+    }
+
     /** Discards the split: nothing appears under the final name. Never throws. */
     void abort();
 

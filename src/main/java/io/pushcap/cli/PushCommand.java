@@ -1,0 +1,71 @@
+package io.pushcap.cli;
+
+import io.pushcap.pipeline.PushJob;
+import io.pushcap.pipeline.RetryPolicy;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pushcap push --config FILE [--force] --offline SOURCE...}: runs every target of a
+ * push_pcap.lua over capture files, as the appliance's {@code push_pcap.lua --force --offline}.
+ */
+@Command(name = "push", description = "Run the targets of a push_pcap.lua over captures and publish the splits.")
+final class PushCommand implements Callable<Integer> {
+    @Option(names = "--config", paramLabel = "FILE", description = "push config (default: ${DEFAULT-VALUE})",
+            defaultValue = "${sys:pushcap.home:-.}/etc/push_pcap.lua")
+    Path config;
+
+    @Option(names = "--offline", arity = "1..*", paramLabel = "SOURCE",
+            description = "pcap/pcapng files or directories of them, pushed in time order")
+    List<Path> offline = new ArrayList<>();
+
+    @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "more offline sources")
+    List<Path> more = new ArrayList<>();
+
+    @Option(names = "--force", description = "run now, as the appliance's --force (accepted for compatibility)")
+    boolean force;
+
+    @Option(names = "--log-dir", paramLabel = "DIR", description = "target logs and status file (default: ${DEFAULT-VALUE})",
+            defaultValue = "${env:PUSHCAP_LOG_DIR:-${sys:pushcap.home:-.}/logs}")
+    Path logDir;
+
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "manifests and cursors (default: ${DEFAULT-VALUE})",
+            defaultValue = "${env:PUSHCAP_STATE_DIR:-${sys:pushcap.home:-.}/var}")
+    Path stateDir;
+
+    @Option(names = "--max-retries", paramLabel = "N", description = "give up a split after N failed attempts (0: never)")
+    int maxRetries;
+
+    @Option(names = "--stuck-after", paramLabel = "SECONDS", defaultValue = "60",
+            description = "report a target stuck after retrying this long (default: ${DEFAULT-VALUE})")
+    long stuckAfterSeconds;
+
+    @Option(names = "--no-progress", description = "plain progress lines even on a terminal")
+    boolean noProgress;
+
+    @Override
+    public Integer call() throws Exception {
+        List<Path> sources = new ArrayList<>(offline);
+        sources.addAll(more);
+        RetryPolicy retry = new RetryPolicy(RetryPolicy.DEFAULT.initialMillis(), RetryPolicy.DEFAULT.maxMillis(), maxRetries);
+        PushJob job = new PushJob(new PushJob.Options(config, sources, logDir, stateDir, Path.of("").toAbsolutePath(),
+                System.console() != null && !noProgress, retry, stuckAfterSeconds * 1000, 15_000), System.err);
+        Thread hook = new Thread(() -> job.stop(60_000), "push-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return job.run();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it waits for the targets itself
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package io.pushcap.pipeline;
+
+import io.pushcap.pcap.Packet;
+import io.pushcap.pipeline.filter.BpfFilter;
+
+/**
+ * The per-packet decision of a target: {@code FilterFrame} on the frame as captured, then
+ * decapsulation, then {@code FilterBPF} on the innermost packet. Says whether to keep the packet
+ * and which bytes to write (the captured frame, or with {@code WriteDecap} the decapsulated one).
+ *
+ * <p><b>Note:</b> single-threaded: owns its filters and decapsulator. The packet returned by
+ * {@link #output(Packet)} is a view valid until the next call.
+ */
+public final class FilterStage implements AutoCloseable {
+
+    /** Finds the innermost frame; implemented by the decap package. */
+    public interface Decap {
+        /** Fills {@code inner} with the innermost frame of {@code outer} (or outer itself). */
+        Packet innermost(Packet outer, Packet inner);
+    }
+
+    private final BpfFilter frameFilter;
+    private final Decap decap;
+    private final BpfFilter filter;
+    private final boolean writeDecapsulated;
+    private final Packet inner = new Packet();
+    private Packet lastInner;
+
+    public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated) {
+        this.frameFilter = frameFilter;
+        this.decap = decap;
+        this.filter = filter;
+        this.writeDecapsulated = writeDecapsulated;
+    }
+
+    /** True when the target keeps this packet. */
+    public boolean accept(Packet p) {
+        if (frameFilter != null && !frameFilter.matches(p)) {
+            return false;
+        }
+        Packet view = p;
+        if (decap != null) {
+            view = decap.innermost(p, inner);
+        }
+        lastInner = view;
+        return filter == null || filter.matches(view);
+    }
+
+    /** What to write for the packet {@link #accept(Packet)} just kept. */
+    public Packet output(Packet p) {
+        return writeDecapsulated && lastInner != null ? lastInner : p;
+    }
+
+    /** True when the stage lets every packet through unchanged (no work per packet). */
+    public boolean passThrough() {
+        return frameFilter == null && decap == null && filter == null;
+    }
+
+    @Override
+    public void close() {
+        if (frameFilter != null) {
+            frameFilter.close();
+        }
+        if (filter != null) {
+            filter.close();
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.pushcap.pipeline;
+
+import io.pushcap.config.PushConfigLoader;
+import io.pushcap.config.TargetConfig;
+import io.pushcap.metrics.MetricsRegistry;
+import io.pushcap.pcap.LinkType;
+import io.pushcap.pipeline.compress.Compressor;
+import io.pushcap.pipeline.compress.Compressors;
+import io.pushcap.pipeline.decap.DecapCounters;
+import io.pushcap.pipeline.decap.DecapOptions;
+import io.pushcap.pipeline.decap.DecapResult;
+import io.pushcap.pipeline.decap.Decapsulator;
+import io.pushcap.pipeline.filter.BpfFilter;
+import io.pushcap.pipeline.naming.FileNameEncoder;
+import io.pushcap.pipeline.split.Splitter;
+import io.pushcap.sink.Sink;
+import io.pushcap.sink.SinkContext;
+import io.pushcap.sink.SinkFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Builds a {@link TargetPlan} from a validated target and its source: compiles the filters for
+ * the source's link type, builds the decapsulator, compressor and sink, checks the sink, opens the
+ * manifest and the log. Anything that can fail does so here, before a packet is read.
+ *
+ * <p><b>Note:</b> not thread-safe; used once per run on the calling thread.
+ */
+final class PlanBuilder {
+    private final PushJob.Options options;
+    private final MetricsRegistry metrics;
+    private final SinkFactory sinks;
+
+    PlanBuilder(PushJob.Options options, MetricsRegistry metrics) {
+        this.options = options;
+        this.metrics = metrics;
+        this.sinks = SinkFactory.standard(SinkContext.system());
+    }
+
+    TargetPlan build(TargetConfig t, PacketSource source, boolean live) throws IOException {
+        List<AutoCloseable> opened = new ArrayList<>();
+        opened.add(source);
+        try {
+            int linkType = source.linkType();
+            int snaplen = source.snaplen();
+            BpfFilter frame = compile(t.filterFrame(), linkType, snaplen, opened);
+            BpfFilter bpf = compile(t.filterBpf(), linkType, snaplen, opened);
+            FilterStage.Decap decap = t.decap() && linkType == LinkType.ETHERNET ? decap(t) : null;
+            FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated());
+            Compressor compressor = Compressors.forTarget(t);
+            Sink sink = sinks.create(t);
+            opened.add(sink);
+            sink.check();
+            String safe = TargetLog.fileSafe(t.desc());
+            Manifest manifest = new Manifest(options.stateDir().resolve("manifest").resolve(safe + ".jsonl"));
+            opened.add(manifest);
+            CursorStore cursors = live ? new CursorStore(options.stateDir().resolve("cursors").resolve(safe + ".json")) : null;
+            TargetLog log = TargetLog.open(options.logDir(), t);
+            List<String> notes = PushConfigLoader.notes(t);
+            log.header("push_" + System.currentTimeMillis() * 1_000_000L, t, notes);
+            log.line("source " + source.describe() + (live ? " (live)" : " (offline)"));
+            return new TargetPlan(t, source, stage, Splitter.of(t.split()),
+                    new FileNameEncoder(t.fileName(), t.path(), t.fileSuffix()), compressor, sink, manifest, cursors,
+                    log, new TargetCounters(metrics, t.desc()), notes, live, options.retry(), options.stuckAfterMillis(),
+                    options.workDir());
+        } catch (IOException | RuntimeException e) {
+            for (AutoCloseable c : opened.reversed()) {
+                try {
+                    c.close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+            }
+            throw e;
+        }
+    }
+
+    private static BpfFilter compile(String expr, int linkType, int snaplen, List<AutoCloseable> opened) {
+        if (expr == null || expr.isBlank()) {
+            return null;
+        }
+        BpfFilter f = BpfFilter.compile(expr, linkType, snaplen);
+        opened.add(f);
+        return f;
+    }
+
+    private FilterStage.Decap decap(TargetConfig t) {
+        Decapsulator d = new Decapsulator(DecapOptions.of(t.writeDecapsulated()),
+                new DecapCounters(metrics, MetricsRegistry.labels("target", t.desc())));
+        return (outer, inner) -> {
+            DecapResult r = d.decapsulate(outer);
+            return r.packet();
+        };
+    }
+
+    static void closeQuietly(TargetPlan p) {
+        for (AutoCloseable c : new AutoCloseable[] {p.stage(), p.source(), p.sink(), p.manifest(), p.log()}) {
+            try {
+                if (c != null) {
+                    c.close();
+                }
+            } catch (Exception ignored) {
+                // closing at the end of a run: nothing useful to do with a failure here
+            }
+        }
+    }
+}

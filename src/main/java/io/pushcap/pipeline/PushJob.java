@@ -1,0 +1,146 @@
+package io.pushcap.pipeline;
+
+import io.pushcap.PushcapException;
+import io.pushcap.config.PushConfig;
+import io.pushcap.config.PushConfigLoader;
+import io.pushcap.config.TargetConfig;
+import io.pushcap.metrics.MetricsRegistry;
+import io.pushcap.pipeline.source.FileSetSource;
+import io.pushcap.pipeline.source.Pace;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One run of {@code pushcap push}: loads and validates the whole config, builds every target's
+ * plan (filters compiled, sinks checked, logs opened) before reading a packet, then runs each
+ * target on its own thread and waits, showing progress and writing the appliance's status
+ * lines.
+ *
+ * <p><b>Note:</b> {@link #run()} blocks until every target has finished or {@link #stop()} was
+ * called (from a shutdown hook, say); targets then publish their open splits and stop.
+ */
+public final class PushJob {
+
+    /** What {@code push} was asked to do. */
+    public record Options(Path config, List<Path> offline, Path logDir, Path stateDir, Path workDir,
+                          boolean progressBar, RetryPolicy retry, long stuckAfterMillis, long statusEveryMillis) {
+    }
+
+    private final Options options;
+    private final PrintStream console;
+    private final List<TargetRunner> runners = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopRequested;
+
+    public PushJob(Options options, PrintStream console) {
+        this.options = options;
+        this.console = console;
+    }
+
+    /** The loader name the appliance's status file carries: push_pcap.lua gives push_pcap. */
+    public static String loaderName(Path config) {
+        String f = config.getFileName().toString();
+        return f.endsWith(".lua") ? f.substring(0, f.length() - 4) : f;
+    }
+
+    /** Runs the push; returns the process exit status (0 only when every target published everything). */
+    public int run() throws IOException, InterruptedException {
+        PushConfig config = new PushConfigLoader().load(options.config());
+        if (options.offline() == null || options.offline().isEmpty()) {
+            throw new PushcapException("push without --offline follows live rings and captures; give --offline SOURCE...");
+        }
+        List<Path> files = FileSetSource.expand(options.offline());
+        PlanBuilder builder = new PlanBuilder(options, MetricsRegistry.global());
+        Pace pace = new Pace(256L << 20);
+        List<TargetPlan> plans = new ArrayList<>();
+        try {
+            for (TargetConfig t : config.targets()) {
+                plans.add(builder.build(t, FileSetSource.open(files, pace), false));
+            }
+        } catch (RuntimeException | IOException e) {
+            plans.forEach(PlanBuilder::closeQuietly);
+            throw e;
+        }
+        return runAll(plans, files.size() + (files.size() == 1 ? " file" : " files"));
+    }
+
+    private int runAll(List<TargetPlan> plans, String what) throws InterruptedException {
+        for (TargetPlan p : plans) {
+            TargetRunner r = new TargetRunner(p);
+            runners.add(r);
+            Thread t = Thread.ofPlatform().name("target-" + p.config().desc()).unstarted(r);
+            threads.add(t);
+        }
+        StatusFile status = new StatusFile(options.logDir(), loaderName(options.config()));
+        Progress progress = new Progress(console, options.progressBar(), runners, plans.getFirst().source().sizeHint());
+        status.line("push " + what + " with " + plans.size() + " target(s) from " + options.config());
+        threads.forEach(Thread::start);
+        long nextStatus = 0;
+        while (threads.stream().anyMatch(Thread::isAlive)) {
+            long now = System.currentTimeMillis();
+            if (now >= nextStatus) {
+                runners.forEach(status::target);
+                nextStatus = now + options.statusEveryMillis();
+            }
+            progress.update();
+            for (Thread t : threads) {
+                t.join(200);
+                if (t.isAlive()) {
+                    break;
+                }
+            }
+        }
+        progress.finish();
+        runners.forEach(status::target);
+        plans.forEach(PlanBuilder::closeQuietly);
+        return summarize(status);
+    }
+
+    private int summarize(StatusFile status) {
+        int failed = 0;
+        for (TargetRunner r : runners) {
+            TargetCounters c = r.counters();
+            String line = String.format("%-24s %-8s files %d, packets read %d = published %d + filtered %d + dropped %d%s",
+                    r.config().desc(), r.state(), c.files.get(), c.read.get(), c.published.get(), c.filtered.get(),
+                    c.droppedLinkType.get(), r.state() == TargetRunner.State.FAILED ? " : " + r.lastError() : "");
+            console.println(line);
+            status.line(line);
+            if (r.state() != TargetRunner.State.DONE) {
+                failed++;
+            }
+        }
+        if (failed > 0) {
+            console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything");
+            return stopRequested ? 130 : 1;
+        }
+        return 0;
+    }
+
+    /** Asks every target to publish what it has and stop, and waits up to {@code timeoutMillis}. */
+    public void stop(long timeoutMillis) {
+        stopRequested = true;
+        runners.forEach(TargetRunner::stop);
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+        for (Thread t : threads) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            if (left <= 0) {
+                break;
+            }
+            try {
+                t.join(left);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    public List<TargetRunner> runners() {
+        return List.copyOf(runners);
+    }
+}

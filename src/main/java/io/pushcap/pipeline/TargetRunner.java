@@ -1,0 +1,381 @@
+package io.pushcap.pipeline;
+
+import io.pushcap.PushcapException;
+import io.pushcap.config.SplitRule;
+import io.pushcap.config.TargetConfig;
+import io.pushcap.internal.ffm.LibC;
+import io.pushcap.pcap.Packet;
+import io.pushcap.pcap.PcapDescriptor;
+import io.pushcap.sink.SplitOutput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Runs one push target on its own thread: reads its source, filters, splits, compresses and
+ * publishes, until the source ends (offline) or it is stopped (live).
+ *
+ * <p>The runner works in <em>regions</em> of its source. A region starts at the saved cursor and
+ * ends where a file is published; only then are its outcomes (published, filtered, dropped)
+ * counted and the cursor moved. When a sink fails, the open split is aborted, the source is
+ * rewound to the region's start and the same split is produced again under the same name after a
+ * backoff: a published split is never lost and never appears twice.
+ *
+ * <p><b>Note:</b> {@link #run()} runs on the target's thread; {@link #stop()} and the status
+ * getters are safe from any thread. Configuration errors ({@link PushcapException}) end the
+ * target as failed without retry; I/O errors are retried per the plan's {@link RetryPolicy}.
+ */
+public final class TargetRunner implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(TargetRunner.class);
+    private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    /** Live time splits close this long after their boundary, for packets still in capture buffers. */
+    private static final long BOUNDARY_GRACE_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    /** With no split open, an all-filtered region is committed at least this often. */
+    private static final long EMPTY_REGION_COMMIT_PACKETS = 1 << 20;
+
+    public enum State { STARTING, RUNNING, RETRYING, DONE, FAILED, STOPPED }
+
+    private final TargetPlan plan;
+    private final TargetConfig cfg;
+    private final PacketSource source;
+    private final TargetCounters counters;
+    private final Packet packet = new Packet();
+    private final ScriptRunner scripts;
+
+    private volatile boolean stopRequested;
+    private volatile State state = State.STARTING;
+    private volatile String lastError = "";
+    private volatile String lastFile = "";
+    private volatile long retryingSinceMillis;
+    private volatile boolean stuckReported;
+
+    private SourcePosition regionStart;
+    private long regionRead;
+    private long regionFiltered;
+    private long regionDropped;
+    private long lostAtRegionStart;
+    private long readSeq;
+    private long countedSeq;
+    private long totalBytesRead;
+
+    private SplitWriter open;
+    private String nameBeforeOpen;
+    private long lastPacketWallNanos = System.nanoTime();
+    private int attempt;
+
+    public TargetRunner(TargetPlan plan) {
+        this.plan = plan;
+        this.cfg = plan.config();
+        this.source = plan.source();
+        this.counters = plan.counters();
+        this.scripts = cfg.scriptNew() == null ? null : new ScriptRunner(cfg, plan.log(), counters, plan.scriptDir());
+    }
+
+    @Override
+    public void run() {
+        try {
+            if (cfg.cpu() >= 0) {
+                LibC.pinCurrentThread(cfg.cpu());
+            }
+            start();
+            state = State.RUNNING;
+            loop();
+            closeAtEnd();
+            state = stopRequested && !source.ended() ? State.STOPPED : State.DONE;
+        } catch (PushcapException e) {
+            fail(e.getMessage(), e);
+        } catch (InterruptedException e) {
+            abortOpen();
+            state = State.STOPPED;
+            Thread.currentThread().interrupt();
+        } catch (IOException | RuntimeException e) {
+            fail(e.toString(), e);
+        } finally {
+            if (scripts != null) {
+                scripts.close();
+            }
+            plan.log().line(String.format("push %s: %s (files %d, packets published %d, filtered %d, lost %d)",
+                    cfg.desc(), state, counters.files.get(), counters.published.get(), counters.filtered.get(),
+                    counters.lost.get()));
+        }
+    }
+
+    private void fail(String message, Exception e) {
+        abortOpen();
+        lastError = message;
+        state = State.FAILED;
+        plan.log().line("ERROR " + message);
+        LOG.error("{}: {}", cfg.label(), message);
+        LOG.debug("{} failed", cfg.label(), e);
+    }
+
+    private void start() throws IOException {
+        if (plan.cursors() != null) {
+            Cursor saved = plan.cursors().load();
+            if (saved != null) {
+                source.seek(saved.position());
+                plan.names().resumeAfter(saved.lastName());
+                plan.log().line("resume at " + saved.position() + " after " + saved.lastName());
+            }
+        }
+        regionStart = source.position();
+        lostAtRegionStart = source.lostPackets();
+    }
+
+    private void loop() throws IOException, InterruptedException {
+        while (!stopRequested) {
+            if (!source.next(packet)) {
+                if (source.ended()) {
+                    return;
+                }
+                onIdle();
+                source.await(IDLE_WAIT_NANOS);
+                continue;
+            }
+            try {
+                onPacket();
+            } catch (IOException e) {
+                retryAfter(e);
+            }
+        }
+    }
+
+    private void onPacket() throws IOException, InterruptedException {
+        readSeq++;
+        if (readSeq > countedSeq) {
+            countedSeq = readSeq;
+            counters.read.increment();
+        }
+        regionRead++;
+        totalBytesRead += PcapDescriptor.RECORD_HEADER_LENGTH + packet.caplen();
+        lastPacketWallNanos = System.nanoTime();
+        if (!plan.stage().accept(packet)) {
+            regionFiltered++;
+            if (open == null && regionFiltered % EMPTY_REGION_COMMIT_PACKETS == 0) {
+                commitRegion(source.position(), null);
+            }
+            return;
+        }
+        Packet out = plan.stage().output(packet);
+        if (out.linkType() != source.linkType()) {
+            regionDropped++;
+            return;
+        }
+        long record = PcapDescriptor.RECORD_HEADER_LENGTH + (long) out.caplen();
+        if (open != null && plan.splitter().startsNewSplit(out.timestampNanos(), record, open.bytesIn(), open.packets())) {
+            publish(source.positionOfLast());
+            // This packet opens the next region.
+            regionRead = 1;
+        }
+        if (open == null) {
+            openSplit(out.timestampNanos());
+        }
+        open.write(out);
+        counters.pending.set(open.packets());
+        plan.log().progress(open.output().location(), totalBytesRead, false);
+    }
+
+    private void openSplit(long ts) throws IOException {
+        plan.splitter().open(ts);
+        nameBeforeOpen = plan.names().lastName();
+        long end = plan.splitter().intervalEnd() == Long.MAX_VALUE ? ts : plan.splitter().intervalEnd();
+        String location = plan.names().name(plan.splitter().intervalStart(), end);
+        SplitOutput out = plan.sink().open(location);
+        try {
+            open = new SplitWriter(out, plan.compressor(), source.linkType(), source.snaplen());
+        } catch (IOException | RuntimeException e) {
+            out.abort();
+            throw e;
+        }
+        plan.log().progress(location, totalBytesRead, true);
+    }
+
+    /** Publishes the open split and commits the region up to {@code boundary}. */
+    private void publish(SourcePosition boundary) throws IOException, InterruptedException {
+        SplitWriter w = open;
+        w.finish();
+        String location = w.output().location();
+        if (cfg.split().kind() == SplitRule.Kind.BYTES && plan.names().namesEnd()) {
+            location = plan.names().rename(nameBeforeOpen, w.firstNanos(), w.lastNanos());
+        }
+        w.output().commitAs(location);
+        open = null;
+        counters.pending.set(0);
+        ManifestEntry entry = new ManifestEntry(location, w.firstNanos(), w.lastNanos(), w.packets(), w.bytesIn(),
+                w.bytesOut(), regionFiltered, source.lostPackets() - lostAtRegionStart, w.sha256(),
+                System.currentTimeMillis() * 1_000_000L);
+        plan.manifest().append(entry);
+        commitRegion(boundary, entry);
+        lastFile = location;
+        if (scripts != null) {
+            scripts.submit(entry);
+        }
+    }
+
+    /** Counts the region's outcomes and saves the cursor at {@code boundary}. */
+    private void commitRegion(SourcePosition boundary, ManifestEntry published) throws IOException {
+        if (plan.cursors() != null) {
+            plan.cursors().save(new Cursor(source.describe(), boundary, plan.names().lastName()));
+        }
+        if (published != null) {
+            counters.published.add(published.packets());
+            counters.bytesIn.add(published.bytesIn());
+            counters.bytesOut.add(published.bytesOut());
+            counters.files.increment();
+        }
+        counters.filtered.add(regionFiltered);
+        counters.droppedLinkType.add(regionDropped);
+        long lost = source.lostPackets();
+        counters.lost.add(lost - lostAtRegionStart);
+        lostAtRegionStart = lost;
+        regionStart = boundary;
+        regionRead = 0;
+        regionFiltered = 0;
+        regionDropped = 0;
+        attempt = 0;
+        if (state == State.RETRYING) {
+            plan.log().line("recovered: " + (published == null ? "region committed" : published.name()));
+            state = State.RUNNING;
+            stuckReported = false;
+        }
+    }
+
+    /** A live time split closes at its boundary, and any split after TimeoutRing without packets. */
+    private void onIdle() throws IOException, InterruptedException {
+        if (open == null) {
+            if (regionFiltered > 0 || regionDropped > 0) {
+                commitRegion(source.position(), null);
+            }
+            return;
+        }
+        long now = System.currentTimeMillis() * 1_000_000L;
+        boolean boundaryPassed = cfg.split().kind() == SplitRule.Kind.TIME
+                && now >= plan.splitter().intervalEnd() + BOUNDARY_GRACE_NANOS;
+        boolean timedOut = cfg.timeoutRingNanos() > 0
+                && System.nanoTime() - lastPacketWallNanos >= cfg.timeoutRingNanos();
+        if (boundaryPassed || timedOut) {
+            try {
+                publish(source.position());
+            } catch (IOException e) {
+                retryAfter(e);
+            }
+        }
+    }
+
+    /** Aborts the open split, waits, and rewinds the source to produce the region again. */
+    private void retryAfter(IOException e) throws IOException, InterruptedException {
+        abortOpen();
+        counters.failures.increment();
+        lastError = e.getMessage();
+        if (state != State.RETRYING) {
+            state = State.RETRYING;
+            retryingSinceMillis = System.currentTimeMillis();
+        }
+        attempt++;
+        if (plan.retry().exhausted(attempt)) {
+            throw new IOException("giving up after " + attempt + " attempts: " + e.getMessage(), e);
+        }
+        long delay = plan.retry().delayMillis(attempt - 1);
+        plan.log().line(String.format("split failed (attempt %d): %s; retrying in %d ms from %s", attempt,
+                e.getMessage(), delay, regionStart));
+        LOG.warn("{}: split failed (attempt {}): {}; retrying in {} ms", cfg.label(), attempt, e.getMessage(), delay);
+        reportIfStuck();
+        long waitStart = System.nanoTime();
+        sleepUnlessStopped(delay);
+        counters.retryWaitMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - waitStart));
+        counters.retries.increment();
+        readSeq -= regionRead;
+        regionRead = 0;
+        regionFiltered = 0;
+        regionDropped = 0;
+        plan.names().resumeAfter(nameBeforeOpen == null ? plan.names().lastName() : nameBeforeOpen);
+        source.seek(regionStart);
+    }
+
+    private void reportIfStuck() {
+        long since = System.currentTimeMillis() - retryingSinceMillis;
+        if (!stuckReported && since >= plan.stuckAfterMillis()) {
+            stuckReported = true;
+            String msg = String.format("STUCK for %d s: %s", since / 1000, lastError);
+            plan.log().line(msg);
+            LOG.error("{}: {}", cfg.label(), msg);
+        }
+    }
+
+    private void sleepUnlessStopped(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!stopRequested) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return;
+            }
+            TimeUnit.NANOSECONDS.sleep(Math.min(left, 50_000_000L));
+        }
+    }
+
+    private void abortOpen() {
+        if (open != null) {
+            open.output().abort();
+            open = null;
+            counters.pending.set(0);
+        }
+    }
+
+    /** End of input or stop: publish what is open (with retries unless stopping), commit the rest. */
+    private void closeAtEnd() throws IOException, InterruptedException {
+        while (true) {
+            try {
+                if (open != null) {
+                    publish(source.position());
+                } else if (regionRead > 0 || regionFiltered > 0 || regionDropped > 0) {
+                    commitRegion(source.position(), null);
+                }
+                return;
+            } catch (IOException e) {
+                if (stopRequested) {
+                    abortOpen();
+                    plan.log().line("stopped with the open split unpublished: " + e.getMessage());
+                    return;
+                }
+                retryAfter(e);
+                loop();
+            }
+        }
+    }
+
+    /** Asks the target to publish what it has and stop; returns at once. */
+    public void stop() {
+        stopRequested = true;
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public String lastError() {
+        return lastError;
+    }
+
+    public String lastFile() {
+        return lastFile;
+    }
+
+    public boolean stuck() {
+        return stuckReported;
+    }
+
+    public TargetConfig config() {
+        return cfg;
+    }
+
+    public TargetCounters counters() {
+        return counters;
+    }
+
+    /** Source bytes consumed, for progress (may be approximate while retrying). */
+    public long bytesConsumed() {
+        return source.bytesConsumed();
+    }
+}

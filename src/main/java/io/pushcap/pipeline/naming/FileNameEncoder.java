@@ -1,0 +1,113 @@
+package io.pushcap.pipeline.naming;
+
+import io.pushcap.config.FileNameFormat;
+
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * Builds each split's location from the target's {@code Path}, the split's time and the
+ * {@code FileSuffix}, in the appliance's encodings (see {@link FileNameFormat}).
+ *
+ * <p>Names sort in time order and never repeat: when a name would equal or sort before the
+ * previous one (two size splits in one second, a sub-second time split), {@code _NNN} is added
+ * before the suffix, which sorts after the plain name and before the next second's.
+ *
+ * <p><b>Note:</b> single-threaded; remembers the last name it gave (restore it with
+ * {@link #resumeAfter(String)} after a restart so names stay unique across runs).
+ */
+public final class FileNameEncoder {
+    private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("yyyyMMdd_HHmm");
+    private static final DateTimeFormatter HHMMSS = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
+    private static final DateTimeFormatter TZ = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmssxx");
+
+    private final FileNameFormat format;
+    private final String prefix;
+    private final String suffix;
+    private final ZoneId localZone;
+    private String last = "";
+
+    public FileNameEncoder(FileNameFormat format, String prefix, String suffix) {
+        this(format, prefix, suffix, ZoneId.systemDefault());
+    }
+
+    public FileNameEncoder(FileNameFormat format, String prefix, String suffix, ZoneId localZone) {
+        this.format = format;
+        this.prefix = prefix;
+        this.suffix = suffix == null ? "" : suffix;
+        this.localZone = localZone;
+    }
+
+    /**
+     * The location of a split.
+     *
+     * @param startNanos start of the split's interval (time splits) or its first packet (size splits)
+     * @param endNanos   end of the interval, or the last packet's time for size splits
+     */
+    public String name(long startNanos, long endNanos) {
+        String stem = prefix + encode(startNanos, endNanos);
+        String candidate = stem + suffix;
+        if (candidate.compareTo(last) <= 0) {
+            candidate = disambiguate(stem);
+        }
+        last = candidate;
+        return candidate;
+    }
+
+    private String disambiguate(String stem) {
+        for (int n = 1; n < 1_000_000; n++) {
+            String c = stem + String.format("_%03d", n) + suffix;
+            if (c.compareTo(last) > 0) {
+                return c;
+            }
+        }
+        throw new IllegalStateException("no unique name after " + last);
+    }
+
+    private String encode(long startNanos, long endNanos) {
+        long startSec = Math.floorDiv(startNanos, 1_000_000_000L);
+        return switch (format) {
+            case EPOCH_SEC_STARTEND -> startSec + "-" + Math.floorDiv(endNanos + 999_999_999L, 1_000_000_000L);
+            case EPOCH_SEC -> Long.toString(startSec);
+            case TSTR_HHMM -> "_" + utc(startNanos).format(HHMM);
+            case TSTR_HHMMSS -> "_" + utc(startNanos).format(HHMMSS);
+            case TSTR_HHMMSS_TZ -> "_" + ZonedDateTime.ofInstant(instant(startNanos), localZone).format(TZ);
+            case TSTR_HHMMSS_SUB -> "_" + utc(startNanos).format(HHMMSS) + "."
+                    + String.format("%09d", Math.floorMod(startNanos, 1_000_000_000L));
+        };
+    }
+
+    private static Instant instant(long nanos) {
+        return Instant.ofEpochSecond(Math.floorDiv(nanos, 1_000_000_000L), Math.floorMod(nanos, 1_000_000_000L));
+    }
+
+    private static ZonedDateTime utc(long nanos) {
+        return ZonedDateTime.ofInstant(instant(nanos), ZoneOffset.UTC);
+    }
+
+    /** True when names carry the end time, which a size split knows only when it closes. */
+    public boolean namesEnd() {
+        return format == FileNameFormat.EPOCH_SEC_STARTEND;
+    }
+
+    /**
+     * Renames the split last named by {@link #name(long, long)} now that its end is known; the
+     * result stays unique and in order.
+     */
+    public String rename(String previousLast, long startNanos, long endNanos) {
+        last = previousLast;
+        return name(startNanos, endNanos);
+    }
+
+    /** Continues after a name given in an earlier run. */
+    public void resumeAfter(String lastName) {
+        this.last = lastName == null ? "" : lastName;
+    }
+
+    public String lastName() {
+        return last;
+    }
+}

@@ -1,0 +1,244 @@
+package io.pushcap.pipeline.source;
+
+import io.pushcap.PushcapException;
+import io.pushcap.pcap.CaptureFiles;
+import io.pushcap.pcap.CaptureReader;
+import io.pushcap.pcap.Packet;
+import io.pushcap.pcap.PcapReader;
+import io.pushcap.pipeline.PacketSource;
+import io.pushcap.pipeline.SourcePosition;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * An offline source: capture files (pcap or pcapng) read one after the other, for
+ * {@code push --offline}. Position = (file index, byte offset of a record or block).
+ *
+ * <p>Every target gets its own instance over the same files; the files are memory-mapped, so
+ * the page cache holds one copy and {@link Pace} keeps targets close enough together that the
+ * input is read from disk once.
+ *
+ * <p><b>Note:</b> single-threaded. Packets are views into the mapping, valid until the next call.
+ */
+public final class FileSetSource implements PacketSource {
+    private final List<Path> files;
+    private final int linkType;
+    private final int snaplen;
+    private final long totalBytes;
+    private final Pace pace;
+    private final Pace.Member paceMember;
+    private CaptureReader reader;
+    private int index = -1;
+    private long lastOffset;
+    private long lastTimestamp;
+    private long consumedBefore;
+    private boolean ended;
+
+    private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, Pace pace) throws IOException {
+        this.files = files;
+        this.linkType = linkType;
+        this.snaplen = snaplen;
+        this.totalBytes = totalBytes;
+        this.pace = pace;
+        this.paceMember = pace == null ? null : pace.join();
+        openFile(0);
+    }
+
+    /** Files in the order given; directories contribute their captures in time order. */
+    public static List<Path> expand(List<Path> args) throws IOException {
+        List<Path> out = new ArrayList<>();
+        for (Path a : args) {
+            if (Files.isDirectory(a)) {
+                List<Path> inDir;
+                try (Stream<Path> s = Files.list(a)) {
+                    inDir = s.filter(Files::isRegularFile)
+                            .filter(p -> p.getFileName().toString().matches(".*\\.(pcap|pcapng|cap)$"))
+                            .toList();
+                }
+                if (inDir.isEmpty()) {
+                    throw new PushcapException(a + ": directory holds no .pcap/.pcapng/.cap files");
+                }
+                out.addAll(byFirstTimestamp(inDir));
+            } else if (Files.isRegularFile(a)) {
+                out.add(a);
+            } else {
+                throw new PushcapException(a + ": no such capture file or directory");
+            }
+        }
+        return out;
+    }
+
+    private static List<Path> byFirstTimestamp(List<Path> files) throws IOException {
+        record Keyed(Path path, long ts) {
+        }
+        List<Keyed> keyed = new ArrayList<>();
+        Packet p = new Packet();
+        for (Path f : files) {
+            try (CaptureReader r = CaptureFiles.open(f)) {
+                keyed.add(new Keyed(f, r.next(p) ? p.timestampNanos() : Long.MAX_VALUE));
+            }
+        }
+        keyed.sort(Comparator.comparingLong(Keyed::ts).thenComparing(k -> k.path().toString()));
+        return keyed.stream().map(Keyed::path).toList();
+    }
+
+    /** Opens a file set after checking every file's header and that they share one link type. */
+    public static FileSetSource open(List<Path> files, Pace pace) throws IOException {
+        if (files.isEmpty()) {
+            throw new PushcapException("no capture files to push");
+        }
+        int linkType = -1;
+        int snaplen = 0;
+        long total = 0;
+        for (Path f : files) {
+            try (CaptureReader r = CaptureFiles.open(f)) {
+                if (linkType >= 0 && r.linkType() != linkType) {
+                    throw new PushcapException(f + ": link type " + r.linkType() + " differs from " + linkType + " of "
+                            + files.get(0) + "; push files of one link type together");
+                }
+                linkType = r.linkType();
+                snaplen = Math.max(snaplen, r.snaplen());
+                total += Math.max(0, r.sizeHint());
+            }
+        }
+        return new FileSetSource(List.copyOf(files), linkType, snaplen <= 0 ? 262_144 : snaplen, total, pace);
+    }
+
+    private void openFile(int i) throws IOException {
+        if (reader != null) {
+            consumedBefore += Math.max(0, reader.sizeHint());
+            reader.close();
+            reader = null;
+        }
+        index = i;
+        if (i < files.size()) {
+            reader = CaptureFiles.open(files.get(i));
+        } else {
+            ended = true;
+        }
+    }
+
+    @Override
+    public boolean next(Packet packet) throws IOException {
+        while (reader != null) {
+            long before = reader.bytesRead();
+            if (reader.next(packet)) {
+                lastOffset = before;
+                lastTimestamp = packet.timestampNanos();
+                if (paceMember != null && (reader.recordsRead() & 1023) == 0) {
+                    paceMember.progress(bytesConsumed());
+                }
+                return true;
+            }
+            openFile(index + 1);
+        }
+        if (paceMember != null) {
+            paceMember.leave();
+        }
+        return false;
+    }
+
+    @Override
+    public boolean await(long timeoutNanos) {
+        return !ended;
+    }
+
+    @Override
+    public boolean ended() {
+        return ended;
+    }
+
+    @Override
+    public SourcePosition position() {
+        if (reader == null) {
+            return new SourcePosition(files.size(), 0, 0);
+        }
+        return new SourcePosition(index, reader.bytesRead(), 0);
+    }
+
+    @Override
+    public SourcePosition positionOfLast() {
+        return new SourcePosition(index, lastOffset, lastTimestamp);
+    }
+
+    @Override
+    public void seek(SourcePosition position) throws IOException {
+        int target = (int) position.major();
+        if (target >= files.size()) {
+            openFile(files.size());
+            return;
+        }
+        if (target != index || reader == null) {
+            if (reader != null) {
+                reader.close();
+                reader = null;
+            }
+            consumedBefore = 0;
+            for (int i = 0; i < target; i++) {
+                consumedBefore += Files.size(files.get(i));
+            }
+            index = target;
+            reader = CaptureFiles.open(files.get(target));
+            ended = false;
+        }
+        if (reader instanceof PcapReader pr) {
+            pr.seek(position.minor(), 0);
+        } else {
+            // pcapng: interface state must be rebuilt, so read again from the start of the file.
+            reader.close();
+            reader = CaptureFiles.open(files.get(target));
+            Packet scratch = new Packet();
+            while (reader.bytesRead() < position.minor() && reader.next(scratch)) {
+                // skip to the saved block
+            }
+        }
+        ended = false;
+    }
+
+    @Override
+    public long lostPackets() {
+        return 0;
+    }
+
+    @Override
+    public int linkType() {
+        return linkType;
+    }
+
+    @Override
+    public int snaplen() {
+        return snaplen;
+    }
+
+    @Override
+    public long sizeHint() {
+        return totalBytes;
+    }
+
+    @Override
+    public long bytesConsumed() {
+        return consumedBefore + (reader == null ? 0 : reader.bytesRead());
+    }
+
+    @Override
+    public String describe() {
+        return files.size() == 1 ? files.get(0).toString()
+                : files.size() + " files (" + files.get(0) + " ... " + files.get(files.size() - 1) + ")";
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (paceMember != null) {
+            paceMember.leave();
+        }
+        if (reader != null) {
+            reader.close();
+        }
+    }
+}
