@@ -1,0 +1,67 @@
+package io.pushcap.pipeline.naming;
+
+import io.pushcap.config.FileNameFormat;
+import org.junit.jupiter.api.Test;
+
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FileNameEncoderTest {
+    static final long T = 1_621_849_860_000_000_000L; // 2021-05-24 09:51:00 UTC
+    static final long MIN = 60_000_000_000L;
+
+    @Test
+    void shouldEncodeEpochStartEndLikeTheAppliance() {
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.EPOCH_SEC_STARTEND, "/mnt/remote0/push/", ".pcap");
+        assertThat(e.name(T, T + MIN)).isEqualTo("/mnt/remote0/push/1621849860-1621849920.pcap");
+    }
+
+    @Test
+    void shouldEncodeEveryTimeStringFormat() {
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        long t = T + 5_123_456_789L;
+        assertThat(new FileNameEncoder(FileNameFormat.EPOCH_SEC, "p", ".pcap", tokyo).name(t, t)).isEqualTo("p1621849865.pcap");
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMM, "p", ".pcap", tokyo).name(t, t)).isEqualTo("p_20210524_0951.pcap");
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "everything", ".pcap.gz", tokyo).name(t, t))
+                .isEqualTo("everything_20210524_095105.pcap.gz");
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS_TZ, "udp-10001", ".pcap", tokyo).name(t, t))
+                .isEqualTo("udp-10001_20210524_185105+0900.pcap");
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS_SUB, "m", ".pcap", tokyo).name(t, t))
+                .isEqualTo("m_20210524_095105.123456789.pcap");
+    }
+
+    @Test
+    void shouldNeverRepeatAndAlwaysSortInTimeOrderWhenSplitsShareASecond() {
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "x", ".pcap");
+        List<String> names = new ArrayList<>();
+        names.add(e.name(T, T));
+        names.add(e.name(T + 10, T + 10));
+        names.add(e.name(T + 20, T + 20));
+        names.add(e.name(T + 1_000_000_000L, T + 1_000_000_000L));
+        assertThat(names).containsExactly("x_20210524_095100.pcap", "x_20210524_095100_001.pcap",
+                "x_20210524_095100_002.pcap", "x_20210524_095101.pcap");
+        assertThat(names).isSorted().doesNotHaveDuplicates();
+    }
+
+    @Test
+    void shouldContinueUniqueNamesAfterRestartWhenResumed() {
+        FileNameEncoder first = new FileNameEncoder(FileNameFormat.EPOCH_SEC, "d/", ".pcap");
+        String a = first.name(T, T);
+        FileNameEncoder second = new FileNameEncoder(FileNameFormat.EPOCH_SEC, "d/", ".pcap");
+        second.resumeAfter(a);
+        assertThat(second.name(T, T)).isEqualTo("d/1621849860_001.pcap");
+    }
+
+    @Test
+    void shouldRenameSizeSplitWithItsEndWhenFormatCarriesEnd() {
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.EPOCH_SEC_STARTEND, "s/", ".pcap");
+        String before = e.lastName();
+        String provisional = e.name(T, T);
+        assertThat(provisional).isEqualTo("s/1621849860-1621849860.pcap");
+        assertThat(e.rename(before, T, T + 2_500_000_000L)).isEqualTo("s/1621849860-1621849863.pcap");
+        assertThat(e.namesEnd()).isTrue();
+    }
+}
