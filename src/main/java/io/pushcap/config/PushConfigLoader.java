@@ -106,7 +106,7 @@ public final class PushConfigLoader {
     /** The entries 1..n of Config.Target, each a table; anything else is reported. */
     private static List<LuaTable> targetTables(TableReader config, LuaTable list) {
         List<LuaTable> tables = new ArrayList<>();
-        int n = list.length();
+        int n = list.rawlen();
         for (Varargs e = list.next(LuaValue.NIL); !e.arg1().isnil(); e = list.next(e.arg1())) {
             LuaValue key = e.arg1();
             boolean inSequence = key.type() == LuaValue.TNUMBER && key.isint() && key.toint() >= 1 && key.toint() <= n;
@@ -116,7 +116,7 @@ public final class PushConfigLoader {
             }
         }
         for (int i = 1; i <= n; i++) {
-            LuaValue v = list.get(i);
+            LuaValue v = list.rawget(i);
             if (v.istable()) {
                 tables.add((LuaTable) v);
             } else {

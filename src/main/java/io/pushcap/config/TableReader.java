@@ -15,6 +15,9 @@ import java.util.Set;
  * every wrong type, wrong value and unknown key to {@link ConfigProblems} with the key's line.
  * A read that fails returns null, so validation carries on and finds the next problem.
  *
+ * <p>Reads are raw (no metamethods): validation runs after the script, outside the sandbox's
+ * instruction limit, so no Lua code may run then.
+ *
  * <p>Empty strings count as absent: the appliance's generated configs write {@code ""} for
  * "unset" ({@code ["SplitCmd"] = ""}).
  *
@@ -68,17 +71,17 @@ final class TableReader {
     }
 
     boolean has(String key) {
-        LuaValue v = table.get(key);
+        LuaValue v = table.rawget(key);
         return !v.isnil() && !(v.type() == LuaValue.TSTRING && v.tojstring().isBlank());
     }
 
     LuaValue raw(String key) {
-        return table.get(key);
+        return table.rawget(key);
     }
 
     /** A string, or null when absent or empty. */
     String string(String key) {
-        LuaValue v = table.get(key);
+        LuaValue v = table.rawget(key);
         if (v.isnil()) {
             return null;
         }
@@ -92,7 +95,7 @@ final class TableReader {
 
     /** A string that must be present and not blank. */
     String requiredString(String key, String why) {
-        LuaValue v = table.get(key);
+        LuaValue v = table.rawget(key);
         if (v.isnil() || (v.type() == LuaValue.TSTRING && v.tojstring().isBlank())) {
             error(key, "missing (" + why + ")");
             return null;
@@ -101,7 +104,7 @@ final class TableReader {
     }
 
     Boolean bool(String key) {
-        LuaValue v = table.get(key);
+        LuaValue v = table.rawget(key);
         if (v.isnil()) {
             return null;
         }
@@ -114,7 +117,7 @@ final class TableReader {
 
     /** A whole number in {@code [min, max]}, or null. */
     Long integer(String key, long min, long max, String meaning) {
-        LuaValue v = table.get(key);
+        LuaValue v = table.rawget(key);
         if (v.isnil()) {
             return null;
         }
@@ -133,7 +136,7 @@ final class TableReader {
 
     /** A number at least {@code min}, or null. */
     Double number(String key, double min, String meaning) {
-        LuaValue v = table.get(key);
+        LuaValue v = table.rawget(key);
         if (v.isnil()) {
             return null;
         }
@@ -156,7 +159,7 @@ final class TableReader {
     void rejectUnknownKeys(Set<String> valid, String validList) {
         for (LuaValue key : keys()) {
             if (key.type() != LuaValue.TSTRING) {
-                error("unexpected entry [" + LuaValues.show(key) + "] = " + LuaValues.show(table.get(key))
+                error("unexpected entry [" + LuaValues.show(key) + "] = " + LuaValues.show(table.rawget(key))
                         + " (entries are written Key = value)");
                 continue;
             }

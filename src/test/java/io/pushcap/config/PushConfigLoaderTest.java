@@ -540,4 +540,16 @@ class PushConfigLoaderTest {
                 """);
         assertEquals(List.of(3, 5), c.targets().stream().map(TargetConfig::line).toList());
     }
+
+    @Test
+    void shouldNotRunMetamethodsWhenValidatingAfterTheScript() throws IOException {
+        List<String> p = problems("""
+                local Config = {}
+                Config.Target = {}
+                table.insert(Config.Target, setmetatable({}, {__index = function() while true do end end}))
+                return Config
+                """);
+        assertEquals(List.of("Desc", "Path", "Split", "FileName"),
+                p.stream().map(m -> m.replaceFirst("^.*:3: target #1: (\\w+): missing .*$", "$1")).toList());
+    }
 }
