@@ -25,7 +25,8 @@ import java.util.Locale;
  * <p>{@code os.date([format [, time]])}: local time of the JVM's default zone (which follows
  * {@code TZ}), or UTC when the format starts with {@code !}; {@code *t} returns the fields as a
  * table; every C99 strftime conversion, including the {@code E} and {@code O} modifiers, is
- * supported, {@code !%Z} prints "GMT" as glibc does. {@code os.time([table])}: now, or the local
+ * supported, {@code !%Z} prints "GMT" as glibc does; {@code %Z} is Java's English abbreviation
+ * ("CET", "EDT"), or tzdata's numeric one ("+04") where Java has none, which is what glibc prints. {@code os.time([table])}: now, or the local
  * time in the table ({@code hour} defaults to 12), normalised like {@code mktime} (the table's
  * fields are updated to the normalised values).
  *
@@ -35,7 +36,7 @@ final class LuaOsTime {
     private static final String CONVERSIONS = "aAbBcCdDeFgGhHIjmMnprRStTuUVwWxXyYzZ%";
     private static final String E_MODIFIED = "cCxXyY";
     private static final String O_MODIFIED = "deHImMSuUVwWy";
-    private static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.ROOT);
+    private static final DateTimeFormatter ZONE_NAME = DateTimeFormatter.ofPattern("zzz", Locale.US);
 
     private LuaOsTime() {
     }
@@ -170,10 +171,21 @@ final class LuaOsTime {
             case 'y' -> two(Math.floorMod(t.getYear(), 100));
             case 'Y' -> Integer.toString(t.getYear());
             case 'z' -> offset(t.getOffset().getTotalSeconds());
-            case 'Z' -> utc ? "GMT" : ZONE_NAME.format(t);
+            case 'Z' -> utc ? "GMT" : zoneName(t);
             case '%' -> "%";
             default -> throw badConversion("%" + k);
         };
+    }
+
+    /** The zone's abbreviation; where Java knows none ("GMT+04:00") tzdata's numeric one, as glibc prints: "+04", "+1030". */
+    private static String zoneName(ZonedDateTime t) {
+        String name = ZONE_NAME.format(t);
+        if (!name.matches("GMT[+-]\\d\\d:\\d\\d")) {
+            return name;
+        }
+        int total = t.getOffset().getTotalSeconds();
+        int minutes = Math.abs(total) / 60;
+        return (total < 0 ? "-" : "+") + two(minutes / 60) + (minutes % 60 == 0 ? "" : two(minutes % 60));
     }
 
     private static int sundayBased(ZonedDateTime t) {

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.ZoneId;
+import java.util.TimeZone;
 import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -41,6 +42,26 @@ class LuaOsTimeTest {
             assertEquals(gnuDate(t, format, false), lua("os.date('" + format + "', " + t + ")"), "local time " + t);
             String utcFormat = format.replace(" %Z", "");
             assertEquals(gnuDate(t, utcFormat, true), lua("os.date('!" + utcFormat + "', " + t + ")"), "UTC " + t);
+        }
+    }
+
+    @Test
+    void shouldFollowDaylightSavingWhenTheZoneHasIt() throws Exception {
+        TimeZone saved = TimeZone.getDefault();
+        String format = "%c %z %Z|%H %p %j";
+        // Winter and summer of each zone, and the hour after a spring-forward.
+        long[] times = {1_704_067_200L, 1_719_792_000L, 1_711_846_800L, 1_710_054_000L};
+        try {
+            for (String zone : new String[] {"Europe/Berlin", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe",
+                    "America/Sao_Paulo", "Europe/London"}) {
+                TimeZone.setDefault(TimeZone.getTimeZone(zone));
+                for (long t : times) {
+                    assertEquals(gnuDate(t, format, false), lua("os.date('" + format + "', " + t + ")"), zone + " " + t);
+                    assertEquals(Long.toString(t), lua("os.time(os.date('*t', " + t + "))"), zone + " " + t);
+                }
+            }
+        } finally {
+            TimeZone.setDefault(saved);
         }
     }
 
