@@ -8,6 +8,9 @@ import java.util.Locale;
  * default 0), lz4 (1-12, default 1; 3 and above use LZ4 HC, like {@code lz4 -3}) or xz (0-9,
  * default 6). Only zstd takes WORKERS.
  *
+ * <p><b>Note:</b> immutable and thread-safe; the constructor refuses levels and worker counts out
+ * of range with an {@link IllegalArgumentException}.
+ *
  * @param algorithm "gzip", "zstd", "lz4" or "xz"
  * @param level     compression level, within the algorithm's range
  * @param workers   zstd worker threads, 0 for none (compression on the target's own thread)

@@ -39,10 +39,6 @@ final class ConfigProblems {
         problems.add(new Problem(line > 0 ? line : 0, b.append(message).toString()));
     }
 
-    boolean isEmpty() {
-        return problems.isEmpty();
-    }
-
     int size() {
         return problems.size();
     }

@@ -16,11 +16,6 @@ public final class LuaValues {
     private LuaValues() {
     }
 
-    /** Lua's type name: "string", "number", "boolean", "table", "function", "nil". */
-    public static String typeName(LuaValue v) {
-        return v.typename();
-    }
-
     /** "a string", "an integer"... for "(expected ...)" messages. */
     public static String article(String typeName) {
         return ("aeiou".indexOf(typeName.charAt(0)) >= 0 ? "an " : "a ") + typeName;

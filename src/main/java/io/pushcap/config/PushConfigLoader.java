@@ -123,7 +123,7 @@ public final class PushConfigLoader {
                 config.error("Target", "entry " + i + " is " + LuaValues.describe(v) + " (expected a target table { Desc = ..., ... })");
             }
         }
-        if (n == 0 && tables.isEmpty()) {
+        if (n == 0) {
             config.error("Target", "no targets (add one with table.insert(Config.Target, { Desc = ..., ... }))");
         }
         return tables;

@@ -51,10 +51,6 @@ final class TableReader {
         this.endLine = endLine;
     }
 
-    String context() {
-        return context;
-    }
-
     /** The line that assigns {@code key}, else the table's own line, else -1. */
     int lineOf(String key) {
         int line = source.keyLine(keyPrefix + key, firstLine, endLine);
