@@ -1,0 +1,314 @@
+package io.pushcap.config;
+
+import org.luaj.vm2.LuaTable;
+
+import java.util.Collections;
+import java.util.EnumSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * Validates the targets of one push_pcap.lua, one table at a time, into {@link TargetConfig}s:
+ * every key's type and value, what each Mode requires or cannot use, the host (programs on PATH,
+ * writable directories, CPUs, BPF filters compiled by libpcap), and clashes between targets
+ * (the same Desc, or two targets writing the same file names). Every problem goes to
+ * {@link ConfigProblems}; a target with any problem yields null.
+ *
+ * <p><b>Note:</b> not thread-safe: one instance validates the targets of one file, in order, and
+ * remembers them to find clashes.
+ */
+final class TargetValidator {
+    static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
+            "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
+    static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing");
+    static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
+            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS).flatMap(List::stream).toList()));
+    static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
+            + "; Mode S3: " + String.join(", ", ModeOptions.S3_KEYS) + "; Mode TAP: " + String.join(", ", ModeOptions.TAP_KEYS);
+
+    /** Modes whose output is a series of files, cut by Split and named by FileName. */
+    static final Set<Mode> FILE_MODES = EnumSet.of(Mode.FILE, Mode.RCLONE, Mode.CURL, Mode.S3);
+    /** Keys that only make sense for file modes; a stream mode (LXC, TAP) refuses them. */
+    private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew");
+    private static final String DEFAULT_SUFFIX = ".pcap";
+
+    private final ConfigProblems problems;
+    private final SourceLines source;
+    private final HostChecks host;
+    private final ConfigDefaults defaults;
+    private final TargetClashes clashes = new TargetClashes();
+
+    TargetValidator(ConfigProblems problems, SourceLines source, HostChecks host, ConfigDefaults defaults) {
+        this.problems = problems;
+        this.source = source;
+        this.host = host;
+        this.defaults = defaults;
+    }
+
+    /**
+     * @param index    1-based position in Config.Target, for messages when Desc is unusable
+     * @param line     line of the table.insert that added the table, or -1
+     * @param nextLine line of the next target, where key lookups stop, or -1
+     */
+    TargetConfig validate(LuaTable table, int index, int line, int nextLine) {
+        int before = problems.size();
+        TableReader anonymous = new TableReader(table, "target #" + index, problems, source, "", line, line, nextLine);
+        String desc = readDesc(anonymous);
+        int targetLine = line > 0 || desc == null ? line : source.descLine(desc);
+        TableReader r = new TableReader(table, desc == null ? "target #" + index : "target '" + desc + "'",
+                problems, source, "", targetLine, targetLine, nextLine);
+        r.rejectUnknownKeys(ALL_KEYS, VALID_KEYS);
+        if (desc != null) {
+            clashes.checkDesc(r, desc, targetLine);
+        }
+        Draft d = new Draft();
+        d.desc = desc;
+        d.line = targetLine;
+        readMode(r, d);
+        readPath(r, d);
+        readSplitAndName(r, d);
+        d.filterBpf = readFilter(r, "FilterBPF");
+        d.filterFrame = readFilter(r, "FilterFrame");
+        readDecap(r, d);
+        readCompression(r, d);
+        readSeedOptions(r, d);
+        readPushcapOptions(r, d);
+        d.options.putAll(ModeOptions.read(r, d.mode));
+        if (problems.size() != before) {
+            return null;
+        }
+        TargetConfig t = d.build(problems.file());
+        return clashes.checkOutput(r, t) ? t : null;
+    }
+
+    private String readDesc(TableReader r) {
+        String desc = r.requiredString("Desc", "every target needs a Desc: it names the target's log files");
+        if (desc == null) {
+            return null;
+        }
+        String problem = DescNames.problem(desc);
+        if (problem != null) {
+            r.error("Desc", problem);
+            return null;
+        }
+        return desc;
+    }
+
+    private void readMode(TableReader r, Draft d) {
+        String mode = r.string("Mode");
+        try {
+            d.mode = mode == null ? Mode.FILE : Mode.parse(mode);
+        } catch (IllegalArgumentException e) {
+            r.error("Mode", e.getMessage());
+            return;
+        }
+        if (d.mode == Mode.RCLONE) {
+            String missing = host.missingProgram("rclone");
+            if (missing != null) {
+                r.error("Mode", "'" + mode + "' needs the rclone program: " + missing);
+            }
+        }
+    }
+
+    private void readPath(TableReader r, Draft d) {
+        d.path = r.requiredString("Path", "where the output goes: a file prefix, URL or ring");
+        if (d.path == null || d.mode == null) {
+            return;
+        }
+        String problem = switch (d.mode) {
+            case FILE -> host.unwritablePrefix(d.path);
+            case CURL -> d.path.matches("(?i)ftps?://[^/]+.*") ? null
+                    : "Mode CURL pushes over FTP: expected ftp://[user[:pass]@]host[:port]/prefix";
+            case S3 -> d.path.matches("s3://[^/]+(/.*)?") ? null : "Mode S3 expected s3://bucket/prefix";
+            default -> null;
+        };
+        if (problem != null) {
+            r.error("Path", "'" + d.path + "': " + problem);
+        }
+    }
+
+    private void readSplitAndName(TableReader r, Draft d) {
+        if (d.mode == null) {
+            return;
+        }
+        if (!FILE_MODES.contains(d.mode)) {
+            refuseFileOnlyKeys(r, d.mode);
+            d.split = SplitRule.NONE;
+            return;
+        }
+        String split = r.requiredString("Split", "Mode " + d.mode + " writes files and needs " + SplitParser.FORMS);
+        if (split != null) {
+            try {
+                d.split = SplitParser.parse(split);
+            } catch (IllegalArgumentException e) {
+                r.error("Split", e.getMessage());
+            }
+        }
+        String name = r.requiredString("FileName", "Mode " + d.mode + " writes files and needs a name format, one of "
+                + FileNameFormat.valid());
+        if (name != null) {
+            try {
+                d.fileName = FileNameFormat.parse(name);
+            } catch (IllegalArgumentException e) {
+                r.error("FileName", e.getMessage());
+            }
+        }
+        checkNameResolution(r, d);
+    }
+
+    /** Two time splits must never get the same name: the split must be at least the name's resolution. */
+    private void checkNameResolution(TableReader r, Draft d) {
+        if (d.split == null || d.fileName == null || d.split.kind() != SplitRule.Kind.TIME) {
+            return;
+        }
+        long resolution = SplitParser.resolutionNanos(d.fileName);
+        if (d.split.value() < resolution) {
+            r.error("Split", "'" + r.string("Split") + "' is shorter than the " + SplitParser.humanTime(resolution)
+                    + " resolution of FileName " + d.fileName.option() + ", so two splits would get the same name"
+                    + " (use --filename-tstr-HHMMSS_SUB or a split of at least " + SplitParser.humanTime(resolution) + ")");
+        }
+    }
+
+    private void refuseFileOnlyKeys(TableReader r, Mode mode) {
+        for (String key : FILE_ONLY_KEYS) {
+            if (r.has(key)) {
+                r.error(key, "not used by Mode " + mode + ", which sends one continuous stream, not files; remove it");
+            }
+        }
+    }
+
+    private String readFilter(TableReader r, String key) {
+        String expression = r.string(key);
+        if (expression == null || expression.isBlank()) {
+            return null;
+        }
+        String problem = host.bpfProblem(expression);
+        if (problem != null) {
+            r.error(key, "'" + expression + "' (" + problem + ")");
+            return null;
+        }
+        return expression.strip();
+    }
+
+    private void readDecap(TableReader r, Draft d) {
+        Boolean decap = r.bool("Decap");
+        d.decap = decap == null ? defaults.decap() : decap;
+        Boolean write = r.bool("WriteDecap");
+        d.writeDecap = write != null && write;
+        if (d.writeDecap && !d.decap) {
+            r.error("WriteDecap", "true needs Decap = true (only a decapsulated frame can be written; "
+                    + (decap == null ? "Config.Decap is false" : "this target sets Decap = false") + ")");
+        }
+    }
+
+    private void readCompression(TableReader r, Draft d) {
+        if (d.mode != null && !FILE_MODES.contains(d.mode)) {
+            d.fileSuffix = DEFAULT_SUFFIX;
+            return;
+        }
+        d.pipeCmd = program(r, "PipeCmd");
+        String compress = r.string("Compress");
+        CompressSpec spec = null;
+        if (compress != null) {
+            try {
+                spec = CompressSpec.parse(compress);
+                d.compress = spec.toString();
+            } catch (IllegalArgumentException e) {
+                r.error("Compress", e.getMessage());
+            }
+        }
+        if (compress != null && d.pipeCmd != null) {
+            r.error("Compress", "'" + compress + "' and PipeCmd '" + d.pipeCmd + "' are both set; choose one"
+                    + " (Compress compresses in process, PipeCmd runs an external program)");
+        }
+        String suffix = r.string("FileSuffix");
+        if (suffix != null && !suffix.matches("[^/\\s\\p{Cntrl}]+")) {
+            r.error("FileSuffix", "'" + suffix + "' (a file name ending: no '/', spaces or control characters)");
+        }
+        d.fileSuffix = suffix != null ? suffix : spec != null ? DEFAULT_SUFFIX + spec.suffix() : DEFAULT_SUFFIX;
+        d.scriptNew = program(r, "ScriptNew");
+    }
+
+    /** A command line whose program must exist, stripped of surrounding blanks (" gzip -c "). */
+    private String program(TableReader r, String key) {
+        String command = r.string(key);
+        if (command == null || command.isBlank()) {
+            return null;
+        }
+        String missing = host.missingProgram(command);
+        if (missing != null) {
+            r.error(key, "'" + command + "': " + missing);
+        }
+        return command.strip();
+    }
+
+    private void readSeedOptions(TableReader r, Draft d) {
+        String splitCmd = r.string("SplitCmd");
+        d.splitCmd = splitCmd == null || splitCmd.isBlank() ? null : splitCmd.strip();
+        d.chunked = Boolean.TRUE.equals(r.bool("Chunked"));
+        Boolean follow = r.bool("FollowStart");
+        d.followStart = follow == null ? defaults.followStart() : follow;
+        Long cpu = r.integer("CPU", 0, host.cpus() - 1L, "a CPU of this host, which has " + host.cpus() + " (0 to "
+                + (host.cpus() - 1) + ")");
+        d.cpu = cpu == null ? -1 : cpu.intValue();
+        String streamCat = r.string("StreamCat");
+        if (streamCat != null && !streamCat.isBlank()) {
+            if (streamCat.strip().equals("--ring-timeout-exit")) {
+                d.ringTimeoutExit = true;
+            } else {
+                r.error("StreamCat", "'" + streamCat + "' (pushcap understands only \"--ring-timeout-exit \": end the"
+                        + " push when its consumer stalls, to be restarted from the current time)");
+            }
+        }
+    }
+
+    private void readPushcapOptions(TableReader r, Draft d) {
+        String src = r.string("Source");
+        d.source = src != null ? src : defaults.source();
+        Double mbps = r.number("MaxMbps", 0, "a bandwidth cap in Mbit/s, 0 for none");
+        d.maxMbps = mbps == null ? 0 : mbps;
+        Long timeout = r.integer("TimeoutRing", 0, Long.MAX_VALUE, "nanoseconds, e.g. 5*60e9");
+        d.timeoutRingNanos = timeout == null ? defaults.timeoutRingNanos() : timeout;
+        if (d.ringTimeoutExit && d.timeoutRingNanos == 0) {
+            r.error("StreamCat", "'--ring-timeout-exit ' needs a ring timeout: set Config.TimeoutRing or TimeoutRing"
+                    + " (nanoseconds, e.g. 5*60e9)");
+        }
+    }
+
+    /** The fields of a target as they are read, before they become a record. */
+    private static final class Draft {
+        String desc;
+        int line;
+        Mode mode;
+        String path;
+        SplitRule split;
+        String splitCmd;
+        FileNameFormat fileName;
+        String filterBpf;
+        boolean decap;
+        boolean writeDecap;
+        String pipeCmd;
+        String compress;
+        String fileSuffix;
+        boolean chunked;
+        boolean followStart;
+        int cpu;
+        boolean ringTimeoutExit;
+        String filterFrame;
+        String scriptNew;
+        String source;
+        long timeoutRingNanos;
+        double maxMbps;
+        final Map<String, String> options = new TreeMap<>();
+
+        TargetConfig build(String file) {
+            return new TargetConfig(desc, mode, path, split, splitCmd, fileName, filterBpf, decap, writeDecap, pipeCmd,
+                    compress, fileSuffix, chunked, followStart, cpu, ringTimeoutExit, filterFrame, scriptNew, source,
+                    timeoutRingNanos, maxMbps, Collections.unmodifiableMap(options), file, line);
+        }
+    }
+}
