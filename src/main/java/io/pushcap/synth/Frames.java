@@ -121,12 +121,17 @@ public final class Frames {
         return ip.length == 16 ? ETHERTYPE_IPV6 : ETHERTYPE_IPV4;
     }
 
-    /** Ethernet frame MAC_A to MAC_B carrying TCP over IPv4 or IPv6 (by the address literals). */
+    /** Ethernet frame MAC_A to MAC_B carrying TCP over IPv4 or IPv6 (by the address literals), seq 1000, ack 2000. */
     public static byte[] ipTcp(String src, String dst, int sport, int dport, int flags, byte[] payload) {
+        return ipTcp(src, dst, sport, dport, flags, 1000, 2000, payload);
+    }
+
+    /** Like {@link #ipTcp(String, String, int, int, int, byte[])} with explicit sequence and acknowledgement numbers. */
+    public static byte[] ipTcp(String src, String dst, int sport, int dport, int flags, int seq, int ack, byte[] payload) {
         byte[] s = ip(src);
         byte[] d = ip(dst);
         FrameBuffer f = payload(payload);
-        Headers.tcp(f, s, d, sport, dport, 1000, (flags & ACK) != 0 ? 2000 : 0, flags, 65535,
+        Headers.tcp(f, s, d, sport, dport, seq, (flags & ACK) != 0 ? ack : 0, flags, 65535,
                 Headers.TCP_OPTS_NONE, 0, 0, 0);
         Headers.ip(f, s, d, IPPROTO_TCP, 64, 1, 0x12345);
         Headers.ethernet(f, MAC_B, MAC_A, NO_TAGS, etherTypeOf(s));
@@ -180,6 +185,14 @@ public final class Frames {
         FrameBuffer f = payload(payload);
         Headers.ethernet(f, dst, src, NO_TAGS, etherType);
         return finishUnpadded(f);
+    }
+
+    /** A copy of {@code frame} with other MACs. */
+    public static byte[] withMacs(byte[] frame, byte[] dst, byte[] src) {
+        byte[] out = frame.clone();
+        System.arraycopy(dst, 0, out, ETH_DST_OFFSET, 6);
+        System.arraycopy(src, 0, out, ETH_SRC_OFFSET, 6);
+        return out;
     }
 
     /** Inserts a tag (TPID {@code tpid}, VLAN id {@code vid}) as the outermost tag of {@code frame}. */

@@ -13,6 +13,9 @@ import java.util.Arrays;
  *                          do not count); a deeper packet stops there and is counted
  * @param vxlanPorts        UDP destination ports taken as VXLAN (4789 by default; add e.g. 8472
  *                          for Linux's legacy port)
+ *
+ * <p><b>Note:</b> immutable and thread-safe; invalid values raise {@link PushcapException} naming
+ * the value and the valid range.
  */
 public record DecapOptions(boolean writeDecapsulated, int maxDepth, int[] vxlanPorts) {
     public static final int DEFAULT_MAX_DEPTH = 8;

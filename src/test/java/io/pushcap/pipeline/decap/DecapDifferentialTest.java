@@ -125,6 +125,19 @@ class DecapDifferentialTest {
         }
     }
 
+    @Test
+    void shouldRemoveAsManyLayersAsTheGeneratorAddedWhenJumbo() throws Exception {
+        Decapsulator d = new Decapsulator(DecapOptions.DEFAULT, DecapCounters.unregistered());
+        long[] layered = {0};
+        TrafficGenerator.builder().mix(Mix.JUMBO).seed(77).packets(PACKETS).flows(3000).build().generate(sp -> {
+            DecapResult r = d.decapsulate(sp.captured());
+            assertEquals(sp.layers(), r.layers(), "packet " + sp.index());
+            assertArrayEquals(sp.twin().toByteArray(), r.packet().toByteArray(), "packet " + sp.index());
+            layered[0] += r.layers() > 0 ? 1 : 0;
+        });
+        assertTrue(layered[0] > PACKETS / 4, "encapsulated packets: " + layered[0]);
+    }
+
     private static BitSet select(Path capture, String filter, boolean decap) throws IOException {
         BitSet out = new BitSet();
         Decapsulator d = new Decapsulator(DecapOptions.DEFAULT, DecapCounters.unregistered());

@@ -382,6 +382,19 @@ class DecapsulatorTest {
     }
 
     @Test
+    void shouldKeepInnerMacsWhenTunnelCarriesEthernetAndCarrierMacsWhenItCarriesIp() {
+        byte[] inner = Frames.withMacs(Frames.ipTcp("10.1.1.1", "10.1.1.2", 5, 6, Frames.ACK, 77, 88, bytes(10)),
+                Frames.mac("3c:00:00:00:00:01"), Frames.mac("3c:00:00:00:00:02"));
+        Outer routers = new Outer(Frames.mac("00:1c:73:00:00:01"), Frames.mac("00:1c:73:00:00:02"),
+                Frames.ip("192.0.2.1"), Frames.ip("192.0.2.2"), 255);
+        assertFrame(inner, run(Frames.gretap(routers, Gre.PLAIN, inner)));
+        byte[] greIp = Frames.greIp(routers, Gre.PLAIN, inner);
+        byte[] got = run(greIp).packet().toByteArray();
+        assertArrayEquals(Frames.concat(Frames.mac("00:1c:73:00:00:01"), Frames.mac("00:1c:73:00:00:02"),
+                new byte[]{0x08, 0x00}, Frames.l3(inner)), got);
+    }
+
+    @Test
     void shouldRefuseInvalidOptionsWithTheValue() {
         assertTrue(assertThrows(PushcapException.class, () -> new DecapOptions(false, 0, new int[]{4789}))
                 .getMessage().contains("max depth 0"));
