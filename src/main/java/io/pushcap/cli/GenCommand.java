@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * {@code pushcap gen -w OUT.pcap}: writes deterministic synthetic traffic (see
  * {@link TrafficGenerator}), optionally with its decapsulated twin.
  */
-@Command(name = "gen", description = "Write deterministic synthetic Ethernet traffic as pcap (ns).")
+@Command(name = "gen", mixinStandardHelpOptions = true, description = "Write deterministic synthetic Ethernet traffic as pcap (ns).")
 final class GenCommand implements Callable<Integer> {
     @Option(names = {"-w", "--write"}, required = true, paramLabel = "OUT.pcap", description = "output capture")
     Path out;
