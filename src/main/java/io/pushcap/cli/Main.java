@@ -21,6 +21,7 @@ import java.io.PrintWriter;
             ConvertCommand.class,
             CheckCommand.class,
             PushCommand.class,
+            GenCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
