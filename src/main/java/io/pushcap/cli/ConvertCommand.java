@@ -33,8 +33,23 @@ final class ConvertCommand implements Callable<Integer> {
     @Option(names = "--micro", description = "write microsecond timestamps instead of nanoseconds")
     boolean micro;
 
+    @Option(names = "--repeat", paramLabel = "N", hidden = true,
+            description = "benchmark aid: convert N times in this JVM, printing 'pass SECONDS' for each")
+    int repeat = 1;
+
     @Override
     public Integer call() throws Exception {
+        for (int i = 0; i < Math.max(1, repeat); i++) {
+            long t0 = System.nanoTime();
+            convertOnce();
+            if (repeat > 1) {
+                System.err.printf("pass %.3f%n", (System.nanoTime() - t0) / 1e9);
+            }
+        }
+        return 0;
+    }
+
+    private void convertOnce() throws Exception {
         Packet p = new Packet();
         try (CaptureReader reader = CaptureFiles.open(in)) {
             TimestampPrecision precision = micro ? TimestampPrecision.MICRO : TimestampPrecision.NANO;
@@ -59,6 +74,5 @@ final class ConvertCommand implements Callable<Integer> {
                 }
             }
         }
-        return 0;
     }
 }
