@@ -10,7 +10,7 @@ import java.util.regex.Pattern;
  */
 public record S3Location(String bucket, String key) {
     public static final String SYNTAX = "s3://BUCKET/PREFIX";
-    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.\\-_]{1,253}[a-z0-9]");
+    private static final Pattern BUCKET = Pattern.compile("[a-z0-9][a-z0-9.\\-]{1,61}[a-z0-9]");
 
     /**
      * Parses {@code s3://bucket/key}; the key may be empty only when {@code keyRequired} is false.

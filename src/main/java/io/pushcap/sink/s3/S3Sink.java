@@ -82,15 +82,34 @@ public final class S3Sink implements Sink {
         return b.build();
     }
 
-    private static Region region(S3Settings s) {
+    /**
+     * The region: the option, else the SDK's chain. With an endpoint override (a local server)
+     * the chain stops before the EC2 metadata probe, which costs most of a second off EC2, and
+     * falls back to us-east-1: such servers ignore the region but SigV4 needs one.
+     */
+    static Region region(S3Settings s) {
         if (s.region() != null) {
             return Region.of(s.region());
+        }
+        if (s.endpoint() != null) {
+            String r = firstNonBlank(System.getProperty("aws.region"), System.getenv("AWS_REGION"),
+                    System.getenv("AWS_DEFAULT_REGION"));
+            return r == null ? Region.US_EAST_1 : Region.of(r);
         }
         try {
             return new DefaultAwsRegionProviderChain().getRegion();
         } catch (SdkException e) {
             return Region.US_EAST_1;
         }
+    }
+
+    private static String firstNonBlank(String... values) {
+        for (String v : values) {
+            if (v != null && !v.isBlank()) {
+                return v.trim();
+            }
+        }
+        return null;
     }
 
     public S3Settings settings() {
