@@ -21,7 +21,7 @@ import java.util.Set;
  * @param checksumWhenRequired true (default): send and check CRC checksums only when an operation
  *                        requires them, which third-party servers accept; false: the SDK's 2025
  *                        default (when supported)
- * @param partSize        first multipart part size in bytes (>= 5 MiB); doubles every 1000 parts
+ * @param partSize        first multipart part size in bytes (>= 5 MiB); doubles every 900 parts
  * @param partsInFlight   parts uploading concurrently (1..64)
  * @param credentials     where credentials come from (the SDK's default chain unless a test says
  *                        otherwise); never logged
@@ -89,9 +89,9 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
         return new S3Settings(endpoint, region, pathStyle, checksumWhenRequired, partSize, partsInFlight, provider);
     }
 
-    /** Part size for part {@code n} (1-based): doubles every 1000 parts, so 10,000 parts hold > 5 TiB. */
+    /** Part size for part {@code n} (1-based): doubles every 900 parts, so 10,000 parts hold > 5 TiB. */
     public long partSize(int n) {
-        int doublings = Math.min(9, (n - 1) / 1000);
+        int doublings = Math.min(20, (n - 1) / 900);
         return Math.min(5L << 30, partSize << doublings);
     }
 

@@ -29,7 +29,7 @@ import java.util.concurrent.Semaphore;
  * while the writer fills the next one. At most {@code PartsInFlight} parts upload at once: the
  * writer blocks when they are all busy (back-pressure, not unbounded memory), so part-buffer
  * memory is at most part size x (PartsInFlight + 1). Part size starts at {@code PartSizeMiB}
- * (>= 5 MiB, S3's minimum) and doubles every 1000 parts, so a split stays under S3's 10,000-part
+ * (>= 5 MiB, S3's minimum) and doubles every 900 parts, so a split stays under S3's 10,000-part
  * limit up to the 5 TiB object limit.
  *
  * <p>The multipart upload is created only when the first part fills: a split smaller than one
