@@ -36,22 +36,41 @@ public final class TestPcap {
 
     /** Writes packets until at least {@code bytes} bytes, header included, are written. */
     public static long write(OutputStream out, long bytes, int packetSize, long seed) throws IOException {
+        return write(out, bytes, packetSize, seed, 50_000);
+    }
+
+    /**
+     * Writes packets of {@code packetSize} bytes (0: a mix of 64, 576 and 1500 like an access
+     * link) with random gaps of up to {@code maxGapNanos}.
+     */
+    public static long write(OutputStream out, long bytes, int packetSize, long seed, int maxGapNanos)
+            throws IOException {
         Random rnd = new Random(seed);
-        byte[] frame = new byte[packetSize];
-        MemorySegment seg = MemorySegment.ofArray(frame);
-        byte[] noise = new byte[1 << 16];
+        byte[][] frames = packetSize > 0 ? new byte[][] {new byte[packetSize]}
+                : new byte[][] {new byte[64], new byte[576], new byte[1500]};
+        MemorySegment[] segs = new MemorySegment[frames.length];
+        for (int i = 0; i < frames.length; i++) {
+            segs[i] = MemorySegment.ofArray(frames[i]);
+        }
+        byte[] noise = new byte[packetSize > 0 && bytes < (64 << 20) ? 1 << 16 : 16 << 20];
         rnd.nextBytes(noise);
         PcapWriter w = new PcapWriter(new NoClose(out), LinkType.ETHERNET, 65535, TimestampPrecision.NANO);
-        long ts = 1_700_000_000_000_000_000L;
+        long ts = 1_700_000_040_000_000_000L;
         long n = 0;
         while (w.bytesWritten() < bytes) {
+            int k = frames.length == 1 ? 0 : pick(rnd.nextInt(10));
+            byte[] frame = frames[k];
             fill(frame, n, rnd, noise);
-            ts += 1_000 + rnd.nextInt(50_000);
-            w.write(ts, packetSize, seg, 0, packetSize);
+            ts += 1_000 + rnd.nextInt(maxGapNanos);
+            w.write(ts, frame.length, segs[k], 0, frame.length);
             n++;
         }
         w.close();
         return w.bytesWritten();
+    }
+
+    private static int pick(int r) {
+        return r < 4 ? 0 : r < 6 ? 1 : 2;
     }
 
     private static void fill(byte[] f, long n, Random rnd, byte[] noise) {

@@ -23,14 +23,18 @@ import java.util.Set;
  *                        default (when supported)
  * @param partSize        first multipart part size in bytes (>= 5 MiB); doubles every 900 parts
  * @param partsInFlight   parts uploading concurrently (1..64)
+ * @param payloadSigning  on plain-http endpoints, SHA-256-sign every body (the SDK's default);
+ *                        false (pushcap's default): UNSIGNED-PAYLOAD with a Content-MD5 per
+ *                        request, as rclone does (see {@link UnsignedPayloadSigner}); https
+ *                        endpoints are unaffected
  * @param credentials     where credentials come from (the SDK's default chain unless a test says
  *                        otherwise); never logged
  */
 public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean checksumWhenRequired, long partSize,
-                         int partsInFlight, AwsCredentialsProvider credentials) {
+                         int partsInFlight, boolean payloadSigning, AwsCredentialsProvider credentials) {
     public static final long MIN_PART = 5L << 20;
     public static final Set<String> OPTION_KEYS = Set.of("Endpoint", "Region", "PathStyle", "Checksum", "PartSizeMiB",
-            "PartsInFlight");
+            "PartsInFlight", "PayloadSigning");
 
     public S3Settings {
         if (partSize < MIN_PART || partSize > (512L << 20)) {
@@ -68,8 +72,10 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
         long part = integer("PartSizeMiB", options.getOrDefault("PartSizeMiB", "8")) << 20;
         int inFlight = (int) integer("PartsInFlight", options.getOrDefault("PartsInFlight", "4"));
         String region = options.get("Region");
+        String sign = options.get("PayloadSigning");
+        boolean payloadSigning = sign != null && bool("PayloadSigning", sign);
         return new S3Settings(endpoint, region == null || region.isBlank() ? null : region.trim(), pathStyle,
-                cs.equals("WHEN_REQUIRED"), part, inFlight, DefaultCredentialsProvider.builder().build());
+                cs.equals("WHEN_REQUIRED"), part, inFlight, payloadSigning, DefaultCredentialsProvider.builder().build());
     }
 
     private static URI parseEndpoint(String ep) {
@@ -86,7 +92,8 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
     }
 
     public S3Settings withCredentials(AwsCredentialsProvider provider) {
-        return new S3Settings(endpoint, region, pathStyle, checksumWhenRequired, partSize, partsInFlight, provider);
+        return new S3Settings(endpoint, region, pathStyle, checksumWhenRequired, partSize, partsInFlight,
+                payloadSigning, provider);
     }
 
     /** Part size for part {@code n} (1-based): doubles every 900 parts, so 10,000 parts hold > 5 TiB. */
@@ -130,6 +137,7 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
     public String toString() {
         return "endpoint=" + (endpoint == null ? "AWS" : endpoint) + " region=" + (region == null ? "default" : region)
                 + " pathStyle=" + pathStyle + " checksum=" + (checksumWhenRequired ? "WHEN_REQUIRED" : "WHEN_SUPPORTED")
-                + " partSize=" + (partSize >> 20) + "MiB partsInFlight=" + partsInFlight;
+                + " partSize=" + (partSize >> 20) + "MiB partsInFlight=" + partsInFlight
+                + " payloadSigning=" + payloadSigning;
     }
 }

@@ -79,6 +79,9 @@ public final class S3Sink implements Sink {
         if (s.endpoint() != null) {
             b.endpointOverride(s.endpoint());
         }
+        if (!s.payloadSigning()) {
+            b.putAuthScheme(UnsignedPayloadSigner.scheme());
+        }
         return b.build();
     }
 

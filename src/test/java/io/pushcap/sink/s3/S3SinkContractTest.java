@@ -107,6 +107,19 @@ class S3SinkContractTest extends SinkContractTest {
     }
 
     @Test
+    void shouldPublishByteExactWhenPayloadSigningIsOn() throws Exception {
+        S3Settings signed = S3Settings.fromOptions(Map.of("Endpoint", server.endpoint().toString(), "PartSizeMiB", "5",
+                "PayloadSigning", "true"), Map.of()).withCredentials(server.credentials());
+        byte[] d = data(6 << 20, 45);
+        try (S3Sink s = new S3Sink("s3://" + BUCKET + "/" + prefix, signed, metrics)) {
+            var out = s.open(location("signed.pcap"));
+            out.stream().write(d);
+            out.commit();
+        }
+        assertArrayEquals(d, read("signed.pcap"));
+    }
+
+    @Test
     void shouldLeaveNoMultipartUploadWhenMultipartSplitIsAborted() throws Exception {
         write("ab.pcap", data(12 << 20, 44)).abort();
         assertEquals(List.of(), names());
