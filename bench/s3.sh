@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Push a ~1 GB capture as 60 s zstd-1 splits to S3Proxy (filesystem store, loopback):
-#   pushcap: read pcap -> split -> in-process zstd:1 -> S3Sink streaming multipart (end to end,
+#   pushcap: read pcap -> split -> in-process zstd level 1 ($BENCH_COMPRESS, default zstd:1:1 = one libzstd worker) -> S3Sink streaming multipart (end to end,
 #            compression included);
 #   peer:    `rclone copy` of the same splits, already compressed on local disk, to the same
 #            server through rclone's s3 backend (compression not included: the peer's best case).
@@ -9,6 +9,7 @@
 # once the push command exists (same Path, Split, Compress).
 . "$(dirname "$0")/lib.sh"
 PCAP=$(bench_pcap)
+BENCH_COMPRESS=${BENCH_COMPRESS:-zstd:1:1}
 SIZE=$(stat -c %s "$PCAP")
 machine
 echo "input: $PCAP ($SIZE bytes)"
@@ -55,13 +56,13 @@ RCLONE=(env -u AWS_CA_BUNDLE rclone --config "$WORK/rclone.conf")
 
 export AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
 push_pushcap() { # $1 = Path prefix; prints "splits in out seconds"
-    bench_java io.pushcap.bench.SplitPush "$PCAP" S3 "$1" 60e9 zstd:1 "Endpoint=http://127.0.0.1:$PORT"
+    bench_java io.pushcap.bench.SplitPush "$PCAP" S3 "$1" 60e9 $BENCH_COMPRESS "Endpoint=http://127.0.0.1:$PORT"
 }
 
 cat "$PCAP" > /dev/null
 # The peer's input: the same splits, compressed, on local disk (not timed against anyone).
-read -r NS _ NOUT NT < <(bench_java io.pushcap.bench.SplitPush "$PCAP" FILE "$WORK/splits/" 60e9 zstd:1)
-echo "prepared $NS splits, $NOUT compressed bytes on disk in ${NT} s (pushcap File sink + zstd:1)"
+read -r NS _ NOUT NT < <(bench_java io.pushcap.bench.SplitPush "$PCAP" FILE "$WORK/splits/" 60e9 $BENCH_COMPRESS)
+echo "prepared $NS splits, $NOUT compressed bytes on disk in ${NT} s (pushcap File sink + $BENCH_COMPRESS)"
 
 s=$(now); read -r PS PIN POUT PT < <(push_pushcap s3://bench/pushcap/); PWALL=$(elapsed "$s")
 s=$(now); "${RCLONE[@]}" copy "$WORK/splits/" s3proxy:bench/rclone/; RWALL=$(elapsed "$s")
@@ -69,6 +70,6 @@ s=$(now); "${RCLONE[@]}" copy "$WORK/splits/" s3proxy:bench/rclone/; RWALL=$(ela
 echo "server check:"
 "${RCLONE[@]}" size s3proxy:bench/pushcap/
 "${RCLONE[@]}" size s3proxy:bench/rclone/
-printf 'pushcap S3Sink + zstd:1:  %8.3f s wall (%.3f s in the JVM), %d splits, %d -> %d bytes\n' "$PWALL" "$PT" "$PS" "$PIN" "$POUT"
+printf 'pushcap S3Sink + %-9s %8.3f s wall (%.3f s in the JVM), %d splits, %d -> %d bytes\n' "$BENCH_COMPRESS" "$PWALL" "$PT" "$PS" "$PIN" "$POUT"
 printf 'rclone copy (precompressed): %8.3f s wall\n' "$RWALL"
 printf 'ratio rclone / pushcap (wall): %.2f\n' "$(echo "$RWALL / $PWALL" | bc -l)"

@@ -7,8 +7,9 @@ import java.io.OutputStream;
 
 /**
  * Zstandard in process (zstd-jni): one standard frame per split with a content checksum, which
- * {@code zstd -d} reads. {@code workers} > 1 turns on libzstd's multithreaded compression (the
- * same engine as {@code zstd -T}); its threads are libzstd's own, created per split.
+ * {@code zstd -d} reads. {@code workers} = 0 compresses on the caller's thread; N > 0 hands the
+ * work to N libzstd worker threads (the engine of {@code zstd -TN}; 1 already overlaps compression
+ * with the caller's own work). The threads are libzstd's own, created per split.
  *
  * <p><b>Note:</b> immutable and thread-safe. A stream holds native memory (tens of MB with
  * workers) until closed; an abandoned stream should be closed or {@link Abortable#abort()}ed.
@@ -38,7 +39,7 @@ public final class ZstdCompressor implements Compressor {
 
     @Override
     public String name() {
-        return workers > 1 ? "zstd:" + level + ":" + workers : "zstd:" + level;
+        return workers > 0 ? "zstd:" + level + ":" + workers : "zstd:" + level;
     }
 
     @Override
@@ -51,7 +52,7 @@ public final class ZstdCompressor implements Compressor {
         ZstdOutputStreamNoFinalizer z = new ZstdOutputStreamNoFinalizer(new NonClosingOutputStream(sink), level);
         try {
             z.setChecksum(true);
-            if (workers > 1) {
+            if (workers > 0) {
                 z.setWorkers(workers);
             }
         } catch (IOException | RuntimeException e) {

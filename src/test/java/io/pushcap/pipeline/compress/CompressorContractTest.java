@@ -41,6 +41,7 @@ class CompressorContractTest {
                 Arguments.of("gzip:1", Compressors.parse("gzip:1"), gunzip),
                 Arguments.of("gzip", Compressors.parse("gzip"), gunzip),
                 Arguments.of("zstd", Compressors.parse("zstd"), unzstd),
+                Arguments.of("zstd:1:1", Compressors.parse("zstd:1:1"), unzstd),
                 Arguments.of("zstd:1:2", Compressors.parse("zstd:1:2"), unzstd),
                 Arguments.of("lz4", Compressors.parse("lz4"), unlz4),
                 Arguments.of("lz4:9", Compressors.parse("lz4:9"), unlz4),
