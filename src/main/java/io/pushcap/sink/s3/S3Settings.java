@@ -96,10 +96,16 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
                 payloadSigning, provider);
     }
 
-    /** Part size for part {@code n} (1-based): doubles every 900 parts, so 10,000 parts hold > 5 TiB. */
+    /** The largest part a Java array can buffer (S3 itself allows 5 GiB). */
+    static final long MAX_BUFFERED_PART = Integer.MAX_VALUE - 1024;
+
+    /**
+     * Part size for part {@code n} (1-based): doubles every 900 parts, capped at what one array
+     * holds, so 10,000 parts hold more than S3's 5 TiB object limit even from 5 MiB.
+     */
     public long partSize(int n) {
         int doublings = Math.min(20, (n - 1) / 900);
-        return Math.min(5L << 30, partSize << doublings);
+        return Math.min(MAX_BUFFERED_PART, partSize << doublings);
     }
 
     /** Upper bound of part-buffer memory while part {@code n} is being filled. */
