@@ -105,7 +105,7 @@ public abstract class SinkContractTest {
     }
 
     @Test
-    void shouldShowNothingUnderFinalNameBeforeCommit() throws Exception {
+    void shouldShowNothingUnderFinalNameWhenNotYetCommitted() throws Exception {
         SplitOutput out = write("b.pcap", data(100_000, 3));
         out.stream().flush();
         assertNull(read("b.pcap"));

@@ -11,7 +11,10 @@ import java.util.Set;
 /**
  * How an S3 target talks to its server: the per-target options of push_pcap.lua
  * ({@code Endpoint}, {@code Region}, {@code PathStyle}, {@code Checksum}, {@code PartSizeMiB},
- * {@code PartsInFlight}) resolved against the SDK's environment.
+ * {@code PartsInFlight}, {@code PayloadSigning}) resolved against the SDK's environment.
+ *
+ * <p><b>Note:</b> immutable and thread-safe; {@link #toString()} leaves credentials out, so
+ * settings can be logged.
  *
  * @param endpoint        endpoint override, or null for AWS (option, else AWS_ENDPOINT_URL_S3,
  *                        else AWS_ENDPOINT_URL)

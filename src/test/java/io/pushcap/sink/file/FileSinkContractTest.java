@@ -45,7 +45,7 @@ class FileSinkContractTest extends SinkContractTest {
     }
 
     @Test
-    void shouldWriteUnderPendingNameUntilCommitted() throws Exception {
+    void shouldWriteUnderPendingNameWhenNotYetCommitted() throws Exception {
         SplitOutput out = write("g.pcap", data(1000, 1));
         assertEquals(List.of("g.pcap.pending"), names());
         out.commit();
@@ -62,7 +62,7 @@ class FileSinkContractTest extends SinkContractTest {
     }
 
     @Test
-    void shouldNamePathWhenDirectoryIsNotWritable() throws Exception {
+    void shouldNamePathWhenDirectoryCannotBeCreated() throws Exception {
         // root ignores permission bits: a file where a directory should be fails the same way for everyone
         Files.writeString(dir.resolve("blocker"), "x");
         IOException e = assertThrows(IOException.class, () -> sink.open(dir.resolve("blocker/sub/i.pcap").toString()));

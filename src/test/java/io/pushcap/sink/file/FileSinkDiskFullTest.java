@@ -46,6 +46,17 @@ class FileSinkDiskFullTest {
     }
 
     @Test
+    void shouldNamePathWhenFileSystemIsReadOnly() throws Exception {
+        Files.createDirectories(mnt.resolve("push"));
+        Exec.ok(Duration.ofSeconds(30), "mount", "-o", "remount,ro", mnt.toString());
+        FileSink sink = new FileSink(mnt + "/push/");
+        IOException e = assertThrows(IOException.class, () -> sink.open(mnt.resolve("push/ro.pcap").toString()));
+        assertTrue(e.getMessage().startsWith("create " + mnt.resolve("push/ro.pcap.pending")), e.getMessage());
+        assertTrue(e.getMessage().contains("Read-only file system"), e.getMessage());
+        assertTrue(e.getMessage().contains("free space on"), e.getMessage());
+    }
+
+    @Test
     void shouldNamePathAndFreeSpaceWhenDiskIsFullThenSucceedWhenSpaceReturns() throws Exception {
         Path filler = mnt.resolve("filler");
         Files.write(filler, new byte[800 << 10]);

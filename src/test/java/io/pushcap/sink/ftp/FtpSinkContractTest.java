@@ -83,7 +83,7 @@ class FtpSinkContractTest extends SinkContractTest {
     }
 
     @Test
-    void shouldStorePendingNameUntilCommitted() throws Exception {
+    void shouldStorePendingNameWhenNotYetCommitted() throws Exception {
         var out = write("p.pcap", data(300_000, 1));
         out.stream().flush();
         assertEquals(List.of(), names().stream().filter(n -> n.equals("p.pcap")).toList());
