@@ -1,18 +1,39 @@
-# Shared by the bench/ scripts: machine description, timing, a generated input capture.
+# Shared by the bench/ scripts: JDK 25, machine description, timing, generated input captures,
+# and (for scripts with Java bench mains in src/test/java/io/pushcap/bench) the test classpath.
 # Sourced, not executed.
-
+set -euo pipefail
 BENCH_HOME="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+PUSHCAP_HOME=$BENCH_HOME
+export PUSHCAP_HOME
+. "$BENCH_HOME/bin/lib/env.sh"
+pushcap_find_java
 PUSHCAP="$BENCH_HOME/bin/pushcap"
+WORK=${BENCH_WORK:-$BENCH_HOME/target/bench}
 RAM="${BENCH_RAM:-/dev/shm/pushcap-bench}"
-mkdir -p "$RAM"
+mkdir -p "$WORK" "$RAM"
 
-bench_machine() {
-    echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r)"
-    echo "jdk: $("$PUSHCAP" --version 2>/dev/null | tail -n1)"
-    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+machine() {
+    echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r)"
+    echo "jdk: $("$JAVA" -version 2>&1 | head -n1)"
+    echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 }
 
-# bench_input SIZE MIX -> path of a generated capture in the RAM directory (cached by size+mix)
+bench_classpath() { # builds test classes once, prints the classpath
+    if [ ! -f "$WORK/cp.txt" ] || [ -n "$(find "$BENCH_HOME/src" "$BENCH_HOME/pom.xml" -newer "$WORK/cp.txt" -print -quit)" ]; then
+        (cd "$BENCH_HOME" && mvn -q -B -Dstyle.color=never -DskipTests test-compile dependency:build-classpath \
+            -Dmdep.outputFile="$WORK/deps.txt" -Dmdep.includeScope=test >&2)
+        echo "$BENCH_HOME/target/test-classes:$BENCH_HOME/target/classes:$(cat "$WORK/deps.txt")" > "$WORK/cp.txt"
+    fi
+    cat "$WORK/cp.txt"
+}
+
+bench_java() { # main class and args, on the test classpath
+    CP=${CP:-$(bench_classpath)}
+    "$JAVA" --enable-native-access=ALL-UNNAMED -Xmx2g -cp "$CP" "$@"
+}
+
+# bench_input SIZE MIX -> a generated capture in the RAM directory (cached by size and mix);
+# BENCH_INPUT=file.pcap uses your own.
 bench_input() {
     local size=$1 mix=$2 f="$RAM/input-$1-$2.pcap"
     if [ -n "${BENCH_INPUT:-}" ]; then echo "$BENCH_INPUT"; return; fi
@@ -22,14 +43,22 @@ bench_input() {
     echo "$f"
 }
 
-# bench_time_median RUNS CMD... -> median wall seconds of RUNS runs (stdout), after one warm-up
+# bench_pcap -> a ~BENCH_MB (default 1024) MB mixed capture (BENCH_PCAP to use your own)
+bench_pcap() {
+    if [ -n "${BENCH_PCAP:-}" ]; then echo "$BENCH_PCAP"; return; fi
+    bench_input "${BENCH_MB:-1024}m" mixed
+}
+
+now() { date +%s.%N; }
+elapsed() { echo "$(now) - $1" | bc -l | xargs printf '%.3f'; }
+
+# bench_time_median RUNS CMD... -> median wall seconds of RUNS runs, after one warm-up run
 bench_time_median() {
     local runs=$1; shift
     "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; return 1; }
-    local times=() i s e
+    local times=() i s
     for ((i = 0; i < runs; i++)); do
-        s=$(date +%s.%N); "$@" >/dev/null 2>&1; e=$(date +%s.%N)
-        times+=("$(echo "$e - $s" | bc -l)")
+        s=$(now); "$@" >/dev/null 2>&1; times+=("$(elapsed "$s")")
     done
     printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
 }

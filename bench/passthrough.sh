@@ -7,7 +7,7 @@ set -euo pipefail
 RUNS=${RUNS:-5}
 in=$(bench_input "${1:-1g}" mixed)
 cat "$in" >/dev/null   # page cache warm for both
-bench_machine
+machine
 echo "input: $in ($(du -h "$in" | cut -f1), $(capinfos -M -c "$in" | awk -F: '/Number of packets/{gsub(/ /,"",$2); print $2}') packets)"
 
 t_tcpdump=$(bench_time_median "$RUNS" tcpdump -r "$in" -w "$RAM/out-tcpdump.pcap")

@@ -1,0 +1,80 @@
+#!/usr/bin/env bash
+# Push a ~1 GB capture as 60 s zstd-1 splits to S3Proxy (filesystem store, loopback):
+#   pushcap: read pcap -> split -> in-process zstd level 1 ($BENCH_COMPRESS, default zstd:1:1 = one libzstd worker) -> S3Sink streaming multipart (end to end,
+#            compression included);
+#   peer:    `rclone copy` of the same splits, already compressed on local disk, to the same
+#            server through rclone's s3 backend (compression not included: the peer's best case).
+# Same run, same server. Prints both times and the ratio rclone / pushcap (> 1: pushcap faster).
+# The pushcap side is push_pushcap() below: switch it to `bin/pushcap push --config ... --offline`
+# once the push command exists (same Path, Split, Compress).
+. "$(dirname "$0")/lib.sh"
+PCAP=$(bench_pcap)
+BENCH_COMPRESS=${BENCH_COMPRESS:-zstd:1:1}
+SIZE=$(stat -c %s "$PCAP")
+machine
+echo "input: $PCAP ($SIZE bytes)"
+
+ID=bench-identity
+SECRET=bench-secret-0123456789
+PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
+STORE=$WORK/s3store
+rm -rf "$STORE" "$WORK/splits"
+mkdir -p "$STORE" "$WORK/splits"
+cat > "$WORK/s3proxy.properties" <<PROPS
+s3proxy.endpoint=http://127.0.0.1:$PORT
+s3proxy.authorization=aws-v2-or-v4
+s3proxy.identity=$ID
+s3proxy.credential=$SECRET
+s3proxy.ignore-unknown-headers=true
+jclouds.provider=filesystem
+jclouds.filesystem.basedir=$STORE
+jclouds.identity=$ID
+jclouds.credential=$SECRET
+PROPS
+[ -f "$BENCH_HOME/target/test-tools/s3proxy.jar" ] || (cd "$BENCH_HOME" && mvn -q -B generate-test-resources >&2)
+"$JAVA" -Xmx1g -jar "$BENCH_HOME/target/test-tools/s3proxy.jar" --properties "$WORK/s3proxy.properties" \
+    > "$WORK/s3proxy.log" 2>&1 &
+S3PID=$!
+trap 'kill $S3PID 2>/dev/null || true; wait $S3PID 2>/dev/null || true' EXIT
+for _ in $(seq 1 600); do
+    (echo > "/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && break
+    kill -0 $S3PID || { cat "$WORK/s3proxy.log"; exit 1; }
+    sleep 0.1
+done
+
+cat > "$WORK/rclone.conf" <<CONF
+[s3proxy]
+type = s3
+provider = Other
+access_key_id = $ID
+secret_access_key = $SECRET
+endpoint = http://127.0.0.1:$PORT
+force_path_style = true
+CONF
+RCLONE=(env -u AWS_CA_BUNDLE rclone --config "$WORK/rclone.conf")
+"${RCLONE[@]}" mkdir s3proxy:bench
+
+export AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
+push_pushcap() { # $1 = Path prefix; prints "splits in out seconds"
+    bench_java io.pushcap.bench.SplitPush "$PCAP" S3 "$1" 60e9 $BENCH_COMPRESS "Endpoint=http://127.0.0.1:$PORT"
+}
+
+cat "$PCAP" > /dev/null
+# The peer's input: the same splits, compressed, on local disk (not timed against anyone).
+read -r NS _ NOUT NT < <(bench_java io.pushcap.bench.SplitPush "$PCAP" FILE "$WORK/splits/" 60e9 $BENCH_COMPRESS)
+echo "prepared $NS splits, $NOUT compressed bytes on disk in ${NT} s (pushcap File sink + $BENCH_COMPRESS)"
+
+s=$(now); read -r PS PIN POUT PT < <(push_pushcap s3://bench/pushcap/); PWALL=$(elapsed "$s")
+s=$(now); "${RCLONE[@]}" copy "$WORK/splits/" s3proxy:bench/rclone/; RWALL=$(elapsed "$s")
+# For context: rclone forced to multipart with pushcap's part size, as a streaming uploader must be.
+s=$(now); "${RCLONE[@]}" copy --s3-upload-cutoff 0 --s3-chunk-size 8M "$WORK/splits/" s3proxy:bench/rclone-mp/
+RMWALL=$(elapsed "$s")
+
+echo "server check:"
+"${RCLONE[@]}" size s3proxy:bench/pushcap/
+"${RCLONE[@]}" size s3proxy:bench/rclone/
+printf 'pushcap S3Sink + %-9s %8.3f s wall (%.3f s in the JVM), %d splits, %d -> %d bytes\n' "$BENCH_COMPRESS" "$PWALL" "$PT" "$PS" "$PIN" "$POUT"
+printf 'rclone copy (precompressed): %8.3f s wall\n' "$RWALL"
+printf 'rclone copy, multipart 8M:   %8.3f s wall (context)\n' "$RMWALL"
+printf 'ratio rclone / pushcap (wall): %.2f\n' "$(echo "$RWALL / $PWALL" | bc -l)"
+printf 'ratio rclone incl. its precompression / pushcap: %.2f\n' "$(echo "($RWALL + $NT) / $PWALL" | bc -l)"

@@ -1,0 +1,271 @@
+package io.pushcap.pipeline.compress;
+
+import io.pushcap.PushcapException;
+import io.pushcap.internal.process.CommandWords;
+import io.pushcap.internal.process.ExitStatus;
+import io.pushcap.internal.process.StderrTail;
+
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code PipeCmd}: runs any stdin-to-stdout program per split (e.g. {@code zstd -c -T8},
+ * {@code gzip -1 -c}, {@code xz -T2 -c}) and streams the pcap bytes through it into the sink.
+ *
+ * <p>The command is split into words like a shell would ({@link CommandWords}: quotes and
+ * backslashes, no expansion) and started directly, without {@code /bin/sh}. That keeps the
+ * semantics obvious and leaves nothing for a shell to interpret; a user who really wants a
+ * pipeline writes {@code sh -c '...'} and owns that choice. The program must be found at
+ * construction (on PATH or as a path), so a typo fails config validation, not the first split.
+ *
+ * <p>Per split: the caller's thread writes into the child's stdin; a pump thread copies the
+ * child's stdout into the sink, so a full stdout pipe can never deadlock the writer; a second
+ * thread keeps the tail of its stderr. {@code close()} ends stdin, waits for the child and the
+ * pump, and throws an {@link IOException} naming the command, its exit status and its last
+ * stderr lines when it exited non-zero or died by a signal: that split must not be published.
+ * If the sink throws, the child is killed and the caller's next write or close throws.
+ *
+ * <p><b>Note:</b> immutable and thread-safe; each stream is for one thread. The JDK reaps every
+ * child (no zombies); {@link Abortable#abort()} kills the child and its descendants at once.
+ * The child inherits the calling thread's CPU affinity (a pinned target pins its PipeCmd).
+ */
+public final class PipeCommandCompressor implements Compressor {
+    private static final int STDERR_LINES = 8;
+
+    private final String command;
+    private final List<String> argv;
+
+    /** @throws PushcapException when the command is malformed or its program is not found */
+    public PipeCommandCompressor(String command) {
+        this.command = command.trim();
+        this.argv = List.copyOf(CommandWords.split(command));
+        requireProgram(argv.getFirst(), command);
+    }
+
+    private static void requireProgram(String program, String command) {
+        if (program.contains("/")) {
+            if (!Files.isExecutable(Path.of(program))) {
+                throw new PushcapException("'" + command + "' (" + program + " is not an executable file)");
+            }
+            return;
+        }
+        String path = System.getenv().getOrDefault("PATH", "/usr/local/bin:/usr/bin:/bin");
+        for (String dir : path.split(File.pathSeparator)) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return;
+            }
+        }
+        throw new PushcapException("'" + command + "' (program '" + program + "' not found on PATH " + path + ")");
+    }
+
+    public List<String> argv() {
+        return argv;
+    }
+
+    @Override
+    public String name() {
+        return "pipe:" + command;
+    }
+
+    /** The customary suffix of the program's output, when the program is a known compressor. */
+    @Override
+    public String defaultSuffix() {
+        String p = Path.of(argv.getFirst()).getFileName().toString().toLowerCase(Locale.ROOT);
+        return switch (p) {
+            case "gzip", "pigz" -> ".gz";
+            case "zstd", "pzstd", "zstdmt" -> ".zst";
+            case "lz4" -> ".lz4";
+            case "xz", "pixz" -> ".xz";
+            case "bzip2", "pbzip2", "lbzip2" -> ".bz2";
+            default -> "";
+        };
+    }
+
+    @Override
+    public OutputStream open(OutputStream sink) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE).start();
+        } catch (IOException e) {
+            throw new IOException("PipeCmd '" + command + "': cannot start: " + e.getMessage(), e);
+        }
+        return new PipeStream(command, p, sink);
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
+    /** One split's trip through the child process. */
+    static final class PipeStream extends OutputStream implements Abortable {
+        private final String command;
+        private final Process process;
+        private final OutputStream stdin;
+        private final StderrTail stderr;
+        private final Thread pump;
+        private volatile IOException sinkError;
+        private boolean closed;
+
+        PipeStream(String command, Process process, OutputStream sink) {
+            this.command = command;
+            this.process = process;
+            this.stdin = process.getOutputStream();
+            this.stderr = StderrTail.start(process.getErrorStream(), "pipecmd-stderr-" + process.pid(), STDERR_LINES);
+            this.pump = Thread.ofPlatform().daemon().name("pipecmd-pump-" + process.pid())
+                    .start(() -> pump(process.getInputStream(), sink));
+        }
+
+        private void pump(InputStream stdout, OutputStream sink) {
+            byte[] buf = new byte[256 * 1024];
+            try (stdout) {
+                int n;
+                while ((n = stdout.read(buf)) > 0) {
+                    try {
+                        sink.write(buf, 0, n);
+                    } catch (IOException | RuntimeException e) {
+                        sinkError = e instanceof IOException io ? io : new IOException(e);
+                        killTree();
+                        return;
+                    }
+                }
+            } catch (IOException e) {
+                // stdout closed under us: only after abort or the child's death, reported by close().
+            }
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            write(new byte[] {(byte) b}, 0, 1);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (closed) {
+                throw new IOException("PipeCmd '" + command + "': stream closed");
+            }
+            checkSink();
+            try {
+                stdin.write(b, off, len);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            checkSink();
+            try {
+                stdin.flush();
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        private void checkSink() throws IOException {
+            IOException e = sinkError;
+            if (e != null) {
+                throw new IOException("PipeCmd '" + command + "': writing its output failed: " + e.getMessage(), e);
+            }
+        }
+
+        /** A broken stdin means the child is gone: report why it went, not the broken pipe. */
+        private IOException failure(IOException writeError) {
+            try {
+                if (process.waitFor(5, TimeUnit.SECONDS)) {
+                    pump.join(5000);
+                    stderr.await(1000);
+                    IOException sink = sinkError;
+                    if (sink != null) {
+                        abort();
+                        IOException e = new IOException("PipeCmd '" + command + "': writing its output failed: "
+                                + sink.getMessage(), sink);
+                        e.addSuppressed(writeError);
+                        return e;
+                    }
+                    int rc = process.exitValue();
+                    IOException e = new IOException("PipeCmd '" + command + "' stopped reading its input: "
+                            + ExitStatus.describe(rc) + stderr.suffix(), writeError);
+                    abort();
+                    return e;
+                }
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+            }
+            abort();
+            return new IOException("PipeCmd '" + command + "': writing its input failed: " + writeError.getMessage()
+                    + stderr.suffix(), writeError);
+        }
+
+        @Override
+        public void close() throws IOException {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            IOException stdinError = null;
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                stdinError = e; // the child is gone early: its exit status says why
+            }
+            int rc;
+            try {
+                rc = process.waitFor();
+                pump.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                abort();
+                throw new InterruptedIOException("PipeCmd '" + command + "': interrupted while waiting for it");
+            }
+            stderr.await(1000);
+            checkSink();
+            if (rc != 0) {
+                IOException e = new IOException("PipeCmd '" + command + "' failed: " + ExitStatus.describe(rc)
+                        + stderr.suffix());
+                if (stdinError != null) {
+                    e.addSuppressed(stdinError);
+                }
+                throw e;
+            }
+            if (stdinError != null) {
+                throw new IOException("PipeCmd '" + command + "': closing its input failed: " + stdinError.getMessage(),
+                        stdinError);
+            }
+        }
+
+        @Override
+        public void abort() {
+            closed = true;
+            killTree();
+            try {
+                stdin.close();
+            } catch (IOException e) {
+                // the child is being killed; its pipe may already be broken
+            }
+            try {
+                process.waitFor(5, TimeUnit.SECONDS);
+                pump.join(5000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+
+        private void killTree() {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+        }
+
+        long pid() {
+            return process.pid();
+        }
+    }
+}

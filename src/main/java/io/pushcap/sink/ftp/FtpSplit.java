@@ -1,0 +1,130 @@
+package io.pushcap.sink.ftp;
+
+import io.pushcap.sink.SplitOutput;
+import org.apache.commons.net.ftp.FTPClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.FilterOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+
+/**
+ * One split being stored over FTP: the STOR data connection to {@code .pending}, then RNFR/RNTO.
+ *
+ * <p><b>Note:</b> single-threaded. Any failure drops the sink's control connection so the retry
+ * starts clean.
+ */
+final class FtpSplit implements SplitOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(FtpSplit.class);
+
+    private final FtpSink sink;
+    private final FTPClient client;
+    private final FtpLocation loc;
+    private final String location;
+    private final String pending;
+    private final String target;
+    private final OutputStream data;
+    private final OutputStream stream;
+    private long written;
+    private boolean done;
+
+    FtpSplit(FtpSink sink, FTPClient client, FtpLocation loc, String location, String pending, String target,
+             OutputStream data) {
+        this.sink = sink;
+        this.client = client;
+        this.loc = loc;
+        this.location = location;
+        this.pending = pending;
+        this.target = target;
+        this.data = data;
+        this.stream = new FilterOutputStream(data) {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                if (done) {
+                    throw new IOException("FTP " + loc + ": split already ended");
+                }
+                try {
+                    out.write(b, off, len);
+                    written += len;
+                } catch (IOException e) {
+                    throw failed("STOR " + pending, e);
+                }
+            }
+
+            @Override
+            public void close() {
+                // commit or abort closes the data connection
+            }
+        };
+    }
+
+    private IOException failed(String op, IOException e) {
+        sink.disconnect();
+        return new FtpSink.FtpException("FTP " + op + " (" + loc + "): " + e.getMessage(), e);
+    }
+
+    @Override
+    public OutputStream stream() {
+        return stream;
+    }
+
+    @Override
+    public void commit() throws IOException {
+        if (done) {
+            throw new IOException("FTP " + loc + ": split already ended");
+        }
+        done = true;
+        try {
+            data.close();
+            if (!client.completePendingCommand()) {
+                throw FtpSink.fail("STOR " + pending, loc, client);
+            }
+            if (!client.rename(pending, target)) {
+                // Servers that refuse to rename over a file: remove the old copy, then rename.
+                String reply = client.getReplyString().trim();
+                if (!client.deleteFile(target) || !client.rename(pending, target)) {
+                    throw new FtpSink.FtpException("FTP RNFR/RNTO " + pending + " -> " + target + " (" + loc + "): "
+                            + reply + " / " + client.getReplyString().trim());
+                }
+            }
+        } catch (FtpSink.FtpException e) {
+            sink.disconnect();
+            throw e;
+        } catch (IOException e) {
+            throw failed("commit", e);
+        }
+    }
+
+    @Override
+    public void abort() {
+        if (done) {
+            // commit failed: the connection is gone; the next attempt replaces the pending file
+            return;
+        }
+        done = true;
+        try {
+            data.close();
+            client.completePendingCommand();
+            client.deleteFile(pending);
+        } catch (IOException e) {
+            LOG.debug("FTP abort {}: {}", loc, e.getMessage());
+            sink.disconnect();
+        }
+    }
+
+    @Override
+    public long bytesWritten() {
+        return written;
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+}

@@ -1,0 +1,154 @@
+package io.pushcap.sink.rclone;
+
+import io.pushcap.PushcapException;
+import io.pushcap.internal.process.ExitStatus;
+import io.pushcap.internal.process.StderrTail;
+import io.pushcap.sink.Sink;
+import io.pushcap.sink.SplitOutput;
+
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code Mode = "RCLONE"}, {@code Path = "remote:path/prefix"}: any rclone remote (S3, SFTP, FTP,
+ * Google Drive, local...). A split is streamed into {@code rclone rcat remote:path/name.pending}
+ * and, on commit, renamed with {@code rclone moveto ... .pending remote:path/name}, as the
+ * appliance does. Atomicity is the remote's: a server-side rename where the backend has one
+ * (local, SFTP, FTP), copy-then-delete otherwise (S3: the final object appears complete or not at
+ * all, since an S3 copy is atomic).
+ *
+ * <p>rclone runs with {@code --config} (default {@code $PUSHCAP_HOME/etc/rclone.conf}) and
+ * without {@code AWS_CA_BUNDLE} in its environment: rclone 1.60 refuses plain-http S3 endpoints
+ * while that variable is set. A missing rclone binary is a {@link PushcapException} telling how
+ * to install it; every other failure is an {@link IOException} with rclone's exit status and the
+ * tail of its stderr.
+ *
+ * <p><b>Note:</b> used by one target thread; one rclone process per split (plus one per
+ * rename). Remotes' credentials live in the config file (obscured passwords), never on the
+ * command line or in our messages.
+ */
+public final class RcloneSink implements Sink {
+    static final String INSTALL_HINT = "rclone not found: apt-get install -y rclone";
+    private static final long COMMAND_TIMEOUT_SECONDS = 300;
+
+    private final String prefix;
+    private final Path config;
+    private final String binary;
+
+    /**
+     * @param prefix the target's Path ({@code remote:path/prefix}, or a local path)
+     * @param config the rclone config file
+     * @param binary the rclone program ("rclone" on PATH)
+     */
+    public RcloneSink(String prefix, Path config, String binary) {
+        this.prefix = prefix;
+        this.config = config;
+        this.binary = binary;
+    }
+
+    /** The default config file: {@code $PUSHCAP_HOME/etc/rclone.conf}. */
+    public static Path defaultConfig() {
+        String home = System.getProperty("pushcap.home", System.getenv("PUSHCAP_HOME"));
+        return Path.of(home == null ? "." : home, "etc", "rclone.conf");
+    }
+
+    @Override
+    public String kind() {
+        return "rclone";
+    }
+
+    /** rclone is installed and, when the Path names a remote, the config file exists. */
+    @Override
+    public void check() throws IOException {
+        run(List.of("version"), "rclone version");
+        if (namesRemote(prefix) && !Files.isReadable(config)) {
+            throw new PushcapException("rclone config " + config + " not found or unreadable (Path '" + prefix
+                    + "' names a remote; see etc/rclone.conf for examples)");
+        }
+    }
+
+    static boolean namesRemote(String path) {
+        int colon = path.indexOf(':');
+        int slash = path.indexOf('/');
+        return colon > 0 && (slash < 0 || colon < slash);
+    }
+
+    @Override
+    public SplitOutput open(String location) throws IOException {
+        String pending = location + ".pending";
+        Process p = start(List.of("rcat", pending));
+        return new RcloneSplit(this, p, location, pending);
+    }
+
+    List<String> command(List<String> args) {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(binary);
+        cmd.add("--config");
+        cmd.add(config.toString());
+        // Fail fast: the pipeline retries whole splits with its own backoff.
+        cmd.add("--contimeout");
+        cmd.add("15s");
+        cmd.add("--low-level-retries");
+        cmd.add("2");
+        cmd.add("--retries");
+        cmd.add("1");
+        cmd.addAll(args);
+        return cmd;
+    }
+
+    Process start(List<String> args) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().remove("AWS_CA_BUNDLE");
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            if (!Files.isExecutable(Path.of(binary)) && !onPath(binary)) {
+                throw new PushcapException(INSTALL_HINT);
+            }
+            throw new IOException("rclone " + String.join(" ", args) + ": cannot start: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean onPath(String program) {
+        if (program.contains("/")) {
+            return false;
+        }
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
+            if (!dir.isEmpty() && Files.isExecutable(Path.of(dir, program))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Runs rclone to completion; an IOException with its status and stderr tail on failure. */
+    void run(List<String> args, String what) throws IOException {
+        Process p = start(args);
+        p.getOutputStream().close();
+        StderrTail err = StderrTail.start(p.getErrorStream(), "rclone-stderr-" + p.pid(), 8);
+        try {
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(what + ": no answer within " + COMMAND_TIMEOUT_SECONDS + " s" + err.suffix());
+            }
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(what + ": interrupted");
+        }
+        err.await(1000);
+        if (p.exitValue() != 0) {
+            throw new IOException(what + " failed: " + ExitStatus.describe(p.exitValue()) + err.suffix());
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "rclone:" + prefix + " (config " + config + ")";
+    }
+}

@@ -1,0 +1,281 @@
+package io.pushcap.sink.s3;
+
+import io.pushcap.sink.SinkMetrics;
+import io.pushcap.sink.SplitOutput;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import software.amazon.awssdk.core.exception.SdkException;
+import software.amazon.awssdk.core.sync.RequestBody;
+import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.CompletedPart;
+import software.amazon.awssdk.services.s3.model.UploadPartResponse;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.io.OutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
+
+/**
+ * One split streaming into S3.
+ *
+ * <p>Bytes fill a part buffer; a full buffer becomes an UploadPart on the sink's upload pool
+ * while the writer fills the next one. At most {@code PartsInFlight} parts upload at once: the
+ * writer blocks when they are all busy (back-pressure, not unbounded memory), so part-buffer
+ * memory is at most part size x (PartsInFlight + 1). Part size starts at {@code PartSizeMiB}
+ * (>= 5 MiB, S3's minimum) and doubles every 900 parts, so a split stays under S3's 10,000-part
+ * limit up to the 5 TiB object limit.
+ *
+ * <p>The multipart upload is created only when the first part fills: a split smaller than one
+ * part is sent on commit as a single PutObject. Commit uploads the last part, waits for all, and
+ * completes the upload; only then does the object exist. Abort waits for in-flight parts and
+ * aborts the upload. A part that fails (after the SDK's own retries) fails the next write or the
+ * commit with an {@link IOException}; the caller aborts and retries the split.
+ *
+ * <p><b>Note:</b> {@link #stream()}, commit and abort are for the target's thread; upload
+ * threads touch only their part's buffer, the part list (synchronized) and the first failure
+ * (volatile).
+ */
+final class S3Split implements SplitOutput {
+    private static final Logger LOG = LoggerFactory.getLogger(S3Split.class);
+    private static final String CONTENT_TYPE = "application/octet-stream";
+
+    private final S3Client client;
+    private final S3Location loc;
+    private final String location;
+    private final S3Settings settings;
+    private final ExecutorService pool;
+    private final SinkMetrics metrics;
+    private final Semaphore inFlight;
+    private final List<CompletedPart> parts = new ArrayList<>();
+    private final List<Future<?>> futures = new ArrayList<>();
+    private final OutputStream stream;
+    private volatile Throwable failure;
+    private String uploadId;
+    private byte[] buf;
+    private int pos;
+    private int partNumber;
+    private long written;
+    private boolean done;
+
+    S3Split(S3Client client, S3Location loc, String location, S3Settings settings, ExecutorService pool,
+            SinkMetrics metrics) {
+        this.client = client;
+        this.loc = loc;
+        this.location = location;
+        this.settings = settings;
+        this.pool = pool;
+        this.metrics = metrics;
+        this.inFlight = new Semaphore(settings.partsInFlight());
+        this.buf = new byte[(int) settings.partSize(1)];
+        this.stream = new OutputStream() {
+            @Override
+            public void write(int b) throws IOException {
+                write(new byte[] {(byte) b}, 0, 1);
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws IOException {
+                append(b, off, len);
+            }
+        };
+    }
+
+    private void append(byte[] b, int off, int len) throws IOException {
+        if (done) {
+            throw new IOException("S3 " + loc + ": split already ended");
+        }
+        checkFailure();
+        while (len > 0) {
+            int n = Math.min(len, buf.length - pos);
+            System.arraycopy(b, off, buf, pos, n);
+            pos += n;
+            off += n;
+            len -= n;
+            written += n;
+            if (pos == buf.length) {
+                submitPart();
+            }
+        }
+    }
+
+    private void checkFailure() throws IOException {
+        Throwable f = failure;
+        if (f != null) {
+            throw S3Errors.io("UploadPart", loc, f);
+        }
+    }
+
+    /** Hands the full (or, at commit, last) buffer to the pool and starts a fresh one. */
+    private void submitPart() throws IOException {
+        if (uploadId == null) {
+            try {
+                uploadId = client.createMultipartUpload(r -> r.bucket(loc.bucket()).key(loc.key())
+                        .contentType(CONTENT_TYPE)).uploadId();
+            } catch (SdkException e) {
+                throw S3Errors.io("CreateMultipartUpload", loc, e);
+            }
+        }
+        int number = ++partNumber;
+        byte[] data = buf;
+        int length = pos;
+        try {
+            inFlight.acquire();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("S3 " + loc + ": interrupted waiting for a part upload slot");
+        }
+        try {
+            futures.add(pool.submit(() -> uploadPart(number, data, length)));
+        } catch (RuntimeException e) {
+            inFlight.release();
+            throw S3Errors.io("UploadPart", loc, e);
+        }
+        buf = new byte[(int) settings.partSize(number + 1)];
+        pos = 0;
+    }
+
+    private void uploadPart(int number, byte[] data, int length) {
+        try {
+            if (failure != null) {
+                return;
+            }
+            String md5 = md5(data, length);
+            UploadPartResponse r = client.uploadPart(p -> p.bucket(loc.bucket()).key(loc.key()).uploadId(uploadId)
+                    .partNumber(number).contentLength((long) length).contentMD5(md5), body(data, length));
+            synchronized (parts) {
+                parts.add(CompletedPart.builder().partNumber(number).eTag(r.eTag()).build());
+            }
+            metrics.parts().addAtomic(1);
+        } catch (Throwable t) {
+            if (failure == null) {
+                failure = t;
+            }
+        } finally {
+            inFlight.release();
+        }
+    }
+
+    /**
+     * Content-MD5 of a body: the server refuses a body that does not match, which protects
+     * unsigned payloads on plain http (and costs about what SigV4's SHA-256 would).
+     */
+    private static String md5(byte[] data, int length) {
+        try {
+            MessageDigest d = MessageDigest.getInstance("MD5");
+            d.update(data, 0, length);
+            return Base64.getEncoder().encodeToString(d.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
+        }
+    }
+
+    /** Retry-safe body over the buffer: each attempt reads it afresh, nothing is copied. */
+    private static RequestBody body(byte[] data, int length) {
+        return RequestBody.fromContentProvider(() -> new ByteArrayInputStream(data, 0, length), length, CONTENT_TYPE);
+    }
+
+    @Override
+    public OutputStream stream() {
+        return stream;
+    }
+
+    @Override
+    public void commit() throws IOException {
+        if (done) {
+            throw new IOException("S3 " + loc + ": split already ended");
+        }
+        checkFailure();
+        if (uploadId == null) {
+            putObject();
+            done = true;
+            return;
+        }
+        if (pos > 0) {
+            submitPart();
+        }
+        awaitParts();
+        checkFailure();
+        List<CompletedPart> sorted;
+        synchronized (parts) {
+            sorted = new ArrayList<>(parts);
+        }
+        sorted.sort(Comparator.comparing(CompletedPart::partNumber));
+        try {
+            client.completeMultipartUpload(r -> r.bucket(loc.bucket()).key(loc.key()).uploadId(uploadId)
+                    .multipartUpload(m -> m.parts(sorted)));
+        } catch (SdkException e) {
+            throw S3Errors.io("CompleteMultipartUpload", loc, e);
+        }
+        done = true;
+        buf = null;
+    }
+
+    private void putObject() throws IOException {
+        try {
+            String md5 = md5(buf, pos);
+            client.putObject(r -> r.bucket(loc.bucket()).key(loc.key()).contentType(CONTENT_TYPE)
+                    .contentLength((long) pos).contentMD5(md5), body(buf, pos));
+            metrics.parts().addAtomic(1);
+        } catch (SdkException e) {
+            throw S3Errors.io("PutObject", loc, e);
+        }
+        buf = null;
+    }
+
+    private void awaitParts() throws IOException {
+        for (Future<?> f : futures) {
+            try {
+                f.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new InterruptedIOException("S3 " + loc + ": interrupted waiting for part uploads");
+            } catch (ExecutionException e) {
+                failure = e.getCause();
+            }
+        }
+    }
+
+    @Override
+    public void abort() {
+        done = true;
+        buf = null;
+        if (failure == null) {
+            failure = new IOException("aborted");
+        }
+        // Queued parts see the failure and return at once; running ones finish or fail.
+        try {
+            awaitParts();
+        } catch (IOException e) {
+            Thread.currentThread().interrupt();
+        }
+        if (uploadId != null) {
+            try {
+                client.abortMultipartUpload(r -> r.bucket(loc.bucket()).key(loc.key()).uploadId(uploadId));
+            } catch (SdkException e) {
+                // The next attempt at this key aborts it (S3Sink.abortStaleUploads); bucket
+                // lifecycle rules catch the rest.
+                LOG.warn("S3 AbortMultipartUpload {}: {}", loc, S3Errors.describe(e));
+            }
+        }
+    }
+
+    @Override
+    public long bytesWritten() {
+        return written;
+    }
+
+    @Override
+    public String location() {
+        return location;
+    }
+}

@@ -1,0 +1,149 @@
+package io.pushcap.testsupport;
+
+import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
+import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
+import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
+import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
+import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
+import software.amazon.awssdk.regions.Region;
+import software.amazon.awssdk.services.s3.S3Client;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * S3Proxy (org.gaul:s3proxy jar-with-dependencies, copied by the pom to target/test-tools) run as
+ * a separate JDK 25 process on a loopback port, with SigV4/V2 auth and a transient or filesystem
+ * store. {@link #kill()} and {@link #start()} simulate a server crash and its return.
+ */
+public final class S3ProxyServer implements AutoCloseable {
+    public static final String IDENTITY = "pushcap-test";
+    public static final String CREDENTIAL = "pushcap-test-secret-0123456789";
+
+    private final Path dir;
+    private final boolean filesystem;
+    private final int port;
+    private Process process;
+
+    private S3ProxyServer(Path dir, boolean filesystem, int port) {
+        this.dir = dir;
+        this.filesystem = filesystem;
+        this.port = port;
+    }
+
+    /** Starts a server keeping its state under {@code dir} (filesystem) or in memory (transient). */
+    public static S3ProxyServer start(Path dir, boolean filesystem) throws IOException {
+        S3ProxyServer s = new S3ProxyServer(dir, filesystem, freePort());
+        s.start();
+        return s;
+    }
+
+    public static int freePort() throws IOException {
+        try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return ss.getLocalPort();
+        }
+    }
+
+    public void start() throws IOException {
+        String tools = System.getProperty("pushcap.testTools", "target/test-tools");
+        Path jar = Path.of(tools, "s3proxy.jar");
+        if (!Files.exists(jar)) {
+            throw new AssertionError("S3Proxy jar missing at " + jar + " (mvn generate-test-resources copies it)");
+        }
+        Path store = dir.resolve("store");
+        Files.createDirectories(store);
+        Path props = dir.resolve("s3proxy.properties");
+        Files.writeString(props, String.join("\n",
+                "s3proxy.endpoint=http://127.0.0.1:" + port,
+                "s3proxy.authorization=aws-v2-or-v4",
+                "s3proxy.identity=" + IDENTITY,
+                "s3proxy.credential=" + CREDENTIAL,
+                "s3proxy.ignore-unknown-headers=true",
+                "jclouds.provider=" + (filesystem ? "filesystem" : "transient"),
+                "jclouds.filesystem.basedir=" + store,
+                "jclouds.identity=" + IDENTITY,
+                "jclouds.credential=" + CREDENTIAL,
+                "") );
+        String java = ProcessHandle.current().info().command().orElse("java");
+        process = new ProcessBuilder(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
+                "-jar", jar.toString(), "--properties", props.toString()))
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (!listening()) {
+            if (!process.isAlive()) {
+                throw new AssertionError("S3Proxy exited " + process.exitValue() + ": "
+                        + Files.readString(dir.resolve("s3proxy.log")));
+            }
+            if (System.nanoTime() > deadline) {
+                kill();
+                throw new AssertionError("S3Proxy did not listen on port " + port + " within 90 s");
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException(e);
+            }
+        }
+    }
+
+    private boolean listening() {
+        try (Socket s = new Socket()) {
+            s.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    /** SIGKILL: the server dies mid-request, as in a crash. */
+    public void kill() {
+        if (process != null) {
+            process.destroyForcibly();
+            try {
+                process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    public URI endpoint() {
+        return URI.create("http://127.0.0.1:" + port);
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public StaticCredentialsProvider credentials() {
+        return StaticCredentialsProvider.create(AwsBasicCredentials.create(IDENTITY, CREDENTIAL));
+    }
+
+    /** An independent client for checking what the server holds. */
+    public S3Client client() {
+        return S3Client.builder()
+                .httpClientBuilder(UrlConnectionHttpClient.builder())
+                .endpointOverride(endpoint())
+                .forcePathStyle(true)
+                .region(Region.US_EAST_1)
+                .credentialsProvider(credentials())
+                .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
+                .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED)
+                .build();
+    }
+
+    @Override
+    public void close() {
+        kill();
+    }
+}
