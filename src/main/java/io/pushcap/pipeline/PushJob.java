@@ -69,7 +69,7 @@ public final class PushJob {
         return runAll(plans, files.size() + (files.size() == 1 ? " file" : " files"));
     }
 
-    private int runAll(List<TargetPlan> plans, String what) throws InterruptedException {
+    private int runAll(List<TargetPlan> plans, String what) throws IOException, InterruptedException {
         for (TargetPlan p : plans) {
             TargetRunner r = new TargetRunner(p);
             runners.add(r);

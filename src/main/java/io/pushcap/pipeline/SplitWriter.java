@@ -26,6 +26,7 @@ final class SplitWriter {
     private final SplitOutput output;
     private final PcapWriter pcap;
     private final DigestingStream digest;
+    private final OutputStream closeTarget;
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos;
 
@@ -36,8 +37,6 @@ final class SplitWriter {
         this.pcap = new PcapWriter(new NonClosing(compressed), linkType, snaplen, TimestampPrecision.NANO);
         this.closeTarget = compressed;
     }
-
-    private final OutputStream closeTarget;
 
     void write(Packet p) throws IOException {
         write(p.timestampNanos(), p.wirelen(), p.segment(), p.offset(), p.caplen());
@@ -56,6 +55,12 @@ final class SplitWriter {
         pcap.close();
         closeTarget.close();
         digest.flush();
+    }
+
+    /** Drops the split: kills a pipe command, frees native compressor memory, removes partial output. */
+    void abort() {
+        io.pushcap.pipeline.compress.Abortable.abortIfPossible(closeTarget);
+        output.abort();
     }
 
     SplitOutput output() {

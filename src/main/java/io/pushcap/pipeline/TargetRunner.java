@@ -317,7 +317,7 @@ public final class TargetRunner implements Runnable {
 
     private void abortOpen() {
         if (open != null) {
-            open.output().abort();
+            open.abort();
             open = null;
             counters.pending.set(0);
         }

@@ -157,6 +157,19 @@ public final class FileSink implements Sink {
 
         @Override
         public void commit() throws IOException {
+            publishAs(target);
+        }
+
+        @Override
+        public void commitAs(String finalLocation) throws IOException {
+            Path finalTarget = Path.of(finalLocation);
+            if (!finalTarget.toAbsolutePath().getParent().equals(target.toAbsolutePath().getParent())) {
+                throw new IOException("commit " + finalLocation + ": must stay in " + target.getParent());
+            }
+            publishAs(finalTarget);
+        }
+
+        private void publishAs(Path target) throws IOException {
             if (done) {
                 throw new IOException("commit " + target + ": split already ended");
             }
