@@ -102,6 +102,7 @@ public final class RingReader implements AutoCloseable {
     private long lost;
     private long laps;
     private long lastTimestamp;
+    private long packetsAtLastLap;
     private long viewStart = -1;
     private int viewCaplen;
     private long lostAtLastWarning;
@@ -319,9 +320,13 @@ public final class RingReader implements AutoCloseable {
         }
         // Tail was stored before the Intent we just loaded, so it is at least intent - capacity.
         long tail = (long) LONG.getAcquire(seg, (long) TAIL_OFFSET);
-        laps++;
-        lapsCounter.increment();
-        seg.set(JAVA_LONG, slotBase + SLOT_LAPS, laps);
+        if (packets != packetsAtLastLap || laps == 0) {
+            // Overtaken again before reading anything is the same episode, not a new lap.
+            laps++;
+            packetsAtLastLap = packets;
+            lapsCounter.increment();
+            seg.set(JAVA_LONG, slotBase + SLOT_LAPS, laps);
+        }
         cursor = tail;
         index = tail % capacity;
         return true;
@@ -455,7 +460,10 @@ public final class RingReader implements AutoCloseable {
         return lost;
     }
 
-    /** Times the writer overtook this reader (Agrona's lappedCount). */
+    /**
+     * Times the writer overtook this reader (Agrona's lappedCount). Being overtaken again before
+     * reading a packet after a resume counts as the same lap.
+     */
     public long lappedCount() {
         return laps;
     }
