@@ -15,8 +15,11 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code pushcap rx -i IFACE}: captures one interface through libpcap ({@link LiveCapture}:
  * TPACKET_V3, promiscuous, ns timestamps) into a ring, until stopped. When the interface goes
- * down or disappears, it says so, reopens it every second until it is back, and counts the
- * restart in the ring ({@code source_restarts}) and in {@code capture_restarts_total}.
+ * down (its operstate, checked every second: libpcap reports nothing for that), disappears, is
+ * replaced (new ifindex), or the capture fails, it says so, drains and closes the capture, tries
+ * every second until the interface is back, reopens it, and counts the restart in the ring
+ * ({@code source_restarts}) and in {@code capture_restarts_total}. An interface that is down when
+ * rx starts is waited for the same way; one that does not exist is an error.
  *
  * <p>Kernel counters from {@code pcap_stats} (running totals across restarts) go into the ring's
  * header about once a second and into {@code capture_kernel_drops_total} /
@@ -32,6 +35,8 @@ public final class InterfaceReceiver {
     private static final long STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REOPEN_INTERVAL_MILLIS = 1000;
     private static final long REPEAT_WARNING_NANOS = TimeUnit.SECONDS.toNanos(30);
+    private static final java.util.Set<String> DOWN_STATES = java.util.Set.of("down", "lowerlayerdown", "notpresent",
+            "absent");
 
     /** What to capture and how: see {@code pushcap rx --help}. */
     public record Options(String device, int vlan, int snaplen, String filter, int bufferBytes, int timeoutMillis) {
@@ -45,6 +50,7 @@ public final class InterfaceReceiver {
     private final Counter restarts;
     private volatile LiveCapture capture;
     private volatile boolean stopping;
+    private volatile String linkFailure;
     private long baseReceived;
     private long baseDropped;
     private long baseIfDropped;
@@ -70,23 +76,21 @@ public final class InterfaceReceiver {
     /** Captures until {@link #stop()}; reopens the interface after failures. */
     public void run() {
         LiveCapture cap = openFirst();
-        if (cap == null) {
-            return;
-        }
-        while (!stopping) {
+        while (cap != null && !stopping) {
+            String failure;
             try {
-                capture(cap);
+                failure = capture(cap);
             } catch (PushcapException e) {
-                LOG.warn("rx {}: capture failed: {}; reopening every {} s until it is back", options.device(),
-                        e.getMessage(), REOPEN_INTERVAL_MILLIS / 1000);
+                failure = "capture failed: " + e.getMessage();
             } finally {
                 rebaseStats(cap);
-                capture = null;
-                cap.close();
+                closeCapture(cap);
             }
-            if (stopping) {
+            if (failure == null || stopping) {
                 break;
             }
+            LOG.warn("rx {}: {}; reopening it when it is back (checking every {} s)", options.device(), failure,
+                    REOPEN_INTERVAL_MILLIS / 1000);
             long down = System.nanoTime();
             cap = reopen();
             if (cap != null) {
@@ -100,6 +104,9 @@ public final class InterfaceReceiver {
 
     private LiveCapture openFirst() {
         try {
+            if (!usable()) {
+                throw new PushcapException("interface is " + InterfaceIndex.operState(options.device()));
+            }
             return open();
         } catch (PushcapException e) {
             if (!InterfaceIndex.exists(options.device()) || e.getMessage().contains("pcap_setfilter")
@@ -126,6 +133,9 @@ public final class InterfaceReceiver {
                 return null;
             }
             try {
+                if (!usable()) {
+                    throw new PushcapException("interface is " + InterfaceIndex.operState(options.device()));
+                }
                 return open();
             } catch (PushcapException e) {
                 if (System.nanoTime() - lastWarning >= REPEAT_WARNING_NANOS) {
@@ -150,9 +160,11 @@ public final class InterfaceReceiver {
             }
             writer.declare(cap.linkType(), options.snaplen() > 0 ? options.snaplen() : cap.snaplen());
             last = new LiveCapture.Stats(0, 0, 0);
-            capture = cap;
-            if (stopping) {
-                cap.breakLoop();
+            synchronized (this) {
+                capture = cap;
+                if (stopping) {
+                    cap.breakLoop();
+                }
             }
             return cap;
         } catch (RuntimeException e) {
@@ -161,27 +173,93 @@ public final class InterfaceReceiver {
         }
     }
 
-    private void capture(LiveCapture cap) {
+    /**
+     * Reads packets into the ring until stopped (returns null) or the interface goes down or is
+     * replaced (returns why). A veth or NIC that goes down raises no libpcap error, and with
+     * TPACKET_V3 an idle capture blocks in the kernel, so a watchdog thread checks the link once a
+     * second and breaks the loop; the packets the kernel still holds are drained first.
+     */
+    private String capture(LiveCapture cap) {
         Packet p = new Packet();
         int ifIndex = InterfaceIndex.of(options.device());
-        long nextStats = System.nanoTime() + STATS_INTERVAL_NANOS;
-        int sinceCheck = 0;
-        while (!stopping) {
-            if (cap.next(p)) {
-                frames.write(p, ifIndex);
-                packets++;
-                if (++sinceCheck < 1024) {
-                    continue;
+        linkFailure = null;
+        Thread watchdog = Thread.ofPlatform().daemon().name("rx-watch-" + options.device())
+                .start(() -> watch(cap, ifIndex));
+        try {
+            long nextStats = System.nanoTime() + STATS_INTERVAL_NANOS;
+            int sinceCheck = 0;
+            while (!stopping && linkFailure == null) {
+                if (cap.next(p)) {
+                    frames.write(p, ifIndex);
+                    packets++;
+                    if (++sinceCheck < 1024) {
+                        continue;
+                    }
+                }
+                sinceCheck = 0;
+                long now = System.nanoTime();
+                if (now >= nextStats) {
+                    publishStats(cap.stats());
+                    nextStats = now + STATS_INTERVAL_NANOS;
                 }
             }
-            sinceCheck = 0;
-            long now = System.nanoTime();
-            if (now >= nextStats) {
-                publishStats(cap.stats());
-                nextStats = now + STATS_INTERVAL_NANOS;
+            if (!stopping && linkFailure != null) {
+                drain(cap, p, ifIndex);
+            }
+            publishStats(cap.stats());
+            return stopping ? null : linkFailure;
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+
+    /** Checks the link every second while {@code cap} is the active capture; breaks its loop on trouble. */
+    private void watch(LiveCapture cap, int ifIndex) {
+        while (!stopping && capture == cap) {
+            try {
+                Thread.sleep(STATS_INTERVAL_NANOS / 1_000_000);
+            } catch (InterruptedException e) {
+                return;
+            }
+            String problem = linkProblem(ifIndex);
+            if (problem != null) {
+                linkFailure = problem;
+                breakIfActive(cap);
+                return;
             }
         }
-        publishStats(cap.stats());
+    }
+
+    /** Reads what the kernel still holds, after its block timer has handed over partial blocks. */
+    private void drain(LiveCapture cap, Packet p, int ifIndex) {
+        try {
+            Thread.sleep(2L * Math.max(1, options.timeoutMillis()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        cap.setNonblocking(true);
+        while (cap.next(p)) {
+            frames.write(p, ifIndex);
+            packets++;
+        }
+    }
+
+    private String linkProblem(int ifIndex) {
+        String state = InterfaceIndex.operState(options.device());
+        if (DOWN_STATES.contains(state)) {
+            return "interface went down (operstate " + state + ")";
+        }
+        int now = InterfaceIndex.of(options.device());
+        if (now != ifIndex) {
+            return "interface was replaced (ifindex " + ifIndex + " -> " + now + ")";
+        }
+        return null;
+    }
+
+    /** True when the interface exists and is not down; "unknown" (lo, tunnels) counts as up. */
+    private boolean usable() {
+        return !DOWN_STATES.contains(InterfaceIndex.operState(options.device()));
     }
 
     private void publishStats(LiveCapture.Stats s) {
@@ -217,10 +295,25 @@ public final class InterfaceReceiver {
     /** Makes {@link #run} return soon; safe from any thread. */
     public void stop() {
         stopping = true;
-        LiveCapture c = capture;
-        if (c != null) {
-            c.breakLoop();
+        synchronized (this) {
+            if (capture != null) {
+                capture.breakLoop();
+            }
         }
+    }
+
+    // breakLoop on a handle that another thread is closing would use freed memory: one lock for both.
+    private synchronized void breakIfActive(LiveCapture cap) {
+        if (capture == cap) {
+            cap.breakLoop();
+        }
+    }
+
+    private synchronized void closeCapture(LiveCapture cap) {
+        if (capture == cap) {
+            capture = null;
+        }
+        cap.close();
     }
 
     /** Packets written to the ring so far. */

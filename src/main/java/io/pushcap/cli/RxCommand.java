@@ -59,9 +59,28 @@ final class RxCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "RING")
     String ring;
 
+    private volatile boolean stopRequested;
+    private volatile Runnable stopper;
+
     @Override
     public Integer call() throws Exception {
         validate();
+        // Outermost: the JVM may halt once this is closed, so the ring's writer slot is released first.
+        try (StopOnSignal signal = StopOnSignal.install(this::stop)) {
+            receive();
+        }
+        return 0;
+    }
+
+    private void stop() {
+        stopRequested = true;
+        Runnable s = stopper;
+        if (s != null) {
+            s.run();
+        }
+    }
+
+    private void receive() throws Exception {
         int v = vlan == null ? -1 : vlan;
         int s = snaplen == null ? 0 : snaplen;
         try (RingFile rf = RingFile.open(RingPaths.resolve(ring, dir));
@@ -70,13 +89,15 @@ final class RxCommand implements Callable<Integer> {
                 long buf = ByteSizes.parse(buffer, "-B");
                 InterfaceReceiver rx = new InterfaceReceiver(new InterfaceReceiver.Options(iface, v, s, filter,
                         (int) Math.min(Integer.MAX_VALUE, buf), timeoutMillis), writer);
-                try (StopOnSignal signal = StopOnSignal.install(rx::stop)) {
+                stopper = rx::stop;
+                if (!stopRequested) {
                     LOG.info("rx {}: capturing into ring {}", iface, rf.path());
                     rx.run();
                 }
             } else {
                 FileReplayer rx = new FileReplayer(new FileReplayer.Options(file, v, s, filter, topspeed), writer);
-                try (StopOnSignal signal = StopOnSignal.install(rx::stop)) {
+                stopper = rx::stop;
+                if (!stopRequested) {
                     rx.run();
                 }
             }
@@ -85,7 +106,6 @@ final class RxCommand implements Callable<Integer> {
                             + " restarts {}", iface != null ? iface : file, rf.path(), i.packets(), i.bytes(),
                     i.kernelDrops(), i.interfaceDrops(), i.sourceRestarts());
         }
-        return 0;
     }
 
     private void validate() {

@@ -254,6 +254,15 @@ public final class LibPcap {
         }
     }
 
+    /** {@code pcap_setnonblock}: with 1, pcap_next_ex returns 0 at once when no packet is ready. */
+    public static int setnonblock(MemorySegment pcap, int nonblock, MemorySegment errbuf) {
+        try {
+            return (int) h("pcap_setnonblock").invokeExact(pcap, nonblock, errbuf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int setfilter(MemorySegment pcap, MemorySegment program) {
         try {
             return (int) h("pcap_setfilter").invokeExact(pcap, program);
@@ -304,6 +313,7 @@ public final class LibPcap {
             }
             bind.accept("pcap_stats", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
             bind.accept("pcap_setfilter", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS));
+            bind.accept("pcap_setnonblock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, ADDRESS));
             bind.accept("pcap_geterr", FunctionDescriptor.of(ADDRESS, ADDRESS));
             bind.accept("pcap_statustostr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
             bind.accept("pcap_breakloop", FunctionDescriptor.ofVoid(ADDRESS));
