@@ -106,11 +106,14 @@ package io.pushcap.ring;
  *
  * <h2>Publication protocol (one writer)</h2>
  * <ol>
- *   <li>Claim: for a record of {@code len} bytes at position {@code P}, the writer first moves
- *       Tail over the old records that {@code [P, P+len)} will overwrite (reading their Length
- *       fields), stores Tail, then stores {@code Intent = P + len} with release semantics and
- *       issues a store-store fence. So no byte of the old lap is changed before a reader can see
- *       that Intent moved past it.</li>
+ *   <li>Claim: for a record of {@code len} bytes at position {@code P}, if {@code P + len} is
+ *       beyond Intent, the writer claims a chunk ahead: it moves Tail over the old records that
+ *       {@code [P, P + len + INTENT_CHUNK)} will overwrite (reading their Length fields), stores
+ *       Tail, then stores {@code Intent = P + len + INTENT_CHUNK} with release semantics and issues
+ *       a store-store fence. So no byte of the old lap is changed before a reader can see that
+ *       Intent moved past it, and Intent's cache line changes once per chunk, not per record
+ *       (readers treat data as overwritten up to a chunk early: a conservative, small loss of
+ *       capacity for readers that lag by almost a whole lap).</li>
  *   <li>Write the record header and data with plain stores.</li>
  *   <li>Publish: store Packets, Bytes, Wire Bytes, Last Timestamp, then {@code Position = P + len}
  *       with release semantics. A reader that loads Position with acquire semantics sees the whole
@@ -230,6 +233,9 @@ public final class RingDescriptor {
     public static final int FLAG_TRUNCATED = 1;
     /** Record flag: the writer inserted an 802.1Q tag (rx -V). */
     public static final int FLAG_VLAN_INSERTED = 2;
+
+    /** Intent is claimed this far beyond the record being written (at most 1/32 of the data area). */
+    public static final int INTENT_CHUNK = 64 * 1024;
 
     /** The smallest data area: a few maximum-size records must fit per lap. */
     public static final long MIN_CAPACITY = 64 * 1024;

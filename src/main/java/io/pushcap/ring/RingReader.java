@@ -49,6 +49,8 @@ public final class RingReader implements AutoCloseable {
     /** Longest single futex sleep: bounds how late a reader notices interruption or a dead writer. */
     private static final long MAX_SLEEP_NANOS = 100_000_000L;
     private static final long POLL_NANOS = 500_000L;
+    /** Spinning before sleeping, bounding FUTEX_WAKE calls to about one per 10 us per reader. */
+    private static final long SPIN_NANOS = 10_000L;
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
 
     /** Where a new reader starts. */
@@ -94,6 +96,7 @@ public final class RingReader implements AutoCloseable {
     private final Counter lapsCounter;
 
     private long cursor;
+    private long limit;
     private long index;
     private long expected;
     private boolean synced;
@@ -217,12 +220,7 @@ public final class RingReader implements AutoCloseable {
     private boolean read(Packet packet, boolean copy) {
         MemorySegment s = seg;
         while (true) {
-            long w = (long) LONG.getAcquire(s, (long) POSITION_OFFSET);
-            if (cursor >= w) {
-                if (cursor > w) {
-                    throw new IllegalStateException(ring.path() + ": reader '" + name + "' at " + cursor
-                            + " is beyond the write position " + w);
-                }
+            if (cursor >= limit && !refreshLimit()) {
                 return false;
             }
             long at = HEADER_LENGTH + index;
@@ -285,6 +283,21 @@ public final class RingReader implements AutoCloseable {
             publishSlot();
             return true;
         }
+    }
+
+    /**
+     * Reloads the writer's Position (acquire), which this reader otherwise reads only when it has
+     * consumed everything up to the last value seen: a lagging reader does not touch the line the
+     * writer stores on every record.
+     */
+    private boolean refreshLimit() {
+        long w = (long) LONG.getAcquire(seg, (long) POSITION_OFFSET);
+        if (cursor > w) {
+            throw new IllegalStateException(ring.path() + ": reader '" + name + "' at " + cursor
+                    + " is beyond the write position " + w);
+        }
+        limit = w;
+        return cursor < w;
     }
 
     /**
@@ -374,8 +387,8 @@ public final class RingReader implements AutoCloseable {
 
     /**
      * Waits until the writer publishes beyond this reader's position, at most {@code timeoutNanos}.
-     * Sleeps on the ring's futex (see {@link RingDescriptor}); polls every 0.5 ms where futexes
-     * are unavailable.
+     * Spins for up to 10 us, then sleeps on the ring's futex (see {@link RingDescriptor}); polls
+     * every 0.5 ms where futexes are unavailable.
      *
      * @return true when data is available
      * @throws InterruptedException when the thread is interrupted (noticed within 100 ms)
@@ -384,7 +397,17 @@ public final class RingReader implements AutoCloseable {
         if (available()) {
             return true;
         }
-        long deadline = System.nanoTime() + timeoutNanos;
+        long start = System.nanoTime();
+        long deadline = start + timeoutNanos;
+        // A short spin first: a reader slightly faster than the writer would otherwise sleep after
+        // every few records and make the writer pay a FUTEX_WAKE each time.
+        long spinUntil = start + Math.min(SPIN_NANOS, Math.max(0, timeoutNanos));
+        while (System.nanoTime() < spinUntil) {
+            if (available()) {
+                return true;
+            }
+            Thread.onSpinWait();
+        }
         try {
             while (true) {
                 if (Thread.interrupted()) {
@@ -481,8 +504,10 @@ public final class RingReader implements AutoCloseable {
             return;
         }
         closed = true;
-        LONG.getAndBitwiseAnd(seg, (long) WAITERS_OFFSET, ~waiterBit);
-        LONG.compareAndSet(seg, slotBase + SLOT_OWNER, owner, 0L);
+        if (seg.scope().isAlive()) {
+            LONG.getAndBitwiseAnd(seg, (long) WAITERS_OFFSET, ~waiterBit);
+            LONG.compareAndSet(seg, slotBase + SLOT_OWNER, owner, 0L);
+        }
         arena.close();
     }
 }

@@ -42,6 +42,7 @@ public final class RingWriter implements AutoCloseable {
     private final MemorySegment seg;
     private final long capacity;
     private final int maxPayload;
+    private final long chunk;
     private final long owner;
     private final long futexAddress;
     private final Arena arena;
@@ -68,6 +69,7 @@ public final class RingWriter implements AutoCloseable {
         this.seg = ring.segment();
         this.capacity = ring.capacity();
         this.maxPayload = ring.maxRecordLength() - REC_HEADER_LENGTH;
+        this.chunk = intentChunk(capacity);
         this.owner = owner;
         this.futexAddress = RingReader.futexWord(seg);
         this.arena = Arena.ofShared();
@@ -230,15 +232,22 @@ public final class RingWriter implements AutoCloseable {
         index = 0;
     }
 
+    /**
+     * Makes sure Intent covers {@code [position, position + length)}. Intent is claimed a chunk
+     * ahead, so Intent and Tail are stored once per chunk, not per record: the cache line readers
+     * validate against then changes rarely and stays in their caches.
+     */
     private void reserve(int length) {
         long end = position + length;
-        if (tail < end - capacity) {
-            advanceTail(end - capacity);
+        if (end <= intent) {
+            return;
         }
-        if (end > intent) {
-            intent = end;
+        long claim = end + chunk;
+        if (tail < claim - capacity) {
+            advanceTail(claim - capacity);
         }
-        LONG.setRelease(seg, (long) INTENT_OFFSET, intent);
+        intent = claim;
+        LONG.setRelease(seg, (long) INTENT_OFFSET, claim);
         // No byte of the old lap may change before Intent says it will.
         VarHandle.storeStoreFence();
     }
@@ -273,6 +282,11 @@ public final class RingWriter implements AutoCloseable {
     private void truncated() {
         LONG.getAndAdd(seg, (long) TRUNCATED_OFFSET, 1L);
         truncatedCounter.increment();
+    }
+
+    /** How far ahead of the record being written Intent is claimed: 64 KiB, at most 1/32 of the data area. */
+    static long intentChunk(long capacity) {
+        return Math.min(INTENT_CHUNK, capacity / 32) & -RECORD_ALIGNMENT;
     }
 
     /** Kernel counters of the capture feeding this ring (pcap_stats), as running totals. */
@@ -318,7 +332,9 @@ public final class RingWriter implements AutoCloseable {
             return;
         }
         closed = true;
-        LONG.compareAndSet(seg, (long) WRITER_OWNER_OFFSET, owner, 0L);
+        if (seg.scope().isAlive()) {
+            LONG.compareAndSet(seg, (long) WRITER_OWNER_OFFSET, owner, 0L);
+        }
         arena.close();
     }
 }
