@@ -28,7 +28,11 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  */
 public final class LiveCapture implements AutoCloseable {
 
-    /** Options for {@link #open(Options)}; {@code timeoutMillis} bounds how long next() blocks. */
+    /**
+     * Options for {@link #open(Options)}; {@code timeoutMillis} is the kernel's block timeout: how
+     * long a captured packet may wait before delivery. While no packet arrives, TPACKET_V3 may keep
+     * next() blocked longer; {@link #breakLoop()} always ends the wait.
+     */
     public record Options(String device, int snaplen, boolean promiscuous, int bufferBytes, boolean immediate,
                           int timeoutMillis, boolean inboundOnly) {
         public Options {
@@ -172,6 +176,18 @@ public final class LiveCapture implements AutoCloseable {
             return false;
         }
         throw new PushcapException("pcap_next_ex(" + device + "): " + LibPcap.geterr(pcap));
+    }
+
+    /**
+     * Switches non-blocking mode: {@link #next(Packet)} then returns false at once when no packet
+     * is ready. With TPACKET_V3 a blocking {@link #next(Packet)} may wait indefinitely while no
+     * packet arrives (the kernel retires only non-empty blocks), whatever the timeout.
+     */
+    public void setNonblocking(boolean nonblocking) {
+        MemorySegment errbuf = arena.allocate(LibPcap.PCAP_ERRBUF_SIZE);
+        if (LibPcap.setnonblock(pcap, nonblocking ? 1 : 0, errbuf) != 0) {
+            throw new PushcapException("pcap_setnonblock(" + device + "): " + errbuf.getString(0));
+        }
     }
 
     /** Kernel counters since the capture was activated. */

@@ -22,6 +22,10 @@ import java.io.PrintWriter;
             CheckCommand.class,
             PushCommand.class,
             GenCommand.class,
+            RingCommand.class,
+            RxCommand.class,
+            IoCommand.class,
+            CatCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
@@ -67,6 +71,6 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        System.exit(commandLine().execute(FluxcapSpellings.rewrite(args)));
     }
 }

@@ -27,6 +27,9 @@ public final class LibC {
     private static final MethodHandle KILL = bindErrno("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = bindErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final short POLLOUT = 0x4;
+    private static final short POLLERR = 0x8;
+    private static final short POLLHUP = 0x10;
 
     private LibC() {
     }
@@ -96,6 +99,24 @@ public final class LibC {
         try {
             int rc = (int) POLL.invokeExact(scratch.asSlice(8), scratch, 1L, timeoutMillis);
             return rc > 0;
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /**
+     * True when the other end of a pipe or socket at {@code fd} is gone ({@code poll(2)} reports
+     * POLLERR or POLLHUP), so a writer that is idle can notice, e.g. {@code pushcap cat | head}.
+     * Never blocks.
+     */
+    public static boolean peerClosed(int fd) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment scratch = allocatePollScratch(arena);
+            scratch.set(JAVA_INT, 0, fd);
+            scratch.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, POLLOUT);
+            int rc = (int) POLL.invokeExact(scratch.asSlice(8), scratch, 1L, 0);
+            short revents = scratch.get(java.lang.foreign.ValueLayout.JAVA_SHORT, 6);
+            return rc > 0 && (revents & (POLLERR | POLLHUP)) != 0;
         } catch (Throwable t) {
             throw LibPcap.rethrow(t);
         }

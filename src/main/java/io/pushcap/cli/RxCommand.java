@@ -1,0 +1,128 @@
+package io.pushcap.cli;
+
+import io.pushcap.PushcapException;
+import io.pushcap.capture.FileReplayer;
+import io.pushcap.capture.InterfaceReceiver;
+import io.pushcap.ring.ByteSizes;
+import io.pushcap.ring.RingFile;
+import io.pushcap.ring.RingInfo;
+import io.pushcap.ring.RingPaths;
+import io.pushcap.ring.RingWriter;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pushcap rx -i IFACE RING} captures a NIC into a ring (fluxcap {@code -rx -i eth1 cisco});
+ * {@code pushcap rx -r FILE RING} loads a capture file into one. Runs until SIGINT/SIGTERM (or the
+ * file's end), then releases the ring's writer slot and prints a summary on stderr.
+ */
+@Command(name = "rx", description = "Capture an interface (-i) or load a capture file (-r) into a ring (fluxcap -rx).",
+        mixinStandardHelpOptions = true)
+final class RxCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RxCommand.class);
+
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "network interface to capture")
+    String iface;
+
+    @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "pcap or pcapng file to load instead")
+    Path file;
+
+    @Option(names = "--topspeed", description = "with -r: as fast as possible instead of at the recorded pace")
+    boolean topspeed;
+
+    @Option(names = {"-V", "--vlan"}, paramLabel = "VLAN", description = "insert an 802.1Q tag with this id (outermost)")
+    Integer vlan;
+
+    @Option(names = {"-s", "--snaplen"}, paramLabel = "SNAPLEN", description = "keep at most this many bytes per packet")
+    Integer snaplen;
+
+    @Option(names = {"-f", "--filter"}, paramLabel = "BPF", description = "tcpdump filter expression")
+    String filter;
+
+    @Option(names = {"-B", "--buffer"}, paramLabel = "BUFSIZE", defaultValue = "32m",
+            description = "kernel capture buffer, k/m/g suffixes (default 32m)")
+    String buffer;
+
+    @Option(names = "--timeout", paramLabel = "MS", defaultValue = "10",
+            description = "longest a captured packet waits in the kernel before delivery (default 10 ms)")
+    int timeoutMillis;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = RingCommand.DIR_HELP)
+    Path dir;
+
+    @Parameters(index = "0", paramLabel = "RING")
+    String ring;
+
+    private volatile boolean stopRequested;
+    private volatile Runnable stopper;
+
+    @Override
+    public Integer call() throws Exception {
+        validate();
+        // Outermost: the JVM may halt once this is closed, so the ring's writer slot is released first.
+        try (StopOnSignal signal = StopOnSignal.install(this::stop)) {
+            receive();
+        }
+        return 0;
+    }
+
+    private void stop() {
+        stopRequested = true;
+        Runnable s = stopper;
+        if (s != null) {
+            s.run();
+        }
+    }
+
+    private void receive() throws Exception {
+        int v = vlan == null ? -1 : vlan;
+        int s = snaplen == null ? 0 : snaplen;
+        try (RingFile rf = RingFile.open(RingPaths.resolve(ring, dir));
+             RingWriter writer = rf.writer(iface != null ? iface : file.getFileName().toString())) {
+            if (iface != null) {
+                long buf = ByteSizes.parse(buffer, "-B");
+                InterfaceReceiver rx = new InterfaceReceiver(new InterfaceReceiver.Options(iface, v, s, filter,
+                        (int) Math.min(Integer.MAX_VALUE, buf), timeoutMillis), writer);
+                stopper = rx::stop;
+                if (!stopRequested) {
+                    LOG.info("rx {}: capturing into ring {}", iface, rf.path());
+                    rx.run();
+                }
+            } else {
+                FileReplayer rx = new FileReplayer(new FileReplayer.Options(file, v, s, filter, topspeed), writer);
+                stopper = rx::stop;
+                if (!stopRequested) {
+                    rx.run();
+                }
+            }
+            RingInfo i = rf.info();
+            LOG.info("rx {} -> ring {}: {} packets, {} bytes in the ring; kernel drops {}, interface drops {},"
+                            + " restarts {}", iface != null ? iface : file, rf.path(), i.packets(), i.bytes(),
+                    i.kernelDrops(), i.interfaceDrops(), i.sourceRestarts());
+        }
+    }
+
+    private void validate() {
+        if ((iface == null) == (file == null)) {
+            throw new PushcapException("rx: give exactly one of -i IFACE (capture) or -r FILE (load a file)");
+        }
+        if (topspeed && file == null) {
+            throw new PushcapException("rx: --topspeed applies to -r FILE only");
+        }
+        if (vlan != null && (vlan < 0 || vlan > 4095)) {
+            throw new PushcapException("rx: -V " + vlan + " (expected a VLAN id 0..4095)");
+        }
+        if (snaplen != null && snaplen <= 0) {
+            throw new PushcapException("rx: -s " + snaplen + " (expected a snapshot length > 0)");
+        }
+        if (timeoutMillis <= 0) {
+            throw new PushcapException("rx: --timeout " + timeoutMillis + " (expected milliseconds > 0)");
+        }
+    }
+}

@@ -1,0 +1,354 @@
+package io.pushcap.ring;
+
+import io.pushcap.PushcapException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+
+import static io.pushcap.ring.RingDescriptor.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static java.lang.foreign.ValueLayout.JAVA_INT;
+import static java.lang.foreign.ValueLayout.JAVA_LONG;
+
+/**
+ * A ring file, memory-mapped: creation (committing its memory up front), opening with format
+ * checks, a snapshot of its header and reader slots ({@link #info()}), and deletion. Writers and
+ * readers are made from an open ring ({@link #writer(String)}, {@link #reader(RingReader.Options)}).
+ *
+ * <p><b>Note:</b> thread-safe: the mapping is shared and outlives the writers and readers made
+ * from it, which must be closed first; {@link #close()} unmaps. Creation publishes atomically: the
+ * ring is built as {@code NAME.pending} and then linked to its name, so no process ever opens a
+ * half-initialised ring. Errors are {@link PushcapException}s naming the file.
+ */
+public final class RingFile implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(RingFile.class);
+    static final VarHandle LONG = JAVA_LONG.varHandle();
+    static final VarHandle INT = JAVA_INT.varHandle();
+    private static final int ZERO_CHUNK = 1 << 20;
+
+    private final Path path;
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final long capacity;
+    private final boolean writable;
+
+    private RingFile(Path path, Arena arena, MemorySegment segment, long capacity, boolean writable) {
+        this.path = path;
+        this.arena = arena;
+        this.segment = segment;
+        this.capacity = capacity;
+        this.writable = writable;
+    }
+
+    /** Creation options: total file size (header included) and whether an existing ring may be replaced. */
+    public record CreateOptions(long fileSize, boolean replace) {
+    }
+
+    /**
+     * Creates a ring of {@code fileSize} bytes (header included) and returns it open. Its memory is
+     * written once with zeros so that a full tmpfs fails here, not with a bus error mid-capture.
+     *
+     * @throws PushcapException when the ring exists and {@code replace} is false, or the size is too small
+     */
+    public static RingFile create(Path path, CreateOptions o) {
+        long capacity = (o.fileSize() - HEADER_LENGTH) & -CACHE_LINE;
+        if (capacity < MIN_CAPACITY) {
+            throw new PushcapException("ring " + path + ": size " + o.fileSize() + " is too small (at least "
+                    + ByteSizes.format(HEADER_LENGTH + MIN_CAPACITY) + ": a " + HEADER_LENGTH
+                    + "-byte header and " + MIN_CAPACITY + " bytes of data)");
+        }
+        if (!o.replace() && Files.exists(path)) {
+            throw new PushcapException("ring " + path + " already exists (delete it with `pushcap ring delete`,"
+                    + " or recreate it with --force)");
+        }
+        Path dir = path.toAbsolutePath().getParent();
+        if (dir == null || !Files.isDirectory(dir)) {
+            throw new PushcapException("ring " + path + ": directory " + dir + " does not exist");
+        }
+        String warning = RingStorage.of(dir).warning();
+        if (warning != null) {
+            LOG.warn("ring {}: {}", path, warning);
+        }
+        Path pending = path.resolveSibling(path.getFileName() + ".pending");
+        try {
+            writeNew(pending, capacity);
+            publish(pending, path, o.replace());
+        } catch (IOException e) {
+            deleteQuietly(pending);
+            throw new PushcapException("ring " + path + ": cannot create: " + describe(e), e);
+        }
+        return open(path);
+    }
+
+    private static void writeNew(Path pending, long capacity) throws IOException {
+        try (FileChannel ch = FileChannel.open(pending, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                StandardOpenOption.TRUNCATE_EXISTING)) {
+            ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.nativeOrder());
+            header.putLong(MAGIC_OFFSET, MAGIC);
+            header.putInt(VERSION_OFFSET, VERSION);
+            header.putInt(HEADER_LENGTH_OFFSET, HEADER_LENGTH);
+            header.putLong(CAPACITY_OFFSET, capacity);
+            header.putLong(CREATED_OFFSET, nowNanos());
+            header.putInt(MAX_RECORD_OFFSET, RingDescriptor.maxRecordLength(capacity));
+            header.putInt(SNAPLEN_OFFSET, 0);
+            header.putInt(LINK_TYPE_OFFSET, -1);
+            while (header.hasRemaining()) {
+                ch.write(header);
+            }
+            ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
+            long left = capacity;
+            while (left > 0) {
+                zeros.clear().limit((int) Math.min(ZERO_CHUNK, left));
+                left -= ch.write(zeros);
+            }
+            ch.force(true);
+        }
+    }
+
+    private static void publish(Path pending, Path path, boolean replace) throws IOException {
+        if (replace) {
+            Files.move(pending, path, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            return;
+        }
+        try {
+            // link(2) fails atomically when the name exists: two creators cannot both win.
+            Files.createLink(path, pending);
+        } catch (FileAlreadyExistsException e) {
+            throw new PushcapException("ring " + path + " already exists (delete it with `pushcap ring delete`,"
+                    + " or recreate it with --force)");
+        } finally {
+            deleteQuietly(pending);
+        }
+    }
+
+    /** Opens an existing ring for reading and writing (writers and readers need to write their slots). */
+    public static RingFile open(Path path) {
+        return open(path, true);
+    }
+
+    /** Opens an existing ring read-only, for {@code ring info} and {@code io}. */
+    public static RingFile openReadOnly(Path path) {
+        return open(path, false);
+    }
+
+    private static RingFile open(Path path, boolean writable) {
+        try (FileChannel ch = writable
+                ? FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE)
+                : FileChannel.open(path, StandardOpenOption.READ)) {
+            long size = ch.size();
+            checkHeader(path, ch, size);
+            Arena arena = Arena.ofShared();
+            try {
+                MemorySegment seg = ch.map(writable ? FileChannel.MapMode.READ_WRITE : FileChannel.MapMode.READ_ONLY,
+                        0, size, arena);
+                return new RingFile(path, arena, seg, size - HEADER_LENGTH, writable);
+            } catch (IOException | RuntimeException e) {
+                arena.close();
+                throw e;
+            }
+        } catch (NoSuchFileException e) {
+            throw new PushcapException("ring " + path + " does not exist (create it with `pushcap ring create -s SIZE "
+                    + path.getFileName() + "`" + (path.getParent() == null ? ", or set --dir or $" + RingPaths.ENV : "") + ")");
+        } catch (IOException e) {
+            throw new PushcapException("ring " + path + ": cannot open: " + describe(e), e);
+        }
+    }
+
+    private static void checkHeader(Path path, FileChannel ch, long size) throws IOException {
+        ByteBuffer b = ByteBuffer.allocate(32).order(ByteOrder.nativeOrder());
+        while (b.hasRemaining() && ch.read(b, b.position()) > 0) {
+            // read() advanced the buffer; the next read continues at the same file offset
+        }
+        int got = b.position();
+        if (got < 16) {
+            throw new RingFormatException(path + ": not a pushcap ring (" + size + " bytes, shorter than a ring header)");
+        }
+        long magic = b.getLong(MAGIC_OFFSET);
+        if (magic != MAGIC) {
+            throw new RingFormatException(path + ": not a pushcap ring (magic '" + printable(b, 8) + "', expected '"
+                    + MAGIC_TEXT + "')");
+        }
+        int version = b.getInt(VERSION_OFFSET);
+        if (version != VERSION) {
+            throw new RingFormatException(path + ": ring format version " + version + ", but this pushcap reads version "
+                    + VERSION + " only (recreate the ring, or use the pushcap that made it)");
+        }
+        int headerLength = b.getInt(HEADER_LENGTH_OFFSET);
+        long capacity = got >= 24 ? b.getLong(CAPACITY_OFFSET) : -1;
+        if (headerLength != HEADER_LENGTH || capacity < MIN_CAPACITY || capacity % CACHE_LINE != 0
+                || size != HEADER_LENGTH + capacity) {
+            throw new RingFormatException(path + ": corrupt ring header (header length " + headerLength + ", capacity "
+                    + capacity + ", file size " + size + "; expected " + HEADER_LENGTH + " + capacity)");
+        }
+    }
+
+    private static String printable(ByteBuffer b, int n) {
+        byte[] raw = new byte[n];
+        b.get(0, raw);
+        StringBuilder s = new StringBuilder();
+        for (byte x : raw) {
+            s.append(x >= 32 && x < 127 ? (char) x : '.');
+        }
+        return s.toString();
+    }
+
+    /**
+     * Deletes a ring after checking it is one. A ring still used by a live writer or reader is
+     * refused unless {@code force}: their mappings would keep its memory until they exit.
+     */
+    public static void delete(Path path, boolean force) {
+        List<String> users = new ArrayList<>();
+        try (RingFile ring = openReadOnly(path)) {
+            RingInfo info = ring.info();
+            if (info.writerAlive()) {
+                users.add("writer pid " + info.writerPid());
+            }
+            info.readers().stream().filter(RingInfo.Reader::alive)
+                    .forEach(r -> users.add("reader '" + r.name() + "' pid " + r.pid()));
+        }
+        if (!users.isEmpty() && !force) {
+            throw new PushcapException("ring " + path + " is in use by " + String.join(", ", users)
+                    + " (stop them first, or use --force: their memory is freed when they exit)");
+        }
+        try {
+            Files.delete(path);
+        } catch (IOException e) {
+            throw new PushcapException("ring " + path + ": cannot delete: " + describe(e), e);
+        }
+    }
+
+    /** A snapshot of the header counters and every claimed reader slot. */
+    public RingInfo info() {
+        return RingInfo.read(this);
+    }
+
+    /** Claims the writer slot; see {@link RingWriter}. */
+    public RingWriter writer(String source) {
+        requireWritable("a writer");
+        return RingWriter.open(this, source);
+    }
+
+    /** Claims a reader slot; see {@link RingReader}. */
+    public RingReader reader(RingReader.Options options) {
+        requireWritable("a reader");
+        return RingReader.open(this, options);
+    }
+
+    private void requireWritable(String what) {
+        if (!writable) {
+            throw new IllegalStateException(path + " is open read-only; " + what + " needs it read-write");
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Bytes in the data area. */
+    public long capacity() {
+        return capacity;
+    }
+
+    public long fileSize() {
+        return segment.byteSize();
+    }
+
+    /** The whole mapped file, header first; the data area starts at {@link RingDescriptor#HEADER_LENGTH}. */
+    public MemorySegment segment() {
+        return segment;
+    }
+
+    /** Link type the writer declared, or -1 before any writer did. */
+    public int linkType() {
+        return (int) INT.getAcquire(segment, (long) LINK_TYPE_OFFSET);
+    }
+
+    /** Snapshot length the writer declared, or 0 before any writer did. */
+    public int snaplen() {
+        return (int) INT.getAcquire(segment, (long) SNAPLEN_OFFSET);
+    }
+
+    public int maxRecordLength() {
+        return segment.get(JAVA_INT, MAX_RECORD_OFFSET);
+    }
+
+    /** The published write position (end of the last complete record). */
+    public long position() {
+        return (long) LONG.getAcquire(segment, (long) POSITION_OFFSET);
+    }
+
+    long getLong(long offset) {
+        return (long) LONG.getAcquire(segment, offset);
+    }
+
+    static String readName(MemorySegment seg, long offset, int length) {
+        byte[] b = new byte[length];
+        MemorySegment.copy(seg, JAVA_BYTE, offset, b, 0, length);
+        int n = 0;
+        while (n < length && b[n] != 0) {
+            n++;
+        }
+        return new String(b, 0, n, StandardCharsets.UTF_8);
+    }
+
+    static void writeName(MemorySegment seg, long offset, int length, String name) {
+        byte[] b = name.getBytes(StandardCharsets.UTF_8);
+        int n = Math.min(b.length, length - 1);
+        while (n > 0 && n < b.length && (b[n] & 0xC0) == 0x80) {
+            n--; // never cut a UTF-8 sequence in half
+        }
+        seg.asSlice(offset, length).fill((byte) 0);
+        MemorySegment.copy(b, 0, seg, JAVA_BYTE, offset, n);
+    }
+
+    static long nowNanos() {
+        java.time.Instant now = java.time.Instant.now();
+        return now.getEpochSecond() * 1_000_000_000L + now.getNano();
+    }
+
+    private static String describe(IOException e) {
+        if (e instanceof AccessDeniedException) {
+            return "permission denied";
+        }
+        if (e instanceof NoSuchFileException) {
+            return "no such file or directory: " + e.getMessage();
+        }
+        return e.getClass().getSimpleName() + ": " + e.getMessage();
+    }
+
+    private static void deleteQuietly(Path p) {
+        try {
+            Files.deleteIfExists(p);
+        } catch (IOException ignored) {
+            // the pending file is harmless; the next create truncates it
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "ring " + path;
+    }
+
+    @Override
+    public void close() {
+        if (arena.scope().isAlive()) {
+            arena.close();
+        }
+    }
+}

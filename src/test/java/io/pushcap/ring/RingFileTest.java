@@ -1,0 +1,190 @@
+package io.pushcap.ring;
+
+import io.pushcap.PushcapException;
+import io.pushcap.pcap.LinkType;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.io.IOException;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.HexFormat;
+
+import static io.pushcap.ring.RingTestSupport.*;
+import static java.lang.foreign.ValueLayout.JAVA_BYTE;
+import static org.junit.jupiter.api.Assertions.*;
+
+class RingFileTest {
+    private Path dir;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = ramDir("file");
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        deleteTree(dir);
+    }
+
+    private static String hex(MemorySegment s, long offset, int length) {
+        return HexFormat.of().formatHex(s.asSlice(offset, length).toArray(JAVA_BYTE));
+    }
+
+    @Test
+    void shouldWriteDocumentedHeaderWhenCreated() {
+        Path p = dir.resolve("cisco");
+        try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(ByteSizes.parse("1m", "-s"), false))) {
+            assertEquals(1 << 20, ring.fileSize(), "the file has the size asked for, header included");
+            assertEquals((1 << 20) - 16384, ring.capacity());
+            MemorySegment s = ring.segment();
+            assertEquals("5055534852494e47", hex(s, 0, 8), "magic: the ASCII bytes PUSHRING");
+            assertEquals("01000000" + "00400000", hex(s, 8, 8), "version 1, header length 16384 (little-endian)");
+            assertEquals("00c00f0000000000", hex(s, 16, 8), "capacity 1032192");
+            assertEquals("00f00300", hex(s, 32, 4), "max record: a quarter of the data area, 258048 (< a 262184-byte full record)");
+            assertEquals("ffffffff", hex(s, 40, 4), "link type unknown until a writer declares it");
+            assertEquals(0L, (long) RingFile.LONG.get(s, (long) RingDescriptor.WRITER_OWNER_OFFSET));
+            assertFalse(Files.exists(dir.resolve("cisco.pending")), "the pending file is gone after publishing");
+        }
+    }
+
+    @Test
+    void shouldLayOutRecordsAsDocumented() {
+        try (RingFile ring = RingFile.create(dir.resolve("r"), new RingFile.CreateOptions(1 << 20, false));
+             RingWriter w = ring.writer("eth1")) {
+            byte[] frame = HexFormat.of().parseHex("ffffffffffff0200000000010800aa");
+            w.write(0x0102030405060708L, 60, LinkType.ETHERNET, 7, MemorySegment.ofArray(frame), 0, frame.length);
+            MemorySegment s = ring.segment();
+            String expected = "38000000" // length 56 = align8(40 + 15)
+                    + "0100" + "0100"      // type packet, link type 1
+                    + "0000000000000000"   // sequence 0
+                    + "0807060504030201"   // timestamp
+                    + "0f000000" + "3c000000" // caplen 15, wirelen 60
+                    + "07000000" + "00000000" // ifindex 7, flags 0
+                    + "ffffffffffff0200000000010800aa" + "00"; // data + padding
+            assertEquals(expected, hex(s, RingDescriptor.HEADER_LENGTH, 56));
+            assertEquals(56L, (long) RingFile.LONG.get(s, (long) RingDescriptor.POSITION_OFFSET));
+            assertEquals(1L, (long) RingFile.LONG.get(s, (long) RingDescriptor.PACKETS_OFFSET));
+            assertEquals(LinkType.ETHERNET, ring.linkType());
+        }
+    }
+
+    @Test
+    void shouldRefuseToCreateOverExistingRingUnlessReplacing() {
+        Path p = dir.resolve("dell");
+        RingFile.create(p, new RingFile.CreateOptions(1 << 20, false)).close();
+        PushcapException e = assertThrows(PushcapException.class,
+                () -> RingFile.create(p, new RingFile.CreateOptions(1 << 20, false)));
+        assertTrue(e.getMessage().contains("ring " + p + " already exists"), e.getMessage());
+        try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(2 << 20, true))) {
+            assertEquals(2 << 20, ring.fileSize());
+        }
+    }
+
+    @Test
+    void shouldRefuseSizesBelowTheMinimum() {
+        PushcapException e = assertThrows(PushcapException.class,
+                () -> RingFile.create(dir.resolve("tiny"), new RingFile.CreateOptions(4096, false)));
+        assertTrue(e.getMessage().contains("size 4096 is too small"), e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseFileWithAnotherMagic() throws IOException {
+        Path p = dir.resolve("notaring");
+        Files.write(p, new byte[20000]);
+        Files.write(p, "GARBAGE!".getBytes(), StandardOpenOption.WRITE);
+        RingFormatException e = assertThrows(RingFormatException.class, () -> RingFile.open(p));
+        assertEquals(p + ": not a pushcap ring (magic 'GARBAGE!', expected 'PUSHRING')", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseOtherVersionNamingFileAndBothVersions() throws IOException {
+        Path p = dir.resolve("future");
+        RingFile.create(p, new RingFile.CreateOptions(1 << 20, false)).close();
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.write(ByteBuffer.allocate(4).order(ByteOrder.nativeOrder()).putInt(0, 2), RingDescriptor.VERSION_OFFSET);
+        }
+        RingFormatException e = assertThrows(RingFormatException.class, () -> RingFile.open(p));
+        assertEquals(p + ": ring format version 2, but this pushcap reads version 1 only (recreate the ring,"
+                + " or use the pushcap that made it)", e.getMessage());
+    }
+
+    @Test
+    void shouldRefuseTruncatedRing() throws IOException {
+        Path p = dir.resolve("cut");
+        RingFile.create(p, new RingFile.CreateOptions(1 << 20, false)).close();
+        try (FileChannel ch = FileChannel.open(p, StandardOpenOption.WRITE)) {
+            ch.truncate(500_000);
+        }
+        RingFormatException e = assertThrows(RingFormatException.class, () -> RingFile.open(p));
+        assertTrue(e.getMessage().startsWith(p + ": corrupt ring header"), e.getMessage());
+    }
+
+    @Test
+    void shouldDeleteOnlyRingsAndNotWhileInUse() throws IOException {
+        Path p = dir.resolve("busy");
+        try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(1 << 20, false));
+             RingWriter w = ring.writer("eth9")) {
+            PushcapException e = assertThrows(PushcapException.class, () -> RingFile.delete(p, false));
+            assertTrue(e.getMessage().contains("in use by writer pid " + ProcessHandle.current().pid()), e.getMessage());
+        }
+        RingFile.delete(p, false);
+        assertFalse(Files.exists(p));
+        Path other = dir.resolve("precious");
+        Files.writeString(other, "not a ring".repeat(10));
+        assertThrows(RingFormatException.class, () -> RingFile.delete(other, false));
+        assertTrue(Files.exists(other), "a file that is not a ring is never deleted");
+    }
+
+    @Test
+    void shouldTellRamfsFromTmpfsAndDisk() throws Exception {
+        assertEquals("tmpfs", RingStorage.of(dir).fsType());
+        assertTrue(RingStorage.of(dir).warning().contains("tmpfs: its pages can be swapped out"));
+        Path disk = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pushcap-disk");
+        try {
+            RingStorage d = RingStorage.of(disk);
+            assertFalse(d.isRamfs());
+            assertTrue(d.warning().contains("(not RAM)"), d.warning());
+        } finally {
+            Files.delete(disk);
+        }
+        Path ram = dir.resolve("ram");
+        Files.createDirectory(ram);
+        assertEquals(0, new ProcessBuilder("mount", "-t", "ramfs", "none", ram.toString()).inheritIO().start().waitFor(),
+                "mounting a ramfs needs root (CI runs as root)");
+        try {
+            RingStorage r = RingStorage.of(ram);
+            assertTrue(r.isRamfs());
+            assertNull(r.warning());
+        } finally {
+            new ProcessBuilder("umount", ram.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
+    void shouldParseSizesWithSuffixes() {
+        assertEquals(100L << 20, ByteSizes.parse("100m", "-s"));
+        assertEquals(1L << 30, ByteSizes.parse("1G", "-s"));
+        assertEquals(512L << 10, ByteSizes.parse("512k", "-s"));
+        assertEquals(65536, ByteSizes.parse("65536", "-s"));
+        assertEquals(2L << 20, ByteSizes.parse("2MiB", "-s"));
+        PushcapException e = assertThrows(PushcapException.class, () -> ByteSizes.parse("10x", "-s"));
+        assertEquals("-s: '10x' (expected a positive size such as 100m, 1g, 512k or 65536)", e.getMessage());
+        assertThrows(PushcapException.class, () -> ByteSizes.parse("-5m", "-s"));
+    }
+
+    @Test
+    void shouldResolveRingNamesLikeFluxcap() {
+        assertEquals(Path.of("cisco"), RingPaths.resolve("cisco", null, null), "current directory, as after cd /ram");
+        assertEquals(Path.of("/ram/cisco"), RingPaths.resolve("cisco", null, "/ram"));
+        assertEquals(Path.of("/x/cisco"), RingPaths.resolve("cisco", Path.of("/x"), "/ram"));
+        assertEquals(Path.of("./cisco"), RingPaths.resolve("./cisco", Path.of("/x"), "/ram"), "a name with / is a path");
+        assertEquals(Path.of("/mnt/ram/dell"), RingPaths.resolve("/mnt/ram/dell", null, "/ram"));
+    }
+}

@@ -1,0 +1,106 @@
+package io.pushcap.ring;
+
+import io.pushcap.internal.ffm.Futex;
+import io.pushcap.pcap.Packet;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import static io.pushcap.ring.RingTestSupport.*;
+import static org.junit.jupiter.api.Assertions.*;
+
+/** Readers that caught up sleep on the ring's futex: no CPU while idle, woken by the writer. */
+class RingWakeupTest {
+    private Path dir;
+    private RingFile ring;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        dir = ramDir("wake");
+        ring = RingFile.create(dir.resolve("r"), new RingFile.CreateOptions(1 << 20, false));
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        ring.close();
+        deleteTree(dir);
+    }
+
+    @Test
+    void shouldUseFutexesOnThisMachine() {
+        assertTrue(Futex.supported(), "SYS_futex must be callable on Linux x86-64/aarch64");
+    }
+
+    @Test
+    void shouldNotBurnCpuWhileWaitingForData() throws Exception {
+        ThreadMXBean mx = ManagementFactory.getThreadMXBean();
+        try (RingReader r = ring.reader(RingReader.Options.latest("idle"))) {
+            r.await(1_000_000L); // links the futex downcall (one-off class initialisation work)
+            long cpu0 = mx.getCurrentThreadCpuTime();
+            long wall0 = System.nanoTime();
+            assertFalse(r.await(300_000_000L));
+            long wall = System.nanoTime() - wall0;
+            long cpu = mx.getCurrentThreadCpuTime() - cpu0;
+            assertTrue(wall >= 300_000_000L, "await returned early without data");
+            assertTrue(cpu < wall / 10, "an idle reader used " + cpu / 1000 + " us of CPU in " + wall / 1000 + " us");
+        }
+    }
+
+    @Test
+    void shouldMakeNoWakeCallWhenNoReaderSleeps() {
+        try (RingWriter w = ring.writer("busy"); RingReader r = ring.reader(RingReader.Options.latest("poller"))) {
+            Packet p = new Packet();
+            for (long seq = 0; seq < 20_000; seq++) {
+                writeSeq(w, seq);
+                assertTrue(r.next(p));
+            }
+            assertEquals(0, ring.info().wakeups(), "FUTEX_WAKE must only be called when a reader sleeps");
+        }
+    }
+
+    @Test
+    void shouldWakeSleepingReaderOnEachNewRecord() throws Exception {
+        int rounds = 200;
+        long[] latency = new long[rounds];
+        try (RingWriter w = ring.writer("waker"); RingReader r = ring.reader(RingReader.Options.latest("sleeper"))) {
+            long bit = 1L << r.slot();
+            CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+                Packet p = new Packet();
+                try {
+                    for (int i = 0; i < rounds; i++) {
+                        while (!r.next(p)) {
+                            r.await(TimeUnit.SECONDS.toNanos(30));
+                        }
+                        latency[i] = System.nanoTime() - p.timestampNanos();
+                    }
+                } catch (InterruptedException e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            for (int i = 0; i < rounds; i++) {
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+                while ((ring.info().waiters() & bit) == 0) {
+                    assertTrue(System.nanoTime() < deadline, "reader never went to sleep (round " + i + ")");
+                    Thread.onSpinWait();
+                }
+                long at = w.claim(8);
+                w.segment().set(java.lang.foreign.ValueLayout.JAVA_LONG_UNALIGNED, at, i);
+                w.commit(System.nanoTime(), 8, 1, 0, 0);
+            }
+            reader.get(60, TimeUnit.SECONDS);
+            assertTrue(ring.info().wakeups() >= rounds, "one wake per sleep: " + ring.info().wakeups());
+            assertEquals(0, ring.info().waiters() & bit);
+        }
+        Arrays.sort(latency);
+        // Reported, not asserted (timings depend on the machine's load): see docs/rings.md.
+        System.out.printf("wake-up latency over %d sleeps: median %d us, p90 %d us, max %d us%n", rounds,
+                latency[rounds / 2] / 1000, latency[rounds * 9 / 10] / 1000, latency[rounds - 1] / 1000);
+    }
+}
