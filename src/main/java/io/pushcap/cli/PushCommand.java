@@ -15,7 +15,10 @@ import java.util.concurrent.Callable;
  * {@code pushcap push --config FILE [--force] --offline SOURCE...}: runs every target of a
  * push_pcap.lua over capture files, as the appliance's {@code push_pcap.lua --force --offline}.
  */
-@Command(name = "push", description = "Run the targets of a push_pcap.lua over captures and publish the splits.")
+@Command(name = "push", description = {
+        "Run the targets of a push_pcap.lua and publish their splits.",
+        "With --offline, over capture files, directories or capture names, then exit;",
+        "without, follow each target's ring or capture live until SIGTERM/SIGINT."})
 final class PushCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "push config (default: ${DEFAULT-VALUE})",
             defaultValue = "${sys:pushcap.home:-.}/etc/push_pcap.lua")
@@ -56,16 +59,7 @@ final class PushCommand implements Callable<Integer> {
         RetryPolicy retry = new RetryPolicy(RetryPolicy.DEFAULT.initialMillis(), RetryPolicy.DEFAULT.maxMillis(), maxRetries);
         PushJob job = new PushJob(new PushJob.Options(config, sources, logDir, stateDir, Path.of("").toAbsolutePath(),
                 System.console() != null && !noProgress, retry, stuckAfterSeconds * 1000, 15_000), System.err);
-        Thread hook = new Thread(() -> job.stop(60_000), "push-shutdown");
-        Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            return job.run();
-        } finally {
-            try {
-                Runtime.getRuntime().removeShutdownHook(hook);
-            } catch (IllegalStateException shuttingDown) {
-                // the hook is running: it waits for the targets itself
-            }
-        }
+        Signals.onTerminate(job::requestStop);
+        return job.run();
     }
 }

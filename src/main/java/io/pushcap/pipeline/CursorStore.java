@@ -56,6 +56,11 @@ public final class CursorStore {
         fsyncDirectory(file.toAbsolutePath().getParent());
     }
 
+    /** Forgets the saved position: the next start follows FollowStart again. */
+    public void delete() throws IOException {
+        Files.deleteIfExists(file);
+    }
+
     /** The saved cursor, or null when none was saved yet. */
     public Cursor load() throws IOException {
         String text;

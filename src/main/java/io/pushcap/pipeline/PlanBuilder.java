@@ -13,6 +13,8 @@ import io.pushcap.pipeline.decap.Decapsulator;
 import io.pushcap.pipeline.filter.BpfFilter;
 import io.pushcap.pipeline.naming.FileNameEncoder;
 import io.pushcap.pipeline.split.Splitter;
+import io.pushcap.sink.PacketSink;
+import io.pushcap.sink.PacketSinkProvider;
 import io.pushcap.sink.Sink;
 import io.pushcap.sink.SinkContext;
 import io.pushcap.sink.SinkFactory;
@@ -50,10 +52,19 @@ final class PlanBuilder {
             BpfFilter bpf = compile(t.filterBpf(), linkType, snaplen, opened);
             FilterStage.Decap decap = t.decap() && linkType == LinkType.ETHERNET ? decap(t) : null;
             FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated());
-            Compressor compressor = Compressors.forTarget(t);
-            Sink sink = sinks.create(t);
-            opened.add(sink);
-            sink.check();
+            PacketSinkProvider packetMode = PacketSinkProvider.forMode(t.mode());
+            Compressor compressor = null;
+            Sink sink = null;
+            PacketSink packetSink = null;
+            if (packetMode != null) {
+                packetSink = packetMode.create(t, linkType, SinkContext.system());
+                opened.add(packetSink);
+            } else {
+                compressor = Compressors.forTarget(t);
+                sink = sinks.create(t);
+                opened.add(sink);
+                sink.check();
+            }
             String safe = TargetLog.fileSafe(t.desc());
             Manifest manifest = new Manifest(options.stateDir().resolve("manifest").resolve(safe + ".jsonl"));
             opened.add(manifest);
@@ -63,7 +74,8 @@ final class PlanBuilder {
             log.header("push_" + System.currentTimeMillis() * 1_000_000L, t, notes);
             log.line("source " + source.describe() + (live ? " (live)" : " (offline)"));
             return new TargetPlan(t, source, stage, Splitter.of(t.split()),
-                    new FileNameEncoder(t.fileName(), t.path(), t.fileSuffix()), compressor, sink, manifest, cursors,
+                    t.fileName() == null ? null : new FileNameEncoder(t.fileName(), t.path(), t.fileSuffix()), compressor, sink,
+                    packetSink, manifest, cursors,
                     log, new TargetCounters(metrics, t.desc()), notes, live, options.retry(), options.stuckAfterMillis(),
                     options.workDir());
         } catch (IOException | RuntimeException e) {
@@ -97,7 +109,7 @@ final class PlanBuilder {
     }
 
     static void closeQuietly(TargetPlan p) {
-        for (AutoCloseable c : new AutoCloseable[] {p.stage(), p.source(), p.sink(), p.manifest(), p.log()}) {
+        for (AutoCloseable c : new AutoCloseable[] {p.stage(), p.source(), p.sink(), p.packetSink(), p.manifest(), p.log()}) {
             try {
                 if (c != null) {
                     c.close();

@@ -31,11 +31,15 @@ public final class PushJob {
                           boolean progressBar, RetryPolicy retry, long stuckAfterMillis, long statusEveryMillis) {
     }
 
+    /** Exit status when targets gave up under {@code --ring-timeout-exit} (restart them). */
+    public static final int EXIT_RING_TIMEOUT = 3;
+
     private final Options options;
     private final PrintStream console;
-    private final List<TargetRunner> runners = new ArrayList<>();
+    private final List<TargetRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopRequested;
+    private boolean live;
 
     public PushJob(Options options, PrintStream console) {
         this.options = options;
@@ -52,7 +56,7 @@ public final class PushJob {
     public int run() throws IOException, InterruptedException {
         PushConfig config = new PushConfigLoader().load(options.config());
         if (options.offline() == null || options.offline().isEmpty()) {
-            throw new PushcapException("push without --offline follows live rings and captures; give --offline SOURCE...");
+            return runLive(config);
         }
         List<Path> files = FileSetSource.expand(options.offline());
         PlanBuilder builder = new PlanBuilder(options, MetricsRegistry.global());
@@ -69,6 +73,22 @@ public final class PushJob {
         return runAll(plans, files.size() + (files.size() == 1 ? " file" : " files"));
     }
 
+    /** Follows each target's ring or capture in real time until stopped. */
+    private int runLive(PushConfig config) throws IOException, InterruptedException {
+        live = true;
+        PlanBuilder builder = new PlanBuilder(options, MetricsRegistry.global());
+        List<TargetPlan> plans = new ArrayList<>();
+        try {
+            for (TargetConfig t : config.targets()) {
+                plans.add(builder.build(t, LiveSources.open(t), true));
+            }
+        } catch (RuntimeException | IOException e) {
+            plans.forEach(PlanBuilder::closeQuietly);
+            throw e;
+        }
+        return runAll(plans, "live");
+    }
+
     private int runAll(List<TargetPlan> plans, String what) throws IOException, InterruptedException {
         for (TargetPlan p : plans) {
             TargetRunner r = new TargetRunner(p);
@@ -77,9 +97,13 @@ public final class PushJob {
             threads.add(t);
         }
         StatusFile status = new StatusFile(options.logDir(), loaderName(options.config()));
-        Progress progress = new Progress(console, options.progressBar(), runners, plans.getFirst().source().sizeHint());
+        Progress progress = new Progress(console, options.progressBar() && !live, runners,
+                plans.getFirst().source().sizeHint());
         status.line("push " + what + " with " + plans.size() + " target(s) from " + options.config());
         threads.forEach(Thread::start);
+        if (stopRequested) {
+            runners.forEach(TargetRunner::stop);
+        }
         long nextStatus = 0;
         while (threads.stream().anyMatch(Thread::isAlive)) {
             long now = System.currentTimeMillis();
@@ -103,6 +127,7 @@ public final class PushJob {
 
     private int summarize(StatusFile status) {
         int failed = 0;
+        int exited = 0;
         for (TargetRunner r : runners) {
             TargetCounters c = r.counters();
             String line = String.format("%-24s %-8s files %d, packets read %d = published %d + filtered %d + dropped %d%s",
@@ -110,15 +135,27 @@ public final class PushJob {
                     c.droppedLinkType.get(), r.state() == TargetRunner.State.FAILED ? " : " + r.lastError() : "");
             console.println(line);
             status.line(line);
-            if (r.state() != TargetRunner.State.DONE) {
+            if (r.state() == TargetRunner.State.EXITED) {
+                exited++;
+            } else if (r.state() != TargetRunner.State.DONE && !(live && r.state() == TargetRunner.State.STOPPED)) {
                 failed++;
             }
+        }
+        if (exited > 0 && failed == 0) {
+            console.println("push: " + exited + " target(s) exited under --ring-timeout-exit; restart to resume at the current time");
+            return EXIT_RING_TIMEOUT;
         }
         if (failed > 0) {
             console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything");
             return stopRequested ? 130 : 1;
         }
         return 0;
+    }
+
+    /** Asks every target to publish what it has and stop; {@link #run()} then returns. Safe from any thread. */
+    public void requestStop() {
+        stopRequested = true;
+        runners.forEach(TargetRunner::stop);
     }
 
     /** Asks every target to publish what it has and stop, and waits up to {@code timeoutMillis}. */

@@ -4,6 +4,7 @@ import io.pushcap.config.TargetConfig;
 import io.pushcap.pipeline.compress.Compressor;
 import io.pushcap.pipeline.naming.FileNameEncoder;
 import io.pushcap.pipeline.split.Splitter;
+import io.pushcap.sink.PacketSink;
 import io.pushcap.sink.Sink;
 
 import java.nio.file.Path;
@@ -18,7 +19,8 @@ import java.util.List;
  * @param splitter    where files end
  * @param names       file name encoder
  * @param compressor  in-process, pipe command, or none
- * @param sink        where files go
+ * @param sink        where files go (null for packet modes)
+ * @param packetSink  where packets go in LXC and TAP modes (null for file modes)
  * @param manifest    the target's manifest (one line per published file)
  * @param cursors     cursor store for live pushes, or null offline
  * @param log         the target's log
@@ -30,7 +32,7 @@ import java.util.List;
  * @param scriptDir   working directory for ScriptNew
  */
 public record TargetPlan(TargetConfig config, PacketSource source, FilterStage stage, Splitter splitter,
-                         FileNameEncoder names, Compressor compressor, Sink sink, Manifest manifest,
+                         FileNameEncoder names, Compressor compressor, Sink sink, PacketSink packetSink, Manifest manifest,
                          CursorStore cursors, TargetLog log, TargetCounters counters, List<String> notes,
                          boolean live, RetryPolicy retry, long stuckAfterMillis, Path scriptDir) {
 }

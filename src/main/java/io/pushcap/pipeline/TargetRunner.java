@@ -35,7 +35,22 @@ public final class TargetRunner implements Runnable {
     /** With no split open, an all-filtered region is committed at least this often. */
     private static final long EMPTY_REGION_COMMIT_PACKETS = 1 << 20;
 
-    public enum State { STARTING, RUNNING, RETRYING, DONE, FAILED, STOPPED }
+    /** Packet modes (LXC, TAP) save their cursor at least this often. */
+    private static final long PACKET_COMMIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long PACKET_COMMIT_PACKETS = 1 << 16;
+
+    /**
+     * EXITED: {@code StreamCat = "--ring-timeout-exit "} made the target give up its position
+     * because it fell more than {@code TimeoutRing} behind; a restart begins at the current time.
+     */
+    public enum State { STARTING, RUNNING, RETRYING, DONE, FAILED, STOPPED, EXITED }
+
+    /** Thrown inside the runner when --ring-timeout-exit applies. */
+    private static final class RingTimeoutExit extends Exception {
+        RingTimeoutExit(String message) {
+            super(message, null, false, false);
+        }
+    }
 
     private final TargetPlan plan;
     private final TargetConfig cfg;
@@ -60,9 +75,13 @@ public final class TargetRunner implements Runnable {
     private long countedSeq;
     private long totalBytesRead;
 
+    private long regionPackets;
+    private long lastPacketCommitNanos = System.nanoTime();
+
     private SplitWriter open;
     private String nameBeforeOpen;
     private long lastPacketWallNanos = System.nanoTime();
+    private long lastPacketNanos;
     private int attempt;
 
     public TargetRunner(TargetPlan plan) {
@@ -84,6 +103,8 @@ public final class TargetRunner implements Runnable {
             loop();
             closeAtEnd();
             state = stopRequested && !source.ended() ? State.STOPPED : State.DONE;
+        } catch (RingTimeoutExit e) {
+            exitBehind(e.getMessage());
         } catch (PushcapException e) {
             fail(e.getMessage(), e);
         } catch (InterruptedException e) {
@@ -102,6 +123,21 @@ public final class TargetRunner implements Runnable {
         }
     }
 
+    private void exitBehind(String message) {
+        abortOpen();
+        lastError = message;
+        state = State.EXITED;
+        plan.log().line("ring-timeout-exit: " + message + "; exiting so that a restart begins at the current time");
+        LOG.warn("{}: ring-timeout-exit: {}", cfg.label(), message);
+        if (plan.cursors() != null) {
+            try {
+                plan.cursors().delete();
+            } catch (IOException e) {
+                LOG.warn("{}: cannot delete cursor {}: {}", cfg.label(), plan.cursors().file(), e.getMessage());
+            }
+        }
+    }
+
     private void fail(String message, Exception e) {
         abortOpen();
         lastError = message;
@@ -114,9 +150,16 @@ public final class TargetRunner implements Runnable {
     private void start() throws IOException {
         if (plan.cursors() != null) {
             Cursor saved = plan.cursors().load();
+            if (saved != null && !saved.source().equals(source.describe())) {
+                plan.log().line("cursor " + plan.cursors().file() + " is for " + saved.source() + ", not "
+                        + source.describe() + "; ignoring it and following FollowStart");
+                saved = null;
+            }
             if (saved != null) {
                 source.seek(saved.position());
-                plan.names().resumeAfter(saved.lastName());
+                if (plan.names() != null) {
+                    plan.names().resumeAfter(saved.lastName());
+                }
                 plan.log().line("resume at " + saved.position() + " after " + saved.lastName());
             }
         }
@@ -124,7 +167,7 @@ public final class TargetRunner implements Runnable {
         lostAtRegionStart = source.lostPackets();
     }
 
-    private void loop() throws IOException, InterruptedException {
+    private void loop() throws IOException, InterruptedException, RingTimeoutExit {
         while (!stopRequested) {
             if (!source.next(packet)) {
                 if (source.ended()) {
@@ -142,7 +185,7 @@ public final class TargetRunner implements Runnable {
         }
     }
 
-    private void onPacket() throws IOException, InterruptedException {
+    private void onPacket() throws IOException, InterruptedException, RingTimeoutExit {
         readSeq++;
         if (readSeq > countedSeq) {
             countedSeq = readSeq;
@@ -151,6 +194,7 @@ public final class TargetRunner implements Runnable {
         regionRead++;
         totalBytesRead += PcapDescriptor.RECORD_HEADER_LENGTH + packet.caplen();
         lastPacketWallNanos = System.nanoTime();
+        lastPacketNanos = packet.timestampNanos();
         if (!plan.stage().accept(packet)) {
             regionFiltered++;
             if (open == null && regionFiltered % EMPTY_REGION_COMMIT_PACKETS == 0) {
@@ -161,6 +205,17 @@ public final class TargetRunner implements Runnable {
         Packet out = plan.stage().output(packet);
         if (out.linkType() != source.linkType()) {
             regionDropped++;
+            return;
+        }
+        if (cfg.ringTimeoutExit() && plan.live() && (readSeq & 1023) == 0) {
+            checkBehind(out.timestampNanos());
+        }
+        if (plan.packetSink() != null) {
+            plan.packetSink().write(out);
+            regionPackets++;
+            if (regionPackets >= PACKET_COMMIT_PACKETS || System.nanoTime() - lastPacketCommitNanos >= PACKET_COMMIT_NANOS) {
+                commitPackets(source.position());
+            }
             return;
         }
         long record = PcapDescriptor.RECORD_HEADER_LENGTH + (long) out.caplen();
@@ -192,6 +247,23 @@ public final class TargetRunner implements Runnable {
         plan.log().progress(location, totalBytesRead, true);
     }
 
+    private void checkBehind(long packetNanos) throws RingTimeoutExit {
+        long behind = System.currentTimeMillis() * 1_000_000L - packetNanos;
+        if (cfg.timeoutRingNanos() > 0 && behind > cfg.timeoutRingNanos()) {
+            throw new RingTimeoutExit(String.format("%.1f s behind the capture (TimeoutRing %.1f s)", behind / 1e9,
+                    cfg.timeoutRingNanos() / 1e9));
+        }
+    }
+
+    /** Packet modes: makes what was written visible, then commits the region. */
+    private void commitPackets(SourcePosition boundary) throws IOException {
+        plan.packetSink().flush();
+        counters.published.add(regionPackets);
+        regionPackets = 0;
+        lastPacketCommitNanos = System.nanoTime();
+        commitRegion(boundary, null);
+    }
+
     /** Publishes the open split and commits the region up to {@code boundary}. */
     private void publish(SourcePosition boundary) throws IOException, InterruptedException {
         SplitWriter w = open;
@@ -217,7 +289,8 @@ public final class TargetRunner implements Runnable {
     /** Counts the region's outcomes and saves the cursor at {@code boundary}. */
     private void commitRegion(SourcePosition boundary, ManifestEntry published) throws IOException {
         if (plan.cursors() != null) {
-            plan.cursors().save(new Cursor(source.describe(), boundary, plan.names().lastName()));
+            plan.cursors().save(new Cursor(source.describe(), boundary,
+                    plan.names() == null ? "" : plan.names().lastName()));
         }
         if (published != null) {
             counters.published.add(published.packets());
@@ -231,6 +304,7 @@ public final class TargetRunner implements Runnable {
         counters.lost.add(lost - lostAtRegionStart);
         lostAtRegionStart = lost;
         regionStart = boundary;
+        nameBeforeOpen = null;
         regionRead = 0;
         regionFiltered = 0;
         regionDropped = 0;
@@ -243,16 +317,29 @@ public final class TargetRunner implements Runnable {
     }
 
     /** A live time split closes at its boundary, and any split after TimeoutRing without packets. */
-    private void onIdle() throws IOException, InterruptedException {
+    private void onIdle() throws IOException, InterruptedException, RingTimeoutExit {
+        if (plan.packetSink() != null) {
+            if (regionPackets > 0 || regionFiltered > 0 || regionDropped > 0) {
+                try {
+                    commitPackets(source.position());
+                } catch (IOException e) {
+                    retryAfter(e);
+                }
+            }
+            return;
+        }
         if (open == null) {
             if (regionFiltered > 0 || regionDropped > 0) {
                 commitRegion(source.position(), null);
             }
             return;
         }
-        long now = System.currentTimeMillis() * 1_000_000L;
+        // The source's clock: the last packet's time plus the wall time since it arrived. For live
+        // traffic this is the wall clock; for a replay or a target catching up it keeps the offset,
+        // so a split is not cut short because its packets are older than now.
+        long sourceNow = lastPacketNanos + (System.nanoTime() - lastPacketWallNanos);
         boolean boundaryPassed = cfg.split().kind() == SplitRule.Kind.TIME
-                && now >= plan.splitter().intervalEnd() + BOUNDARY_GRACE_NANOS;
+                && sourceNow >= plan.splitter().intervalEnd() + BOUNDARY_GRACE_NANOS;
         boolean timedOut = cfg.timeoutRingNanos() > 0
                 && System.nanoTime() - lastPacketWallNanos >= cfg.timeoutRingNanos();
         if (boundaryPassed || timedOut) {
@@ -265,7 +352,7 @@ public final class TargetRunner implements Runnable {
     }
 
     /** Aborts the open split, waits, and rewinds the source to produce the region again. */
-    private void retryAfter(IOException e) throws IOException, InterruptedException {
+    private void retryAfter(IOException e) throws IOException, InterruptedException, RingTimeoutExit {
         abortOpen();
         counters.failures.increment();
         lastError = e.getMessage();
@@ -274,6 +361,10 @@ public final class TargetRunner implements Runnable {
             retryingSinceMillis = System.currentTimeMillis();
         }
         attempt++;
+        if (cfg.ringTimeoutExit() && plan.live() && cfg.timeoutRingNanos() > 0
+                && (System.currentTimeMillis() - retryingSinceMillis) * 1_000_000L > cfg.timeoutRingNanos()) {
+            throw new RingTimeoutExit("the sink has failed for longer than TimeoutRing: " + e.getMessage());
+        }
         if (plan.retry().exhausted(attempt)) {
             throw new IOException("giving up after " + attempt + " attempts: " + e.getMessage(), e);
         }
@@ -288,9 +379,12 @@ public final class TargetRunner implements Runnable {
         counters.retries.increment();
         readSeq -= regionRead;
         regionRead = 0;
+        regionPackets = 0;
         regionFiltered = 0;
         regionDropped = 0;
-        plan.names().resumeAfter(nameBeforeOpen == null ? plan.names().lastName() : nameBeforeOpen);
+        if (plan.names() != null && nameBeforeOpen != null) {
+            plan.names().resumeAfter(nameBeforeOpen);
+        }
         source.seek(regionStart);
     }
 
@@ -324,10 +418,12 @@ public final class TargetRunner implements Runnable {
     }
 
     /** End of input or stop: publish what is open (with retries unless stopping), commit the rest. */
-    private void closeAtEnd() throws IOException, InterruptedException {
+    private void closeAtEnd() throws IOException, InterruptedException, RingTimeoutExit {
         while (true) {
             try {
-                if (open != null) {
+                if (plan.packetSink() != null) {
+                    commitPackets(source.position());
+                } else if (open != null) {
                     publish(source.position());
                 } else if (regionRead > 0 || regionFiltered > 0 || regionDropped > 0) {
                     commitRegion(source.position(), null);

@@ -1,0 +1,30 @@
+package io.pushcap.cli;
+
+import sun.misc.Signal;
+
+/**
+ * Turns SIGTERM and SIGINT into a clean stop instead of the JVM's default exit 143/130: the
+ * command publishes what is in progress, saves its cursors and returns its own exit status.
+ * A second signal while stopping falls back to the default (immediate) exit.
+ *
+ * <p><b>Note:</b> handlers run on a JVM signal thread; the action must only request the stop.
+ */
+final class Signals {
+    private Signals() {
+    }
+
+    static void onTerminate(Runnable requestStop) {
+        for (String name : new String[] {"TERM", "INT"}) {
+            Signal sig = new Signal(name);
+            Signal.handle(sig, s -> {
+                Signal.handle(s, sun.misc.SignalHandler.SIG_DFL);
+                requestStop.run();
+            });
+        }
+    }
+
+    /** Calls {@code action} on every SIGHUP (configuration reload). */
+    static void onHangup(Runnable action) {
+        Signal.handle(new Signal("HUP"), s -> action.run());
+    }
+}
