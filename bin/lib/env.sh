@@ -4,6 +4,11 @@
 pushcap_say() { printf 'pushcap: %s\n' "$*" >&2; }
 
 pushcap_java_major() { # java binary -> major version number, or 0
+    # The JDK's release file answers without starting a JVM (saves ~0.3 s per command).
+    local home rel
+    home=$(dirname "$(dirname "$(readlink -f "$1")")")
+    rel=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -n1)
+    if [ -n "$rel" ]; then echo "$rel"; return; fi
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
 }
 

@@ -3,7 +3,7 @@ package io.pushcap.config;
 import java.util.Locale;
 
 /**
- * A target's in-process compression, {@code Compress = "ALGORITHM[:LEVEL[:WORKERS]]"}: gzip
+ * A target's in-process compression, {@code Compress = "ALGORITHM[:LEVEL[:WORKERS]]"}: none, gzip
  * (levels 1-9, default 6), zstd (1-22, default 3; WORKERS 0-64 extra compression threads,
  * default 0), lz4 (1-12, default 1; 3 and above use LZ4 HC, like {@code lz4 -3}) or xz (0-9,
  * default 6). Only zstd takes WORKERS.
@@ -16,7 +16,7 @@ import java.util.Locale;
  * @param workers   zstd worker threads, 0 for none (compression on the target's own thread)
  */
 public record CompressSpec(String algorithm, int level, int workers) {
-    public static final String EXPECTED = "expected gzip, zstd, lz4 or xz, optionally with :LEVEL, and for zstd"
+    public static final String EXPECTED = "expected none, gzip, zstd, lz4 or xz, optionally with :LEVEL, and for zstd"
             + " :LEVEL:WORKERS, e.g. \"zstd:1\" or \"zstd:3:2\"";
     public static final int MAX_WORKERS = 64;
 
@@ -38,20 +38,23 @@ public record CompressSpec(String algorithm, int level, int workers) {
             throw new IllegalArgumentException("'" + value + "' (" + EXPECTED + ")");
         }
         if (parts.length == 3 && !algorithm.equals("zstd")) {
-            throw new IllegalArgumentException("'" + value + "' (only zstd takes a worker count; " + EXPECTED + ")");
+            String hint = algorithm.equals("xz") ? "XZ for Java has no threads, for threads use PipeCmd 'xz -T"
+                    + parts[2] + " -c'; " : "";
+            throw new IllegalArgumentException("'" + value + "' (only zstd takes a worker count; " + hint + EXPECTED + ")");
         }
         try {
             int level = parts.length > 1 ? number(parts[1]) : defaultLevel(algorithm);
             int workers = parts.length > 2 ? number(parts[2]) : 0;
             return new CompressSpec(algorithm, level, workers);
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("'" + value + "' (" + e.getMessage() + ")");
+            throw new IllegalArgumentException("'" + value + "' (" + e.getMessage() + "; " + EXPECTED + ")");
         }
     }
 
-    /** The customary file name ending of this format: ".gz", ".zst", ".lz4", ".xz". */
+    /** The customary file name ending of this format: ".gz", ".zst", ".lz4", ".xz" ("" for none). */
     public String suffix() {
         return switch (algorithm) {
+            case "none" -> "";
             case "gzip" -> ".gz";
             case "zstd" -> ".zst";
             default -> "." + algorithm;
@@ -61,6 +64,9 @@ public record CompressSpec(String algorithm, int level, int workers) {
     /** Canonical form with every part: "zstd:3:0". */
     @Override
     public String toString() {
+        if (algorithm.equals("none")) {
+            return "none";
+        }
         return algorithm + ":" + level + (algorithm.equals("zstd") ? ":" + workers : "");
     }
 
@@ -73,6 +79,7 @@ public record CompressSpec(String algorithm, int level, int workers) {
 
     private static int defaultLevel(String algorithm) {
         return switch (algorithm) {
+            case "none" -> 0;
             case "zstd" -> 3;
             case "lz4" -> 1;
             default -> 6;
@@ -81,6 +88,7 @@ public record CompressSpec(String algorithm, int level, int workers) {
 
     private static int[] range(String algorithm) {
         return switch (algorithm) {
+            case "none" -> new int[] {0, 0};
             case "gzip" -> new int[] {1, 9};
             case "zstd" -> new int[] {1, 22};
             case "lz4" -> new int[] {1, 12};

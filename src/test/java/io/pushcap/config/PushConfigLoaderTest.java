@@ -465,7 +465,7 @@ class PushConfigLoaderTest {
         assertEquals(List.of(
                         file + ":9: target 'nfs-tcp': Compress: 'gzip:1:2' (only zstd takes a worker count; " + CompressSpec.EXPECTED + ")"),
                 problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Compress = 'gzip:1:2',")));
-        assertEquals(List.of(file + ":9: target 'nfs-tcp': Compress: 'zstd:23' (zstd level 23 (expected 1 to 22))"),
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Compress: 'zstd:23' (zstd level 23 (expected 1 to 22); " + CompressSpec.EXPECTED + ")"),
                 problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Compress = 'zstd:23',")));
         assertEquals(List.of(file + ":9: target 'nfs-tcp': Compress: 'brotli' (" + CompressSpec.EXPECTED + ")"),
                 problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Compress = 'brotli',")));

@@ -1,6 +1,7 @@
 package io.pushcap.pipeline.compress;
 
 import io.pushcap.PushcapException;
+import io.pushcap.config.CompressSpec;
 import io.pushcap.config.TargetConfig;
 
 import java.util.Locale;
@@ -18,7 +19,6 @@ import java.util.Locale;
  * field and the value, e.g. {@code Compress: 'zstd:x' (expected zstd[:LEVEL[:WORKERS]] ...)}.
  */
 public final class Compressors {
-    public static final String SYNTAX = "none, gzip[:1..9], zstd[:LEVEL[:WORKERS]], lz4[:1..12], xz[:0..9]";
 
     private Compressors() {
     }
@@ -50,56 +50,26 @@ public final class Compressors {
         }
     }
 
-    /** Parses a {@code Compress} spec such as "zstd:1:2". */
+    /** Parses a {@code Compress} spec such as "zstd:1:2" (grammar and ranges: {@link CompressSpec}). */
     public static Compressor parse(String spec) {
-        String s = spec.trim().toLowerCase(Locale.ROOT);
-        String[] parts = s.split(":", -1);
+        CompressSpec c;
         try {
-            return switch (parts[0]) {
-                case "none", "" -> {
-                    arity(parts, 1);
-                    yield NoneCompressor.INSTANCE;
-                }
-                case "gzip", "gz" -> {
-                    arity(parts, 2);
-                    yield new GzipCompressor(number(parts, 1, 6));
-                }
-                case "zstd", "zst" -> {
-                    arity(parts, 3);
-                    yield new ZstdCompressor(number(parts, 1, 3), number(parts, 2, 0));
-                }
-                case "lz4" -> {
-                    arity(parts, 2);
-                    yield new Lz4Compressor(number(parts, 1, 1));
-                }
-                case "xz" -> {
-                    if (parts.length > 2) {
-                        throw new IllegalArgumentException("XZ for Java has no threads; for threads use PipeCmd 'xz -T"
-                                + parts[2] + " -c'");
-                    }
-                    yield new XzCompressor(number(parts, 1, 6));
-                }
-                default -> throw new IllegalArgumentException("unknown codec '" + parts[0] + "'");
-            };
+            c = CompressSpec.parse(spec);
         } catch (IllegalArgumentException e) {
-            throw new PushcapException("Compress: '" + spec + "' (" + e.getMessage() + "; expected " + SYNTAX + ")");
+            throw new PushcapException("Compress: " + e.getMessage());
         }
+        return of(c);
     }
 
-    private static void arity(String[] parts, int max) {
-        if (parts.length > max) {
-            throw new IllegalArgumentException(parts[0] + " takes at most " + (max - 1) + " ':' fields");
-        }
-    }
-
-    private static int number(String[] parts, int i, int fallback) {
-        if (parts.length <= i) {
-            return fallback;
-        }
-        try {
-            return Integer.parseInt(parts[i].trim());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("'" + parts[i] + "' is not a number");
-        }
+    /** The compressor a validated spec describes. */
+    public static Compressor of(CompressSpec c) {
+        return switch (c.algorithm()) {
+            case "none" -> NoneCompressor.INSTANCE;
+            case "gzip" -> new GzipCompressor(c.level());
+            case "zstd" -> new ZstdCompressor(c.level(), c.workers());
+            case "lz4" -> new Lz4Compressor(c.level());
+            case "xz" -> new XzCompressor(c.level());
+            default -> throw new IllegalStateException("CompressSpec admitted " + c.algorithm());
+        };
     }
 }
