@@ -18,7 +18,8 @@ import java.util.function.BooleanSupplier;
  * down (its operstate, checked every second: libpcap reports nothing for that), disappears, is
  * replaced (new ifindex), or the capture fails, it says so, drains and closes the capture, tries
  * every second until the interface is back, reopens it, and counts the restart in the ring
- * ({@code source_restarts}) and in {@code capture_restarts_total}. An interface that is down when
+ * ({@code source_restarts}) and in {@code capture_restarts_total}, the time without capture in
+ * {@code capture_down_milliseconds_total}. An interface that is down when
  * rx starts is waited for the same way; one that does not exist is an error.
  *
  * <p>Kernel counters from {@code pcap_stats} (running totals across restarts) go into the ring's
@@ -48,6 +49,7 @@ public final class InterfaceReceiver {
     private final Counter kernelDrops;
     private final Counter interfaceDrops;
     private final Counter restarts;
+    private final Counter downMillis;
     private volatile LiveCapture capture;
     private volatile boolean stopping;
     private volatile String linkFailure;
@@ -71,6 +73,8 @@ public final class InterfaceReceiver {
         this.kernelDrops = m.counter("capture_kernel_drops_total", "Packets the kernel dropped before pushcap read them", labels);
         this.interfaceDrops = m.counter("capture_interface_drops_total", "Packets the interface (driver) dropped", labels);
         this.restarts = m.counter("capture_restarts_total", "Captures reopened after the interface failed", labels);
+        this.downMillis = m.counter("capture_down_milliseconds_total",
+                "Time the capture was not running because the interface was down or failing (the gap)", labels);
     }
 
     /** Captures until {@link #stop()}; reopens the interface after failures. */
@@ -96,6 +100,7 @@ public final class InterfaceReceiver {
             if (cap != null) {
                 writer.sourceRestarted();
                 restarts.increment();
+                downMillis.add(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - down));
                 LOG.info("rx {}: capturing again after {} s (restart {})", options.device(),
                         String.format("%.1f", (System.nanoTime() - down) / 1e9), restarts.get());
             }

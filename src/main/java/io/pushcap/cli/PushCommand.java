@@ -57,9 +57,16 @@ final class PushCommand implements Callable<Integer> {
         List<Path> sources = new ArrayList<>(offline);
         sources.addAll(more);
         RetryPolicy retry = new RetryPolicy(RetryPolicy.DEFAULT.initialMillis(), RetryPolicy.DEFAULT.maxMillis(), maxRetries);
+        String loader = System.getenv("PUSHCAP_LOADER");
         PushJob job = new PushJob(new PushJob.Options(config, sources, logDir, stateDir, Path.of("").toAbsolutePath(),
-                System.console() != null && !noProgress, retry, stuckAfterSeconds * 1000, 15_000), System.err);
+                System.console() != null && !noProgress, retry, stuckAfterSeconds * 1000, 15_000,
+                loader == null || loader.isBlank() ? null : loader), System.err);
         Signals.onTerminate(job::requestStop);
-        return job.run();
+        ServiceLink link = ServiceLink.fromEnvironment(job);
+        try {
+            return job.run();
+        } finally {
+            link.close();
+        }
     }
 }

@@ -26,9 +26,19 @@ import java.util.concurrent.TimeUnit;
  */
 public final class PushJob {
 
-    /** What {@code push} was asked to do. */
+    /**
+     * What {@code push} was asked to do.
+     *
+     * @param loader the name of the status file {@code analytics_<loader>.cur}, or null for the
+     *               config's file name ({@link #loaderName}); {@code serve} names it after the schedule
+     */
     public record Options(Path config, List<Path> offline, Path logDir, Path stateDir, Path workDir,
-                          boolean progressBar, RetryPolicy retry, long stuckAfterMillis, long statusEveryMillis) {
+                          boolean progressBar, RetryPolicy retry, long stuckAfterMillis, long statusEveryMillis,
+                          String loader) {
+        public Options(Path config, List<Path> offline, Path logDir, Path stateDir, Path workDir, boolean progressBar,
+                       RetryPolicy retry, long stuckAfterMillis, long statusEveryMillis) {
+            this(config, offline, logDir, stateDir, workDir, progressBar, retry, stuckAfterMillis, statusEveryMillis, null);
+        }
     }
 
     /** Exit status when targets gave up under {@code --ring-timeout-exit} (restart them). */
@@ -96,7 +106,8 @@ public final class PushJob {
             Thread t = Thread.ofPlatform().name("target-" + p.config().desc()).unstarted(r);
             threads.add(t);
         }
-        StatusFile status = new StatusFile(options.logDir(), loaderName(options.config()));
+        StatusFile status = new StatusFile(options.logDir(),
+                options.loader() != null ? options.loader() : loaderName(options.config()));
         Progress progress = new Progress(console, options.progressBar() && !live, runners,
                 plans.getFirst().source().sizeHint());
         status.line("push " + what + " with " + plans.size() + " target(s) from " + options.config());

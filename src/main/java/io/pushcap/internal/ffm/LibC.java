@@ -13,7 +13,7 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
 
 /**
  * Bindings to the few libc functions pushcap needs that the JDK does not expose: thread CPU
- * affinity, process liveness, and error strings.
+ * affinity, process liveness and signals, and error strings.
  *
  * <p><b>Note:</b> all methods are thread-safe; {@link #pinCurrentThread(int)} affects only the
  * calling thread.
@@ -27,6 +27,8 @@ public final class LibC {
     private static final MethodHandle KILL = bindErrno("kill", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle POLL = bindErrno("poll", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
+    private static final MethodHandle SOCKET = bindErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
+    private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
     private static final short POLLOUT = 0x4;
     private static final short POLLERR = 0x8;
     private static final short POLLHUP = 0x10;
@@ -125,6 +127,39 @@ public final class LibC {
     /** Scratch memory for {@link #pollReadable}: a pollfd plus the errno call state. */
     public static MemorySegment allocatePollScratch(Arena arena) {
         return arena.allocate(8 + Linker.Option.captureStateLayout().byteSize(), 8);
+    }
+
+    /**
+     * Sends {@code signal} with kill(2): to a process, or to a whole process group when {@code pid}
+     * is negative ({@code -pgid}). Returns 0, or the errno (ESRCH 3 when nothing is left to signal).
+     */
+    public static int kill(int pid, int signal) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errno.allocate(arena);
+            int rc = (int) KILL.invokeExact(state, pid, signal);
+            return rc == 0 ? 0 : Errno.get(state);
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /**
+     * Whether this process may open a socket of this kind (for {@code pushcap doctor}: AF_PACKET
+     * and raw IP need CAP_NET_RAW): opens it and closes it at once. Returns 0, or the errno
+     * (EPERM 1, EACCES 13, EAFNOSUPPORT 97).
+     */
+    public static int probeSocket(int domain, int type, int protocol) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errno.allocate(arena);
+            int fd = (int) SOCKET.invokeExact(state, domain, type, protocol);
+            if (fd < 0) {
+                return Errno.get(state);
+            }
+            int ignored = (int) CLOSE.invokeExact(fd);
+            return 0;
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
     }
 
     /** True when a process with this pid exists (kill(pid, 0) succeeds or fails with EPERM). */

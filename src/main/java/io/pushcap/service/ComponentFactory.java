@@ -1,0 +1,65 @@
+package io.pushcap.service;
+
+import io.pushcap.config.ServiceConfig;
+
+/**
+ * Makes the component that runs one configured entry. The single place where each kind of the
+ * service config is wired to the module that implements it:
+ *
+ * <ul>
+ *   <li>{@code Capture}: {@link CaptureComponent} ({@code capture.InterfaceReceiver}, like {@code rx -i});</li>
+ *   <li>{@code Schedule}: built by the service itself ({@code schedule.ScheduledLoader});</li>
+ *   <li>{@code Recorder} ({@code record RING}, module {@code store}), {@code Tunnel} ({@code rx -E},
+ *       module {@code capture} tunnels), {@code Transmit} ({@code tx}, module {@code sink.tap}) and
+ *       {@code FlowExport} ({@code flows meter}, module {@code flow}): {@link #recorder}, {@link #tunnel},
+ *       {@link #transmit} and {@link #flowExport} below. Until their module is on this branch each returns
+ *       a {@link PendingComponent} that says so; wiring one is replacing that line by the module's runner,
+ *       which must block in {@code run()} until {@code stop()} and release its ring slot on the way out.</li>
+ * </ul>
+ *
+ * <p><b>Note:</b> stateless apart from the service's ring directory and log; thread-safe.
+ */
+final class ComponentFactory {
+    private final RingDirectory rings;
+    private final ServiceConfig config;
+    private final ServiceLog log;
+
+    ComponentFactory(RingDirectory rings, ServiceConfig config, ServiceLog log) {
+        this.rings = rings;
+        this.config = config;
+        this.log = log;
+    }
+
+    Component create(ServiceConfig.Component c) {
+        return switch (c) {
+            case ServiceConfig.Capture cap -> new CaptureComponent(cap, rings.path(config.ring(cap.ring())));
+            case ServiceConfig.Recorder r -> recorder(r);
+            case ServiceConfig.Tunnel t -> tunnel(t);
+            case ServiceConfig.Transmit t -> transmit(t);
+            case ServiceConfig.FlowExport f -> flowExport(f);
+            case ServiceConfig.Schedule s -> throw new IllegalArgumentException("schedules are made by the service: " + s);
+        };
+    }
+
+    /** Ring to store ({@code pushcap record RING --store DIR}): the capture store module. */
+    Component recorder(ServiceConfig.Recorder r) {
+        return new PendingComponent(r.kind(), r.name(), "the capture store (pushcap record) is not part of this build;"
+                + " ring '" + r.ring() + "' is not recorded into " + r.store(), log);
+    }
+
+    /** Tunnel receiver ({@code pushcap rx -E ENCAP RING}): the tap/tunnel module. */
+    Component tunnel(ServiceConfig.Tunnel t) {
+        return new PendingComponent(t.kind(), t.name(), "tunnel reception (pushcap rx -E " + t.encap()
+                + ") is not part of this build", log);
+    }
+
+    /** Re-transmitter ({@code pushcap tx [-i IFACE] [-E ENCAP] RING}): the tap module. */
+    Component transmit(ServiceConfig.Transmit t) {
+        return new PendingComponent(t.kind(), t.name(), "re-transmission (pushcap tx) is not part of this build", log);
+    }
+
+    /** Flow meter and IPFIX exporter ({@code pushcap flows meter --ring RING}): the flow module. */
+    Component flowExport(ServiceConfig.FlowExport f) {
+        return new PendingComponent(f.kind(), f.name(), "flow export (pushcap flows meter) is not part of this build", log);
+    }
+}

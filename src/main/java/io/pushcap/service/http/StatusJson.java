@@ -1,0 +1,208 @@
+package io.pushcap.service.http;
+
+import io.pushcap.config.ServiceConfig;
+import io.pushcap.pipeline.JobReport;
+import io.pushcap.ring.RingInfo;
+import io.pushcap.ring.RingRates;
+import io.pushcap.ring.RingStorage;
+import io.pushcap.service.LoaderComponent;
+import io.pushcap.service.Service;
+import io.pushcap.service.ServiceLog;
+import io.pushcap.service.SupervisedTask;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code /status} document: the service, its rings (rates, fill, kernel drops, each reader's
+ * lag), captures, other components, schedules (state, next fire times, last exit), each push
+ * target (state, files, lag, last file, last error, from the push's own report) and the last
+ * warnings and errors. Field meanings are in docs/operations.md.
+ *
+ * <p><b>Note:</b> stateless; builds a fresh document per request from thread-safe getters.
+ */
+final class StatusJson {
+    private StatusJson() {
+    }
+
+    static String of(Service s) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        Map<String, RingRates> rates = s.ringRates();
+        doc.put("service", service(s));
+        doc.put("rings", rings(s, rates));
+        List<Object> captures = new ArrayList<>();
+        List<Object> others = new ArrayList<>();
+        List<Object> schedules = new ArrayList<>();
+        for (SupervisedTask t : s.tasks()) {
+            Map<String, Object> m = task(t);
+            switch (t.component().kind()) {
+                case "capture" -> captures.add(m);
+                case "schedule" -> schedules.add(m);
+                default -> others.add(m);
+            }
+        }
+        doc.put("captures", captures);
+        doc.put("components", others);
+        doc.put("schedules", schedules);
+        doc.put("targets", targets(s, rates));
+        doc.put("problems", problems(s.log()));
+        return JsonWriter.write(doc);
+    }
+
+    private static Map<String, Object> service(Service s) {
+        ServiceConfig c = s.config();
+        Map<String, Object> m = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
+        m.put("pid", ProcessHandle.current().pid());
+        m.put("config", s.configFile().toString());
+        m.put("now_ms", now);
+        m.put("started_ms", s.startedMillis());
+        m.put("uptime_s", (now - s.startedMillis()) / 1000);
+        m.put("http", s.httpAddress());
+        Path dir = s.rings().dir();
+        m.put("ring_dir", dir.toString());
+        m.put("ring_fs", RingStorage.of(dir).fsType());
+        m.put("ring_dir_note", s.rings().note());
+        m.put("state_dir", c.stateDir().toAbsolutePath().toString());
+        m.put("log_dir", c.logDir().toAbsolutePath().toString());
+        m.put("stop_timeout_s", c.stopTimeoutSeconds());
+        m.put("reloads_applied", s.reloadsApplied());
+        m.put("reloads_refused", s.reloadsRefused());
+        m.put("last_reload_ms", s.lastReloadMillis() == 0 ? null : s.lastReloadMillis());
+        m.put("last_reload_error", s.lastReloadError());
+        return m;
+    }
+
+    private static List<Object> rings(Service s, Map<String, RingRates> rates) {
+        List<Object> out = new ArrayList<>();
+        for (ServiceConfig.Ring r : s.config().rings()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", r.name());
+            Path p = s.rings().path(r);
+            m.put("path", p.toString());
+            RingRates x = rates.get(r.name());
+            if (x == null) {
+                m.put("readable", false);
+                out.add(m);
+                continue;
+            }
+            RingInfo i = x.info();
+            m.put("readable", true);
+            m.put("fs", i.storage().fsType());
+            m.put("file_size", i.fileSize());
+            m.put("capacity", i.capacity());
+            m.put("held_bytes", i.bytesHeld());
+            m.put("fill", i.capacity() == 0 ? 0.0 : (double) i.bytesHeld() / i.capacity());
+            m.put("packets", i.packets());
+            m.put("bytes", i.bytes());
+            m.put("wire_bytes", i.wireBytes());
+            m.put("pps", x.packetsPerSecond());
+            m.put("mbps", x.mbitPerSecond());
+            m.put("kernel_drops", i.kernelDrops());
+            m.put("interface_drops", i.interfaceDrops());
+            m.put("truncated", i.truncated());
+            m.put("source_restarts", i.sourceRestarts());
+            m.put("last_packet_ns", i.lastTimestamp());
+            Map<String, Object> w = new LinkedHashMap<>();
+            w.put("pid", i.writerPid());
+            w.put("alive", i.writerAlive());
+            w.put("source", i.writerSource());
+            m.put("writer", w);
+            List<Object> readers = new ArrayList<>();
+            for (RingRates.ReaderRate rr : x.readers()) {
+                Map<String, Object> rm = new LinkedHashMap<>();
+                RingInfo.Reader rd = rr.reader();
+                rm.put("name", rd.name());
+                rm.put("pid", rd.pid());
+                rm.put("state", rd.state());
+                rm.put("packets", rd.packets());
+                rm.put("lost", rd.lost());
+                rm.put("laps", rd.laps());
+                rm.put("lag_packets", rr.lagPackets());
+                rm.put("lag_bytes", rr.lagBytes());
+                rm.put("lag_seconds", rr.lagSeconds());
+                rm.put("pps", rr.packetsPerSecond());
+                rm.put("seconds_to_overtake", Double.isInfinite(rr.secondsToOvertake()) ? null : rr.secondsToOvertake());
+                rm.put("warn", rr.warn());
+                readers.add(rm);
+            }
+            m.put("readers", readers);
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static Map<String, Object> task(SupervisedTask t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", t.component().kind());
+        m.put("name", t.component().name());
+        m.put("state", t.state().name().toLowerCase());
+        m.put("task_restarts", t.restarts());
+        m.put("task_error", t.lastError());
+        m.put("task_error_ms", t.lastErrorMillis() == 0 ? null : t.lastErrorMillis());
+        m.putAll(t.component().status());
+        return m;
+    }
+
+    private static List<Object> targets(Service s, Map<String, RingRates> rates) {
+        List<Object> out = new ArrayList<>();
+        for (LoaderComponent l : s.loaders()) {
+            JobReport.Snapshot snap = l.report();
+            if (snap == null) {
+                continue;
+            }
+            boolean running = l.status().get("pid") != null;
+            for (JobReport.Target t : snap.targets()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("schedule", l.name());
+                m.put("desc", t.desc());
+                m.put("state", running ? t.state().toLowerCase() : "not running (last: " + t.state().toLowerCase() + ")");
+                m.put("files", t.files());
+                m.put("read", t.read());
+                m.put("published", t.published());
+                m.put("filtered", t.filtered());
+                m.put("lost", t.lost());
+                m.put("pending", t.pending());
+                m.put("failures", t.failures());
+                m.put("retries", t.retries());
+                m.put("bytes_out", t.bytesOut());
+                m.put("stuck", t.stuck());
+                m.put("last_file", t.lastFile());
+                m.put("last_error", t.lastError());
+                m.put("report_age_ms", System.currentTimeMillis() - snap.updatedMillis());
+                RingRates.ReaderRate rr = reader(rates, "push:" + t.desc());
+                m.put("lag_packets", rr == null ? null : rr.lagPackets());
+                m.put("lag_seconds", rr == null ? null : rr.lagSeconds());
+                out.add(m);
+            }
+        }
+        return out;
+    }
+
+    private static RingRates.ReaderRate reader(Map<String, RingRates> rates, String name) {
+        for (RingRates r : rates.values()) {
+            for (RingRates.ReaderRate rr : r.readers()) {
+                if (rr.reader().name().equals(name)) {
+                    return rr;
+                }
+            }
+        }
+        return null;
+    }
+
+    private static List<Object> problems(ServiceLog log) {
+        List<Object> out = new ArrayList<>();
+        for (ServiceLog.Event e : log.recentProblems()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("time_ms", e.epochMillis());
+            m.put("level", e.level());
+            m.put("source", e.source());
+            m.put("message", e.message());
+            out.add(m);
+        }
+        return out;
+    }
+}
