@@ -1,5 +1,6 @@
 package io.pushcap.cli;
 
+import io.pushcap.internal.Json;
 import io.pushcap.PushcapException;
 import io.pushcap.ring.ByteSizes;
 import io.pushcap.ring.RingFile;

@@ -1,5 +1,6 @@
 package io.pushcap.cli;
 
+import io.pushcap.internal.Json;
 import io.pushcap.ring.RingInfo;
 import io.pushcap.ring.RingRates;
 

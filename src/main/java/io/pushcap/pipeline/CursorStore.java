@@ -1,5 +1,6 @@
 package io.pushcap.pipeline;
 
+import io.pushcap.internal.Json;
 import io.pushcap.PushcapException;
 
 import java.io.IOException;

@@ -1,5 +1,6 @@
 package io.pushcap.pipeline;
 
+import io.pushcap.internal.Json;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;

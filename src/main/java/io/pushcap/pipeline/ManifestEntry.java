@@ -1,5 +1,7 @@
 package io.pushcap.pipeline;
 
+import io.pushcap.internal.Json;
+
 /**
  * One line of a target's manifest: a published file and what is in it.
  *

@@ -1,4 +1,4 @@
-package io.pushcap.cli;
+package io.pushcap.internal;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -7,15 +7,16 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Just enough JSON output for {@code --json}: ordered objects, arrays, strings, numbers, booleans
- * and null (non-finite doubles become null).
+ * Just enough JSON output for pushcap's machine-readable files and commands (manifest lines,
+ * cursors, {@code --json}, {@code /status}): ordered objects, arrays, strings, numbers, booleans and
+ * null (non-finite doubles become null).
  *
  * <p><b>Note:</b> not thread-safe; build, then {@link #toString()}.
  */
-final class Json {
+public final class Json {
     private final Map<String, Object> fields = new LinkedHashMap<>();
 
-    Json put(String key, Object value) {
+    public Json put(String key, Object value) {
         fields.put(key, value);
         return this;
     }
@@ -27,7 +28,7 @@ final class Json {
         return b.toString();
     }
 
-    static String array(List<?> items) {
+    public static String array(List<?> items) {
         StringBuilder b = new StringBuilder();
         write(b, items);
         return b.toString();
@@ -67,6 +68,13 @@ final class Json {
         }
     }
 
+    /** {@code s} as a quoted JSON string. */
+    public static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2);
+        string(b, s);
+        return b.toString();
+    }
+
     private static void string(StringBuilder b, String s) {
         b.append('"');
         for (int i = 0; i < s.length(); i++) {
@@ -89,7 +97,7 @@ final class Json {
         b.append('"');
     }
 
-    static List<Object> list() {
+    public static List<Object> list() {
         return new ArrayList<>();
     }
 }
