@@ -48,10 +48,11 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
+        Service service = Service.prepare(config, home, c, MetricsRegistry.global());
+        // Handlers only after prepare: until then nothing runs, and the default action (exit) is right.
         LinkedBlockingQueue<String> control = new LinkedBlockingQueue<>();
         Signals.onTerminate(() -> control.add("stop"));
         Signals.onHangup(() -> control.add("reload"));
-        Service service = Service.prepare(config, home, c, MetricsRegistry.global());
         service.start();
         while (true) {
             String request = control.take();

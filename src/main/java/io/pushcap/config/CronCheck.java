@@ -24,7 +24,7 @@ public final class CronCheck {
         String[] f = expr.trim().split("\\s+");
         if (f.length == 5) {
             return "'" + expr + "' has 5 fields, like Unix cron; Quartz's start with seconds (try '0 " + withQuestionMark(f)
-                    + "'; expected " + SYNTAX + ")";
+                    + "') (expected " + SYNTAX + ")";
         }
         String range = rangeProblem(f);
         if (range != null) {

@@ -1,6 +1,7 @@
 package io.pushcap.service.http;
 
 import io.pushcap.config.ServiceConfig;
+import io.pushcap.internal.Json;
 import io.pushcap.pipeline.JobReport;
 import io.pushcap.ring.RingInfo;
 import io.pushcap.ring.RingRates;
@@ -12,7 +13,6 @@ import io.pushcap.service.SupervisedTask;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -29,7 +29,7 @@ final class StatusJson {
     }
 
     static String of(Service s) {
-        Map<String, Object> doc = new LinkedHashMap<>();
+        Json doc = new Json();
         Map<String, RingRates> rates = s.ringRates();
         doc.put("service", service(s));
         doc.put("rings", rings(s, rates));
@@ -37,7 +37,7 @@ final class StatusJson {
         List<Object> others = new ArrayList<>();
         List<Object> schedules = new ArrayList<>();
         for (SupervisedTask t : s.tasks()) {
-            Map<String, Object> m = task(t);
+            Json m = task(t);
             switch (t.component().kind()) {
                 case "capture" -> captures.add(m);
                 case "schedule" -> schedules.add(m);
@@ -49,12 +49,12 @@ final class StatusJson {
         doc.put("schedules", schedules);
         doc.put("targets", targets(s, rates));
         doc.put("problems", problems(s.log()));
-        return JsonWriter.write(doc);
+        return doc.toString();
     }
 
-    private static Map<String, Object> service(Service s) {
+    private static Json service(Service s) {
         ServiceConfig c = s.config();
-        Map<String, Object> m = new LinkedHashMap<>();
+        Json m = new Json();
         long now = System.currentTimeMillis();
         m.put("pid", ProcessHandle.current().pid());
         m.put("config", s.configFile().toString());
@@ -79,7 +79,7 @@ final class StatusJson {
     private static List<Object> rings(Service s, Map<String, RingRates> rates) {
         List<Object> out = new ArrayList<>();
         for (ServiceConfig.Ring r : s.config().rings()) {
-            Map<String, Object> m = new LinkedHashMap<>();
+            Json m = new Json();
             m.put("name", r.name());
             Path p = s.rings().path(r);
             m.put("path", p.toString());
@@ -106,14 +106,14 @@ final class StatusJson {
             m.put("truncated", i.truncated());
             m.put("source_restarts", i.sourceRestarts());
             m.put("last_packet_ns", i.lastTimestamp());
-            Map<String, Object> w = new LinkedHashMap<>();
+            Json w = new Json();
             w.put("pid", i.writerPid());
             w.put("alive", i.writerAlive());
             w.put("source", i.writerSource());
             m.put("writer", w);
             List<Object> readers = new ArrayList<>();
             for (RingRates.ReaderRate rr : x.readers()) {
-                Map<String, Object> rm = new LinkedHashMap<>();
+                Json rm = new Json();
                 RingInfo.Reader rd = rr.reader();
                 rm.put("name", rd.name());
                 rm.put("pid", rd.pid());
@@ -135,15 +135,15 @@ final class StatusJson {
         return out;
     }
 
-    private static Map<String, Object> task(SupervisedTask t) {
-        Map<String, Object> m = new LinkedHashMap<>();
+    private static Json task(SupervisedTask t) {
+        Json m = new Json();
         m.put("kind", t.component().kind());
         m.put("name", t.component().name());
         m.put("state", t.state().name().toLowerCase());
         m.put("task_restarts", t.restarts());
         m.put("task_error", t.lastError());
         m.put("task_error_ms", t.lastErrorMillis() == 0 ? null : t.lastErrorMillis());
-        m.putAll(t.component().status());
+        t.component().status().forEach(m::put);
         return m;
     }
 
@@ -156,7 +156,7 @@ final class StatusJson {
             }
             boolean running = l.status().get("pid") != null;
             for (JobReport.Target t : snap.targets()) {
-                Map<String, Object> m = new LinkedHashMap<>();
+                Json m = new Json();
                 m.put("schedule", l.name());
                 m.put("desc", t.desc());
                 m.put("state", running ? t.state().toLowerCase() : "not running (last: " + t.state().toLowerCase() + ")");
@@ -196,7 +196,7 @@ final class StatusJson {
     private static List<Object> problems(ServiceLog log) {
         List<Object> out = new ArrayList<>();
         for (ServiceLog.Event e : log.recentProblems()) {
-            Map<String, Object> m = new LinkedHashMap<>();
+            Json m = new Json();
             m.put("time_ms", e.epochMillis());
             m.put("level", e.level());
             m.put("source", e.source());
