@@ -321,6 +321,11 @@ public final class InterfaceReceiver {
         cap.close();
     }
 
+    /** True while a capture is open on a working link (false while the interface is down and being waited for). */
+    public boolean capturing() {
+        return capture != null && linkFailure == null;
+    }
+
     /** Packets written to the ring so far. */
     public long packets() {
         return packets;

@@ -102,12 +102,19 @@ public final class LoaderProcess {
         return clean;
     }
 
+    /**
+     * One signal per process: to the whole group when the loader leads one (setsid), plus any
+     * descendant that left the group; to each process otherwise. Never twice to the same process:
+     * a push takes a second SIGTERM as "stop now, do not publish".
+     */
     private static void signal(int pgid, List<ProcessHandle> all, int sig) {
-        if (pgid > 1 && pgid != processGroup(ProcessHandle.current().pid())) {
+        boolean group = pgid > 1 && !all.isEmpty() && pgid == all.getFirst().pid()
+                && pgid != processGroup(ProcessHandle.current().pid());
+        if (group) {
             LibC.kill(-pgid, sig);
         }
         for (ProcessHandle h : all) {
-            if (h.isAlive()) {
+            if (h.isAlive() && (!group || processGroup(h.pid()) != pgid)) {
                 LibC.kill((int) h.pid(), sig);
             }
         }

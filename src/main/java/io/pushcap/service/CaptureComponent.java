@@ -88,6 +88,7 @@ public final class CaptureComponent implements Component {
         m.put("ring", spec.ring());
         m.put("link", InterfaceIndex.operState(dev));
         InterfaceReceiver rx = receiver;
+        m.put("capturing", rx != null && rx.capturing());
         m.put("packets", rx == null ? 0 : rx.packets());
         m.put("restarts", rx == null ? 0 : rx.restarts());
         if (spec.filter() != null) {
