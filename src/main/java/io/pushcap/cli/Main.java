@@ -17,7 +17,7 @@ import java.io.PrintWriter;
  */
 @Command(name = "pushcap", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Packet capture-and-push recorder: capture, buffer, store and push PCAP.",
-        subcommands = {ConvertCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {ConvertCommand.class, FlowsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
     public static final int EXIT_INTERNAL_ERROR = 70;
