@@ -105,8 +105,8 @@ final class MiniYaml {
 
     /** Index of the ": " (or final ':') that ends a mapping key, or -1 for a plain scalar. */
     private static int keyEnd(String text) {
-        if (text.isEmpty() || text.charAt(0) == '"' || text.charAt(0) == '\'' || text.charAt(0) == '[') {
-            return -1;
+        if (text.isEmpty() || "\"'[{&*!|>".indexOf(text.charAt(0)) >= 0) {
+            return -1; // quoted or special: never a plain key
         }
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) == ':' && (i + 1 == text.length() || text.charAt(i + 1) == ' ')) {

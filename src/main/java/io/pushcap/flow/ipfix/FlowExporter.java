@@ -37,6 +37,7 @@ public final class FlowExporter implements FlowSink {
     private final long domain;
     private final long refreshNanos;
     private final int refreshMessages;
+    private final int maxRecordNeed;
     private final Counter records;
     private final Counter saturated;
     private boolean refreshWanted;
@@ -62,6 +63,8 @@ public final class FlowExporter implements FlowSink {
         this.domain = config.observationDomainId();
         this.refreshNanos = config.templateRefreshNanos();
         this.refreshMessages = config.templateRefreshMessages();
+        this.maxRecordNeed = announced.stream().mapToInt(IpfixTemplate::recordLength).max().orElse(0)
+                + IpfixDescriptor.SET_HEADER_LENGTH;
         this.records = metrics.counter("pushcap_ipfix_records_total", "IPFIX data records exported", labels);
         this.saturated = metrics.counter("pushcap_ipfix_saturated_values_total",
                 "Values sent as the largest number a reduced-size field holds", labels);
@@ -138,13 +141,18 @@ public final class FlowExporter implements FlowSink {
         writer.begin(Math.floorDiv(now, 1_000_000_000L), sequence, domain);
         messageStartedNanos = now;
         if (refreshWanted && templatesDue(now)) {
-            int n = writer.writeTemplates(announced, 0);
-            while (n < announced.size()) {
-                // Not all templates fit next to the header: send them in templates-only messages first.
-                ByteBuffer m = writer.finish();
-                sendToAll(m, 0, now);
-                writer.begin(Math.floorDiv(now, 1_000_000_000L), sequence, domain);
+            int n = 0;
+            while (true) {
                 n += writer.writeTemplates(announced, n);
+                if (n == announced.size() && writer.room() >= maxRecordNeed) {
+                    break; // records can follow the templates in this message
+                }
+                // Templates-only message: the rest of the templates, or the next record, would not fit.
+                sendToAll(writer.finish(), 0, now);
+                writer.begin(Math.floorDiv(now, 1_000_000_000L), sequence, domain);
+                if (n == announced.size()) {
+                    break;
+                }
             }
             lastTemplatesNanos = now;
             messagesSinceTemplates = 0;

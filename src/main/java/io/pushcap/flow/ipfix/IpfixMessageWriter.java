@@ -102,6 +102,11 @@ public final class IpfixMessageWriter {
         }
     }
 
+    /** Bytes left before the message reaches the MTU. */
+    public int room() {
+        return mtu - pos;
+    }
+
     /** Data records in the open message. */
     public int records() {
         return records;
