@@ -35,18 +35,40 @@ final class FlowSources {
             ifIndex = 0;
         }
         LiveCapture.Options o = LiveCapture.Options.defaults(device);
+        // Immediate mode: with TPACKET_V3 a block of packets waits for the block timeout; 256 bytes
+        // of each packet hold every header the meter reads.
         return new LiveSource(LiveCapture.open(new LiveCapture.Options(device, 256, o.promiscuous(), o.bufferBytes(),
-                o.immediate(), o.timeoutMillis(), o.inboundOnly())), ifIndex);
+                true, o.timeoutMillis(), o.inboundOnly())), ifIndex);
     }
 
-    /** A LiveCapture as a PacketSource; the headers (256 bytes) are all a meter needs. */
+    /**
+     * A LiveCapture as a PacketSource. libpcap's {@code pcap_next_ex} keeps waiting past its
+     * timeout until a packet comes, which would hold expiry and control requests back on a quiet
+     * or trickling link; a daemon thread breaks the wait every {@link #WAKE_MILLIS} ms so that
+     * {@link #next(Packet)} returns false at least that often, as the PacketSource contract asks.
+     */
     private static final class LiveSource implements PacketSource {
+        private static final long WAKE_MILLIS = 100;
         private final LiveCapture capture;
         private final int ifIndex;
+        private final Thread waker;
+        private volatile boolean closed;
 
         LiveSource(LiveCapture capture, int ifIndex) {
             this.capture = capture;
             this.ifIndex = ifIndex;
+            this.waker = Thread.ofPlatform().daemon().name("flows-capture-waker").start(() -> {
+                while (!closed) {
+                    try {
+                        Thread.sleep(WAKE_MILLIS);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                    if (!closed) {
+                        capture.breakLoop();
+                    }
+                }
+            });
         }
 
         @Override
@@ -100,6 +122,13 @@ final class FlowSources {
 
         @Override
         public void close() {
+            closed = true;
+            waker.interrupt();
+            try {
+                waker.join(1000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             capture.close();
         }
     }

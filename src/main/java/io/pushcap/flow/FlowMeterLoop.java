@@ -22,11 +22,14 @@ import java.util.function.LongSupplier;
  *
  * <p><b>Note:</b> {@link #run()} runs on the one meter thread and owns the meter and the sink;
  * {@link #submit} and {@link #stop} are safe from any thread. A request waits at most one batch
- * or one {@link PacketSource#await} timeout (50 ms).
+ * (at most 4096 packets or about 20 ms) or one {@link PacketSource#await} timeout (50 ms), plus
+ * however long the source's {@code next()} blocks.
  */
 public final class FlowMeterLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(FlowMeterLoop.class);
     private static final int BATCH = 4096;
+    /** A batch also ends after this long, so a slow trickle of packets cannot hold requests and expiry back. */
+    private static final long BATCH_NANOS = 20_000_000L;
     private static final long AWAIT_NANOS = 50_000_000L;
 
     private final PacketSource source;
@@ -77,9 +80,13 @@ public final class FlowMeterLoop implements Runnable {
         try {
             while (!stopping) {
                 int n = 0;
+                long batchStart = System.nanoTime();
                 while (n < BATCH && source.next(p)) {
                     meter.meter(p);
                     n++;
+                    if ((n & 63) == 0 && System.nanoTime() - batchStart > BATCH_NANOS) {
+                        break;
+                    }
                 }
                 meter.advanceTo(wallNanos.getAsLong());
                 sink.tick();

@@ -38,12 +38,14 @@ public final class FlowControlServer implements AutoCloseable {
     private final ServerSocketChannel server;
     private final FlowMeterLoop loop;
     private final Thread thread;
+    private final Object fileKey;
     private volatile boolean closed;
 
-    private FlowControlServer(Path path, ServerSocketChannel server, FlowMeterLoop loop) {
+    private FlowControlServer(Path path, ServerSocketChannel server, FlowMeterLoop loop, Object fileKey) {
         this.path = path;
         this.server = server;
         this.loop = loop;
+        this.fileKey = fileKey;
         this.thread = Thread.ofPlatform().daemon().name("flows-control").unstarted(this::serve);
     }
 
@@ -63,11 +65,19 @@ public final class FlowControlServer implements AutoCloseable {
             }
             ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             s.bind(UnixDomainSocketAddress.of(path));
-            FlowControlServer c = new FlowControlServer(path, s, loop);
+            FlowControlServer c = new FlowControlServer(path, s, loop, fileKey(path));
             c.thread.start();
             return c;
         } catch (IOException e) {
             throw new PushcapException("control socket " + path + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Object fileKey(Path path) {
+        try {
+            return Files.readAttributes(path, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -156,7 +166,10 @@ public final class FlowControlServer implements AutoCloseable {
         }
         try {
             thread.join(5_000);
-            Files.deleteIfExists(path);
+            // Remove the socket file only if it is still ours: a new meter may have taken the path.
+            if (fileKey != null && fileKey.equals(fileKey(path))) {
+                Files.deleteIfExists(path);
+            }
         } catch (IOException e) {
             LOG.debug("removing {}", path, e);
         } catch (InterruptedException e) {

@@ -110,9 +110,9 @@ public final class TcpCollector implements CollectorTransport {
 
     private void fail(IOException e, long nowNanos) {
         if (connected) {
-            warn.warn("IPFIX collector " + label + ": connection lost: " + e.getMessage() + "; reconnecting");
+            warn.warn("IPFIX collector " + label + ": connection lost: " + UdpCollector.describe(e) + "; reconnecting");
         } else {
-            warn.warn("IPFIX collector " + label + ": cannot connect: " + e.getMessage() + "; retrying in "
+            warn.warn("IPFIX collector " + label + ": cannot connect: " + UdpCollector.describe(e) + "; retrying in "
                     + backoffNanos / 1_000_000_000L + " s");
         }
         closeChannel();

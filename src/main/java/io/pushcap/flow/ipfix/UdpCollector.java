@@ -57,9 +57,14 @@ public final class UdpCollector implements CollectorTransport {
             counters.sent(len, message, records);
         } catch (IOException e) {
             counters.failed(records);
-            warn.warn("IPFIX collector " + label + ": send failed: " + e.getMessage() + " (" + records
+            warn.warn("IPFIX collector " + label + ": send failed: " + describe(e) + " (" + records
                     + " records dropped; see pushcap_ipfix_records_dropped_total)");
         }
+    }
+
+    /** PortUnreachableException has no message: name the exception then. */
+    static String describe(IOException e) {
+        return e.getMessage() != null ? e.getMessage() : e.getClass().getSimpleName();
     }
 
     @Override
