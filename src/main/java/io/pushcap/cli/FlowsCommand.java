@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
  * ({@code export}) or live ({@code meter}), and inspect or flush a live meter's cache
  * ({@code dump}, {@code flush}).
  */
-@Command(name = "flows", description = "Flow metering and IPFIX export.",
+@Command(name = "flows", mixinStandardHelpOptions = true, description = "Flow metering and IPFIX export.",
         subcommands = {FlowsExportCommand.class, FlowsMeterCommand.class, FlowsDumpCommand.class,
                 FlowsFlushCommand.class})
 final class FlowsCommand implements Runnable {

@@ -16,7 +16,7 @@ import java.util.concurrent.Callable;
  * {@code pushcap flows dump [-o normal|wide|json]}: prints a live meter's flow cache, one flow a
  * line as {@code IFINDEX PROTO SRC DST PKTS BYTES} (wide adds START END FINISHED).
  */
-@Command(name = "dump", description = "Print a running meter's flow cache.")
+@Command(name = "dump", mixinStandardHelpOptions = true, description = "Print a running meter's flow cache.")
 final class FlowsDumpCommand implements Callable<Integer> {
     enum Format { normal, wide, json }
 

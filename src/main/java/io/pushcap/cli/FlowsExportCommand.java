@@ -25,7 +25,7 @@ import java.util.concurrent.Callable;
  * their own packet time and exports every flow as IPFIX, like {@code softflowd -r}; flows still
  * open at the end of the input end with flowEndReason forced end.
  */
-@Command(name = "export", description = "Meter capture files and export the flows as IPFIX (like softflowd -r).")
+@Command(name = "export", mixinStandardHelpOptions = true, description = "Meter capture files and export the flows as IPFIX (like softflowd -r).")
 final class FlowsExportCommand implements Callable<Integer> {
     @Option(names = "--offline", arity = "1..*", required = true, paramLabel = "SOURCE",
             description = "pcap or pcapng files, read in the order given")
@@ -37,6 +37,9 @@ final class FlowsExportCommand implements Callable<Integer> {
 
     @Option(names = {"-q", "--quiet"}, description = "no summary on stderr")
     boolean quiet;
+
+    @Option(names = "--stats", description = "print every counter (name{labels} value) on stderr at the end")
+    boolean stats;
 
     @Mixin
     FlowOptions.Export export = new FlowOptions.Export();
@@ -81,6 +84,11 @@ final class FlowsExportCommand implements Callable<Integer> {
         }
         if (!quiet) {
             summary(spec.commandLine().getErr(), metrics.snapshot(), packets, System.nanoTime() - start);
+        }
+        if (stats) {
+            PrintWriter err = spec.commandLine().getErr();
+            metrics.snapshot().forEach((k, v) -> err.println(k + " " + v));
+            err.flush();
         }
         return 0;
     }

@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
  * {@code pushcap flows flush --all | -i IFINDEX -p PROTO -s SRC -S SPORT -d DST -D DPORT}: ends the
  * matching flows of a live meter now (flowEndReason forced end); they are exported at once.
  */
-@Command(name = "flush", description = "End flows of a running meter now; they are exported.")
+@Command(name = "flush", mixinStandardHelpOptions = true, description = "End flows of a running meter now; they are exported.")
 final class FlowsFlushCommand implements Callable<Integer> {
     @Option(names = "--all", description = "every flow")
     boolean all;

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * clock and exports IPFIX until SIGINT/SIGTERM, then ends every flow (forced end) and sends
  * them. Serves {@code flows dump} and {@code flows flush} on the control socket meanwhile.
  */
-@Command(name = "meter", description = "Meter a live source and export IPFIX; serves flows dump/flush.")
+@Command(name = "meter", mixinStandardHelpOptions = true, description = "Meter a live source and export IPFIX; serves flows dump/flush.")
 final class FlowsMeterCommand implements Callable<Integer> {
 
     static final class Source {

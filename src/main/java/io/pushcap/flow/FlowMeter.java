@@ -24,13 +24,18 @@ import java.util.List;
  * is the least recently seen flow (0x05, also counted as an eviction). With
  * {@link FlowMeterConfig.Clock#PACKET} "now" is the newest packet timestamp, so an offline file
  * expires flows as it did live; with {@link FlowMeterConfig.Clock#WALL} the driver calls
- * {@link #advanceTo(long)} with the wall clock between batches.
+ * {@link #advanceTo(long)} with the wall clock between batches. Flows that receive a packet are
+ * checked for idle and FIN timeouts exactly at that packet; everything else (active timeouts,
+ * flows without packets) is found by a scan that runs at most every {@link #SCAN_INTERVAL_NANOS}
+ * (10 ms) of meter time, so such flows may end up to 10 ms of meter time late.
  *
  * <p><b>Note:</b> not thread-safe: one meter thread calls everything (other threads go through
  * the meter loop's request queue). {@link #meter(Packet)} neither allocates nor blocks, except in
  * what the listener does. Malformed and non-IP packets are counted, never thrown.
  */
 public final class FlowMeter {
+    /** Expiry scans run at most this often in meter time: a scan reads three list heads, cold in cache. */
+    static final long SCAN_INTERVAL_NANOS = 10_000_000L;
     private static final int TCP_FIN = 0x01;
     private static final int TCP_RST = 0x04;
 
@@ -45,6 +50,7 @@ public final class FlowMeter {
     private PacketUnwrapper unwrapper;
     private long now = Long.MIN_VALUE;
     private long nextDue = Long.MAX_VALUE;
+    private long lastScan = Long.MIN_VALUE / 4; // far in the past, yet now - lastScan cannot overflow
 
     private final Counter packets;
     private final Counter octets;
@@ -96,7 +102,7 @@ public final class FlowMeter {
         long ts = p.timestampNanos();
         if (packetClock && ts > now) {
             now = ts;
-            if (now >= nextDue) {
+            if (now >= nextDue && now - lastScan >= SCAN_INTERVAL_NANOS) {
                 expireDue();
             }
         }
@@ -114,12 +120,11 @@ public final class FlowMeter {
         long kb = FlowTable.keyB(d.protocol(), d.srcPort(), d.dstPort(), d.icmpTypeCode());
         int h = FlowTable.hash(d.srcHi(), d.srcLo(), d.dstHi(), d.dstLo(), ka, kb);
         int f = table.find(d.srcHi(), d.srcLo(), d.dstHi(), d.dstLo(), ka, kb, h);
-        if (f >= 0) {
-            int reason = dueReason(f, ts);
-            if (reason != 0) {
-                expire(f, reason);
-                f = -1;
-            }
+        if (f >= 0 && table.lastNanos(f) + (table.finished(f) ? fin : idle) <= ts) {
+            // Idle (or FIN linger) ran out before this packet. The active timeout is left to the
+            // scan: checking it here would read the row's second cache line on every packet.
+            expire(f, dueReason(f, ts));
+            f = -1;
         }
         if (f < 0) {
             if (table.size() == table.capacity()) {
@@ -215,6 +220,7 @@ public final class FlowMeter {
 
     private void expireDue() {
         long t = now;
+        lastScan = t;
         while (true) {
             int f = table.openHead();
             if (f >= 0 && table.lastNanos(f) + idle <= t) {

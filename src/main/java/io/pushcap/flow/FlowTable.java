@@ -3,9 +3,9 @@ package io.pushcap.flow;
 /**
  * The flow cache: a bounded open-addressing hash table over flat primitive arrays, with no object
  * per flow. Each flow is a row of {@link #STRIDE} longs in one array (key, counters, times,
- * attributes), found through a linear-probing index of ints that holds the row number and the
+ * attributes), found through a linear-probing index of longs that holds the row number and the
  * key's hash (deletion shifts entries back, so there are no tombstones). Three intrusive lists
- * over int arrays give expiry its order in O(1): open flows and finished (FIN/RST) flows each in
+ * over one int array give expiry its order in O(1): open flows and finished (FIN/RST) flows each in
  * least-recently-seen order, and all flows in creation order.
  *
  * <p>A flow is identified by its row number ({@code flow}), valid until it is removed.
@@ -14,39 +14,53 @@ package io.pushcap.flow;
  * meter thread for a snapshot (see {@code FlowMeter#snapshot}).
  */
 public final class FlowTable {
-    static final int STRIDE = 12;
-    static final int SRC_HI = 0;
-    static final int SRC_LO = 1;
-    static final int DST_HI = 2;
-    static final int DST_LO = 3;
-    /** ifIndex(32) | outer VLAN(12) | inner VLAN(12) | ip version(8). */
-    static final int KEY_A = 4;
+    // A row is two cache lines. The first holds everything an IPv4 packet reads and writes (the
+    // key words it compares, counters, last time, attributes), so a hit costs one line; the
+    // second holds the IPv6 upper address halves, the first time and the hash.
+    static final int STRIDE = 16;
+    /**
+     * Rows start this many longs into the array: with the usual 16-byte array header and a
+     * 64-byte aligned array (large arrays start on a G1 region boundary), rows then start on a
+     * cache line. Elsewhere it costs nothing but 48 bytes.
+     */
+    static final int ROW_BASE = 6;
+    static final int SRC_LO = 0;
+    static final int DST_LO = 1;
     /** protocol(8) at bit 48 | source port(16) at 32 | destination port(16) at 16 | ICMP type/code(16). */
-    static final int KEY_B = 5;
-    static final int PACKETS = 6;
-    static final int OCTETS = 7;
-    static final int FIRST = 8;
-    static final int LAST = 9;
+    static final int KEY_B = 2;
+    /** ifIndex(32) | outer VLAN(12) | inner VLAN(12) | ip version(8). */
+    static final int KEY_A = 3;
+    static final int PACKETS = 4;
+    static final int OCTETS = 5;
+    static final int LAST = 6;
     /** tcp flags(16) | min TTL(8) at 16 | max TTL(8) at 24 | TOS(8) at 32 | finished at 40. */
-    static final int ATTRS = 10;
+    static final int ATTRS = 7;
+    static final int SRC_HI = 8;
+    static final int DST_HI = 9;
+    static final int FIRST = 10;
     static final int HASH = 11;
 
     static final long FINISHED_BIT = 1L << 40;
     private static final int NONE = -1;
 
     private final long[] rows;
-    private final int[] slots;
-    private final int[] slotHash;
+    /** Index entries: key hash in the upper 32 bits, row + 1 in the lower (0 = empty slot). */
+    private final long[] index;
     private final int mask;
     private final int[] free;
     private int freeTop;
     private final int capacity;
     private int size;
 
-    private final int[] lruPrev;
-    private final int[] lruNext;
-    private final int[] fifoPrev;
-    private final int[] fifoNext;
+    /**
+     * List links, four ints per flow side by side (one cache line holds a flow's links):
+     * recency list previous/next, creation list previous/next.
+     */
+    private final int[] links;
+    private static final int LRU_PREV = 0;
+    private static final int LRU_NEXT = 1;
+    private static final int FIFO_PREV = 2;
+    private static final int FIFO_NEXT = 3;
     private int openHead = NONE;
     private int openTail = NONE;
     private int finHead = NONE;
@@ -60,20 +74,20 @@ public final class FlowTable {
             throw new IllegalArgumentException("capacity " + capacity);
         }
         this.capacity = capacity;
-        this.rows = new long[Math.multiplyExact(capacity, STRIDE)];
+        this.rows = new long[ROW_BASE + Math.multiplyExact(capacity, STRIDE)];
         int indexSize = Integer.highestOneBit(Math.max(16, capacity) * 2 - 1) << 1;
-        this.slots = new int[indexSize];
-        this.slotHash = new int[indexSize];
+        this.index = new long[indexSize];
         this.mask = indexSize - 1;
         this.free = new int[capacity];
         for (int i = 0; i < capacity; i++) {
             free[i] = capacity - 1 - i;
         }
         this.freeTop = capacity;
-        this.lruPrev = new int[capacity];
-        this.lruNext = new int[capacity];
-        this.fifoPrev = new int[capacity];
-        this.fifoNext = new int[capacity];
+        this.links = new int[Math.multiplyExact(capacity, 4)];
+    }
+
+    private static int row(int f) {
+        return ROW_BASE + f * STRIDE;
     }
 
     /** Packs interface, VLANs and IP version into key word A. */
@@ -110,15 +124,17 @@ public final class FlowTable {
     int find(long sh, long sl, long dh, long dl, long ka, long kb, int hash) {
         int i = hash & mask;
         while (true) {
-            int v = slots[i];
-            if (v == 0) {
+            long e = index[i];
+            if (e == 0) {
                 return NONE;
             }
-            if (slotHash[i] == hash) {
-                int b = (v - 1) * STRIDE;
+            if ((int) (e >>> 32) == hash) {
+                int f = (int) e - 1;
+                int b = row(f);
+                // IPv4 keys have zero upper halves on both sides (the version is in KEY_A): skip line two.
                 if (rows[b + SRC_LO] == sl && rows[b + DST_LO] == dl && rows[b + KEY_B] == kb && rows[b + KEY_A] == ka
-                        && rows[b + SRC_HI] == sh && rows[b + DST_HI] == dh) {
-                    return v - 1;
+                        && ((ka & 0xff) != 6 || (rows[b + SRC_HI] == sh && rows[b + DST_HI] == dh))) {
+                    return f;
                 }
             }
             i = (i + 1) & mask;
@@ -131,7 +147,7 @@ public final class FlowTable {
             throw new IllegalStateException("flow table full (" + capacity + ")");
         }
         int f = free[--freeTop];
-        int b = f * STRIDE;
+        int b = row(f);
         rows[b + SRC_HI] = sh;
         rows[b + SRC_LO] = sl;
         rows[b + DST_HI] = dh;
@@ -145,17 +161,16 @@ public final class FlowTable {
         rows[b + ATTRS] = 0xffL << 16; // min TTL starts at 255, max at 0
         rows[b + HASH] = hash;
         int i = hash & mask;
-        while (slots[i] != 0) {
+        while (index[i] != 0) {
             i = (i + 1) & mask;
         }
-        slots[i] = f + 1;
-        slotHash[i] = hash;
+        index[i] = ((long) hash << 32) | (f + 1);
         size++;
         appendOpen(f);
-        fifoPrev[f] = fifoTail;
-        fifoNext[f] = NONE;
+        links[4 * f + FIFO_PREV] = fifoTail;
+        links[4 * f + FIFO_NEXT] = NONE;
         if (fifoTail != NONE) {
-            fifoNext[fifoTail] = f;
+            links[4 * fifoTail + FIFO_NEXT] = f;
         } else {
             fifoHead = f;
         }
@@ -165,13 +180,12 @@ public final class FlowTable {
 
     /** Adds one packet's measurements and moves the flow to the tail of its recency list. */
     void update(int f, long octets, long ts, int tcpFlags, int ttl, int tos) {
-        int b = f * STRIDE;
+        int b = row(f);
         rows[b + PACKETS]++;
         rows[b + OCTETS] += octets;
         if (ts > rows[b + LAST]) {
             rows[b + LAST] = ts;
-        }
-        if (ts < rows[b + FIRST]) {
+        } else if (ts < rows[b + FIRST]) { // out of order: only then look at line two
             rows[b + FIRST] = ts;
         }
         long a = rows[b + ATTRS] | tcpFlags;
@@ -198,7 +212,7 @@ public final class FlowTable {
 
     /** Marks the flow finished (FIN/RST seen) and moves it to the finished list. */
     void markFinished(int f) {
-        int b = f * STRIDE;
+        int b = row(f);
         if ((rows[b + ATTRS] & FINISHED_BIT) != 0) {
             return;
         }
@@ -209,11 +223,11 @@ public final class FlowTable {
 
     /** Removes the flow; its row is free for reuse. */
     void remove(int f) {
-        int b = f * STRIDE;
+        int b = row(f);
         int hash = (int) rows[b + HASH];
         int i = hash & mask;
-        while (slots[i] != f + 1) {
-            if (slots[i] == 0) {
+        while ((int) index[i] != f + 1) {
+            if (index[i] == 0) {
                 throw new IllegalStateException("flow " + f + " not in the index");
             }
             i = (i + 1) & mask;
@@ -221,34 +235,32 @@ public final class FlowTable {
         int j = i;
         while (true) {
             j = (j + 1) & mask;
-            int v = slots[j];
-            if (v == 0) {
+            long e = index[j];
+            if (e == 0) {
                 break;
             }
-            int home = slotHash[j] & mask;
+            int home = (int) (e >>> 32) & mask;
             // The entry at j may move back to the hole at i unless its home lies in (i, j].
             if (((j - home) & mask) >= ((j - i) & mask)) {
-                slots[i] = v;
-                slotHash[i] = slotHash[j];
+                index[i] = e;
                 i = j;
             }
         }
-        slots[i] = 0;
-        slotHash[i] = 0;
+        index[i] = 0;
         if ((rows[b + ATTRS] & FINISHED_BIT) != 0) {
             unlinkFinished(f);
         } else {
             unlinkOpen(f);
         }
-        int p = fifoPrev[f];
-        int n = fifoNext[f];
+        int p = links[4 * f + FIFO_PREV];
+        int n = links[4 * f + FIFO_NEXT];
         if (p != NONE) {
-            fifoNext[p] = n;
+            links[4 * p + FIFO_NEXT] = n;
         } else {
             fifoHead = n;
         }
         if (n != NONE) {
-            fifoPrev[n] = p;
+            links[4 * n + FIFO_PREV] = p;
         } else {
             fifoTail = p;
         }
@@ -257,10 +269,10 @@ public final class FlowTable {
     }
 
     private void appendOpen(int f) {
-        lruPrev[f] = openTail;
-        lruNext[f] = NONE;
+        links[4 * f + LRU_PREV] = openTail;
+        links[4 * f + LRU_NEXT] = NONE;
         if (openTail != NONE) {
-            lruNext[openTail] = f;
+            links[4 * openTail + LRU_NEXT] = f;
         } else {
             openHead = f;
         }
@@ -268,25 +280,25 @@ public final class FlowTable {
     }
 
     private void unlinkOpen(int f) {
-        int p = lruPrev[f];
-        int n = lruNext[f];
+        int p = links[4 * f + LRU_PREV];
+        int n = links[4 * f + LRU_NEXT];
         if (p != NONE) {
-            lruNext[p] = n;
+            links[4 * p + LRU_NEXT] = n;
         } else {
             openHead = n;
         }
         if (n != NONE) {
-            lruPrev[n] = p;
+            links[4 * n + LRU_PREV] = p;
         } else {
             openTail = p;
         }
     }
 
     private void appendFinished(int f) {
-        lruPrev[f] = finTail;
-        lruNext[f] = NONE;
+        links[4 * f + LRU_PREV] = finTail;
+        links[4 * f + LRU_NEXT] = NONE;
         if (finTail != NONE) {
-            lruNext[finTail] = f;
+            links[4 * finTail + LRU_NEXT] = f;
         } else {
             finHead = f;
         }
@@ -294,15 +306,15 @@ public final class FlowTable {
     }
 
     private void unlinkFinished(int f) {
-        int p = lruPrev[f];
-        int n = lruNext[f];
+        int p = links[4 * f + LRU_PREV];
+        int n = links[4 * f + LRU_NEXT];
         if (p != NONE) {
-            lruNext[p] = n;
+            links[4 * p + LRU_NEXT] = n;
         } else {
             finHead = n;
         }
         if (n != NONE) {
-            lruPrev[n] = p;
+            links[4 * n + LRU_PREV] = p;
         } else {
             finTail = p;
         }
@@ -325,7 +337,7 @@ public final class FlowTable {
 
     /** The flow created after {@code f}, or -1. */
     int newer(int f) {
-        return fifoNext[f];
+        return links[4 * f + FIFO_NEXT];
     }
 
     public int size() {
@@ -337,91 +349,91 @@ public final class FlowTable {
     }
 
     public long srcHi(int f) {
-        return rows[f * STRIDE + SRC_HI];
+        return rows[row(f) + SRC_HI];
     }
 
     public long srcLo(int f) {
-        return rows[f * STRIDE + SRC_LO];
+        return rows[row(f) + SRC_LO];
     }
 
     public long dstHi(int f) {
-        return rows[f * STRIDE + DST_HI];
+        return rows[row(f) + DST_HI];
     }
 
     public long dstLo(int f) {
-        return rows[f * STRIDE + DST_LO];
+        return rows[row(f) + DST_LO];
     }
 
     public int ifIndex(int f) {
-        return (int) (rows[f * STRIDE + KEY_A] >>> 32);
+        return (int) (rows[row(f) + KEY_A] >>> 32);
     }
 
     public int outerVlan(int f) {
-        return (int) (rows[f * STRIDE + KEY_A] >>> 20) & 0xfff;
+        return (int) (rows[row(f) + KEY_A] >>> 20) & 0xfff;
     }
 
     public int innerVlan(int f) {
-        return (int) (rows[f * STRIDE + KEY_A] >>> 8) & 0xfff;
+        return (int) (rows[row(f) + KEY_A] >>> 8) & 0xfff;
     }
 
     public int ipVersion(int f) {
-        return (int) rows[f * STRIDE + KEY_A] & 0xff;
+        return (int) rows[row(f) + KEY_A] & 0xff;
     }
 
     public int protocol(int f) {
-        return (int) (rows[f * STRIDE + KEY_B] >>> 48) & 0xff;
+        return (int) (rows[row(f) + KEY_B] >>> 48) & 0xff;
     }
 
     public int srcPort(int f) {
-        return (int) (rows[f * STRIDE + KEY_B] >>> 32) & 0xffff;
+        return (int) (rows[row(f) + KEY_B] >>> 32) & 0xffff;
     }
 
     public int dstPort(int f) {
-        return (int) (rows[f * STRIDE + KEY_B] >>> 16) & 0xffff;
+        return (int) (rows[row(f) + KEY_B] >>> 16) & 0xffff;
     }
 
     public int icmpTypeCode(int f) {
-        return (int) rows[f * STRIDE + KEY_B] & 0xffff;
+        return (int) rows[row(f) + KEY_B] & 0xffff;
     }
 
     public long packets(int f) {
-        return rows[f * STRIDE + PACKETS];
+        return rows[row(f) + PACKETS];
     }
 
     public long octets(int f) {
-        return rows[f * STRIDE + OCTETS];
+        return rows[row(f) + OCTETS];
     }
 
     /** First packet's timestamp, ns since the epoch. */
     public long firstNanos(int f) {
-        return rows[f * STRIDE + FIRST];
+        return rows[row(f) + FIRST];
     }
 
     /** Last packet's timestamp, ns since the epoch. */
     public long lastNanos(int f) {
-        return rows[f * STRIDE + LAST];
+        return rows[row(f) + LAST];
     }
 
     /** TCP flags OR'ed over the flow's packets (tcpControlBits). */
     public int tcpFlags(int f) {
-        return (int) rows[f * STRIDE + ATTRS] & 0xffff;
+        return (int) rows[row(f) + ATTRS] & 0xffff;
     }
 
     public int minTtl(int f) {
-        return (int) (rows[f * STRIDE + ATTRS] >>> 16) & 0xff;
+        return (int) (rows[row(f) + ATTRS] >>> 16) & 0xff;
     }
 
     public int maxTtl(int f) {
-        return (int) (rows[f * STRIDE + ATTRS] >>> 24) & 0xff;
+        return (int) (rows[row(f) + ATTRS] >>> 24) & 0xff;
     }
 
     /** TOS / traffic class of the flow's first packet. */
     public int tos(int f) {
-        return (int) (rows[f * STRIDE + ATTRS] >>> 32) & 0xff;
+        return (int) (rows[row(f) + ATTRS] >>> 32) & 0xff;
     }
 
     /** A TCP FIN or RST was seen. */
     public boolean finished(int f) {
-        return (rows[f * STRIDE + ATTRS] & FINISHED_BIT) != 0;
+        return (rows[row(f) + ATTRS] & FINISHED_BIT) != 0;
     }
 }

@@ -34,7 +34,7 @@ public final class TcpCollector implements CollectorTransport {
     private final ExportCounters counters;
     private final ByteBuffer backlog = ByteBuffer.allocateDirect(BACKLOG_BYTES).flip();
     private final ByteBuffer header = ByteBuffer.allocateDirect(MESSAGE_HEADER_LENGTH);
-    private final WarnLimiter warn = new WarnLimiter(LoggerFactory.getLogger(TcpCollector.class), 10_000_000_000L);
+    private final WarnLimiter warn = new WarnLimiter(TcpCollector.class, 10_000_000_000L);
     private SocketChannel channel;
     private boolean connected;
     private long sequence;

@@ -23,7 +23,7 @@ public final class UdpCollector implements CollectorTransport {
     private final String label;
     private final DatagramChannel channel;
     private final ExportCounters counters;
-    private final WarnLimiter warn = new WarnLimiter(LoggerFactory.getLogger(UdpCollector.class), 10_000_000_000L);
+    private final WarnLimiter warn = new WarnLimiter(UdpCollector.class, 10_000_000_000L);
 
     public UdpCollector(String host, int port, MetricsRegistry metrics, String labels) {
         this.label = host + ":" + port + "/udp";
