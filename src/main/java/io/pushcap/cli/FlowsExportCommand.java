@@ -65,7 +65,8 @@ final class FlowsExportCommand implements Callable<Integer> {
         MetricsRegistry metrics = new MetricsRegistry();
         long start = System.nanoTime();
         long packets = 0;
-        try (FlowExporter exporter = new FlowExporter(config, FlowsExportCommand::wallNanos, wallNanos(), metrics, "")) {
+        try (FlowExporter exporter = new FlowExporter(config, FlowsExportCommand::wallNanos, systemInit(sources.get(0)),
+                metrics, "")) {
             FlowMeter meter = new FlowMeter(meterConfig, exporter, metrics, "");
             Packet p = new Packet();
             for (Path s : sources) {
@@ -91,6 +92,20 @@ final class FlowsExportCommand implements Callable<Integer> {
             err.flush();
         }
         return 0;
+    }
+
+    /**
+     * The metering process "started" with the capture: flowStart/EndSysUpTime count from the first
+     * packet of the first file (the wall clock would put every flow before the start).
+     */
+    private static long systemInit(Path first) throws java.io.IOException {
+        if (first.toString().equals("-")) {
+            return wallNanos();
+        }
+        try (CaptureReader r = CaptureFiles.open(first)) {
+            Packet p = new Packet();
+            return r.next(p) ? p.timestampNanos() : wallNanos();
+        }
     }
 
     static long wallNanos() {

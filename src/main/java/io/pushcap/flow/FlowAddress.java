@@ -11,6 +11,8 @@ import java.net.UnknownHostException;
  * An IP address as the flow cache keeps it: version plus two longs (IPv4 in the low 32 bits of
  * {@code lo}); parsing from and formatting to text (RFC 5952 for IPv6).
  *
+ * <p><b>Note:</b> immutable and thread-safe; parsing never does a DNS lookup.
+ *
  * @param version 4 or 6
  * @param hi      upper 64 bits (0 for IPv4)
  * @param lo      lower 64 bits

@@ -3,6 +3,8 @@ package io.pushcap.flow;
 /**
  * One flow copied out of the cache, for {@code flows dump}.
  *
+ * <p><b>Note:</b> immutable and thread-safe: a copy, detached from the cache.
+ *
  * @param ifIndex      ingress interface
  * @param outerVlan    first VLAN id, 0 when untagged
  * @param innerVlan    second (customer) VLAN id, 0 without QinQ

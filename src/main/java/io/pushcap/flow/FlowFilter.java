@@ -4,6 +4,8 @@ package io.pushcap.flow;
  * Which flows a {@code flows flush} ends: each field that is set must match; an unset field
  * (null or -1) matches anything. {@link #ALL} matches every flow.
  *
+ * <p><b>Note:</b> immutable and thread-safe; {@code matches} runs on the meter thread.
+ *
  * @param ifIndex  ingress interface, or -1
  * @param protocol IP protocol number, or -1
  * @param src      source address, or null
