@@ -10,6 +10,9 @@ import java.util.List;
  * command line and a {@code --template} file today, from the Lua service config later; the
  * exporter validates the element names when it compiles the templates.
  *
+ * <p><b>Note:</b> immutable and thread-safe; the constructor validates ranges and throws
+ * {@link PushcapException} naming the rule and the value.
+ *
  * @param collectors               one or more collectors; every message goes to each of them
  * @param observationDomainId      the Observation Domain ID in every message header (0..2^32-1)
  * @param mtu                      largest IPFIX message in bytes (one UDP datagram's payload)

@@ -6,6 +6,9 @@ import io.pushcap.PushcapException;
  * How a flow meter keys, times out and bounds its flow cache; filled by the {@code flows} commands
  * and, later, by the Lua service config.
  *
+ * <p><b>Note:</b> immutable and thread-safe; the constructor validates and throws
+ * {@link PushcapException} naming the rule and the value.
+ *
  * @param idleTimeoutNanos   a flow with no packet for this long ends (flowEndReason idle, 0x01)
  * @param activeTimeoutNanos a flow this long after its first packet ends (active, 0x02); the next
  *                           packet starts a new flow

@@ -3,6 +3,8 @@ package io.pushcap.flow;
 /**
  * Why a flow ended: the flowEndReason values of RFC 5102 (IANA element 136), and the label each
  * has in the {@code pushcap_flow_expired_total{reason=...}} counter.
+ *
+ * <p><b>Note:</b> constants only; thread-safe.
  */
 public final class FlowEndReason {
     /** No packet for the idle timeout. */

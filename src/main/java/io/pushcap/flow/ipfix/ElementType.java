@@ -3,6 +3,8 @@ package io.pushcap.flow.ipfix;
 /**
  * IPFIX abstract data types (RFC 7011 section 6.1) that pushcap encodes, with their default
  * length and whether reduced-size encoding (section 6.2) is allowed.
+ *
+ * <p><b>Note:</b> immutable and thread-safe.
  */
 public enum ElementType {
     UNSIGNED8(1, true),

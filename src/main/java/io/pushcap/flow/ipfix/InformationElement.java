@@ -4,6 +4,8 @@ package io.pushcap.flow.ipfix;
  * An information element a template can name: its IANA (enterprise 0) or enterprise-specific
  * identity, abstract type, and the measured value it carries.
  *
+ * <p><b>Note:</b> immutable and thread-safe.
+ *
  * @param name       canonical name (IANA spelling for IANA elements)
  * @param enterprise Private Enterprise Number, 0 for IANA elements
  * @param id         element id (15 bits)

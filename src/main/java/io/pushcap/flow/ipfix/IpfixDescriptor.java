@@ -39,6 +39,8 @@ package io.pushcap.flow.ipfix;
  *   dateTimeMicroseconds/Nanoseconds 8 bytes NTP format: seconds since 1900, then 2^-32 s
  *   fractions (section 6.1.9, 6.1.10).
  * </pre>
+ *
+ * <p><b>Note:</b> constants only; thread-safe.
  */
 public final class IpfixDescriptor {
     public static final int VERSION = 10;

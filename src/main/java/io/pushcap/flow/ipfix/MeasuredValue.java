@@ -4,6 +4,8 @@ package io.pushcap.flow.ipfix;
  * What the flow meter measures, as the information elements carry it. Several elements may carry
  * the same value in different types (flowStartSeconds and flowStartNanoseconds are both
  * {@link #FLOW_START}).
+ *
+ * <p><b>Note:</b> immutable and thread-safe.
  */
 public enum MeasuredValue {
     OCTETS, PACKETS, FLOW_COUNT, PROTOCOL, CLASS_OF_SERVICE, DSCP, PRECEDENCE, TCP_FLAGS, SRC_PORT, DST_PORT,
