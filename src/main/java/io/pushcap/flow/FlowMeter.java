@@ -61,6 +61,7 @@ public final class FlowMeter {
     private final Counter created;
     private final Counter evictions;
     private final Counter[] expired = new Counter[FlowEndReason.LACK_OF_RESOURCES + 1];
+    private final WarnLimiter warn = new WarnLimiter(FlowMeter.class, 10_000_000_000L);
 
     /**
      * @param labels Prometheus labels for this meter's counters ({@code meter="eth0"}), or ""
@@ -113,7 +114,13 @@ public final class FlowMeter {
         PacketDissector d = dissector;
         int kind = d.dissect(q);
         if (kind != PacketDissector.IP) {
-            (kind == PacketDissector.NON_IP ? nonIp : malformed).increment();
+            if (kind == PacketDissector.NON_IP) {
+                nonIp.increment();
+            } else {
+                malformed.increment();
+                warn.warn("flow meter: packet with a cut or invalid IP header not metered (at " + ts
+                        + " ns; see pushcap_flow_malformed_packets_total)");
+            }
             return;
         }
         long ka = FlowTable.keyA(q.interfaceId(), d.outerVlan(), d.innerVlan(), d.ipVersion());
@@ -262,6 +269,8 @@ public final class FlowMeter {
         int victim = a < 0 ? b : b < 0 ? a : table.lastNanos(b) <= table.lastNanos(a) ? b : a;
         expire(victim, FlowEndReason.LACK_OF_RESOURCES);
         evictions.increment();
+        warn.warn("flow meter: cache full (" + table.capacity() + " flows): the least recently seen flows end early"
+                + " with reason lack of resources; raise --max-flows (see pushcap_flow_cache_evictions_total)");
     }
 
     private void expire(int f, int reason) {

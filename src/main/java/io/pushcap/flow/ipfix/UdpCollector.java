@@ -2,7 +2,6 @@ package io.pushcap.flow.ipfix;
 
 import io.pushcap.PushcapException;
 import io.pushcap.flow.WarnLimiter;
-import io.pushcap.metrics.Counter;
 import io.pushcap.metrics.MetricsRegistry;
 import org.slf4j.LoggerFactory;
 
