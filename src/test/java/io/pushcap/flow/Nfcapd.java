@@ -33,6 +33,8 @@ public final class Nfcapd implements AutoCloseable {
 
     /** Starts nfcapd and waits until it listens; fails with the reason when it cannot. */
     public static Nfcapd start(Path dir) throws IOException, InterruptedException {
+        Tools.require("nfcapd", "nfdump");
+        Tools.require("nfdump", "nfdump");
         raiseReceiveBufferLimit();
         Path data = Files.createDirectories(dir.resolve("nfcapd"));
         Path log = dir.resolve("nfcapd.log");

@@ -54,6 +54,7 @@ class SoftflowdDifferentialTest {
 
     @Test
     void shouldAgreeWithSoftflowdPerKeyWhenBothEndFlowsAtEndOfFile() throws Exception {
+        Tools.require("softflowd", "softflowd");
         TrafficScript script = TrafficScript.standard(T0, false);
         Path pcap = dir.resolve("mix.pcap");
         script.write(pcap, TimestampPrecision.MICRO);

@@ -63,6 +63,7 @@ class TsharkIpfixTest {
 
     @Test
     void shouldDecodeEveryMessageWithoutWarningsWhenTsharkReadsExport() throws Exception {
+        io.pushcap.flow.Tools.require("tshark", "tshark");
         TrafficScript script = TrafficScript.standard(T0, true);
         Path capture = dir.resolve("mix.pcap");
         script.write(capture, TimestampPrecision.NANO);
