@@ -195,6 +195,25 @@ class FlowExporterTest {
     }
 
     @Test
+    void shouldSendSameMessagesToEveryCollectorWhenSeveral() throws Exception {
+        try (UdpReceiver second = new UdpReceiver()) {
+            FlowExportConfig c = new FlowExportConfig(List.of(
+                    new FlowExportConfig.Collector("127.0.0.1", rx.port(), FlowExportConfig.Transport.UDP, "a"),
+                    new FlowExportConfig.Collector("127.0.0.1", second.port(), FlowExportConfig.Transport.UDP, "b")),
+                    3, 300, 0, 0, List.of(), List.of(), "test");
+            try (FlowExporter e = exporter(c)) {
+                udpFlows(meter(e), 9);
+            }
+            List<byte[]> a = rx.drain(3);
+            List<byte[]> b = second.drain(a.size());
+            assertEquals(a.size(), b.size());
+            for (int i = 0; i < a.size(); i++) {
+                assertEquals(HexFormat.of().formatHex(a.get(i)), HexFormat.of().formatHex(b.get(i)), "message " + i);
+            }
+        }
+    }
+
+    @Test
     void shouldSendNothingWhenNoFlowEnded() throws Exception {
         try (FlowExporter e = exporter(config(0, 1400, 0, 0, List.of()))) {
             e.tick();
