@@ -26,6 +26,7 @@ import java.io.PrintWriter;
             RxCommand.class,
             IoCommand.class,
             CatCommand.class,
+            FlowsCommand.class,
             ServeCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class})

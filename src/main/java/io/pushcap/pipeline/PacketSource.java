@@ -34,9 +34,12 @@ public interface PacketSource extends AutoCloseable {
     /**
      * The position of the packet the last {@link #next(Packet)} returned: seeking there makes
      * {@link #next(Packet)} return that packet again. A split that must be produced again after a
-     * failure restarts from the position of its first packet.
+     * failure restarts from the position of its first packet. Sources that cannot seek (a live
+     * NIC) do not support it.
      */
-    SourcePosition positionOfLast();
+    default SourcePosition positionOfLast() {
+        throw new UnsupportedOperationException(describe() + " cannot go back to a packet");
+    }
 
     /** Goes back (or forward) to a position saved earlier. */
     void seek(SourcePosition position) throws IOException;
