@@ -39,6 +39,7 @@ final class ServiceComponentReader {
     private final java.util.Map<String, java.util.Set<String>> names = new java.util.HashMap<>();
     private final java.util.Map<String, String> ringWriters = new java.util.HashMap<>();
     private final java.util.Set<String> rings = new java.util.LinkedHashSet<>();
+    private final java.util.Set<String> controls = new java.util.HashSet<>();
 
     ServiceComponentReader(ServiceSections sections, HostChecks host) {
         this.sections = sections;
@@ -227,6 +228,12 @@ final class ServiceComponentReader {
         String template = r.string("Template");
         if (template != null && !Files.isReadable(Path.of(template))) {
             r.error("Template", "'" + template + "' does not exist or cannot be read (a YAML template file, see docs/flows.md)");
+        } else if (template != null) {
+            try {
+                FlowExportFile.read(Path.of(template));
+            } catch (io.pushcap.PushcapException ex) {
+                r.error("Template", ex.getMessage());
+            }
         }
         if (collectors.isEmpty() && template == null) {
             r.error("Collector", "missing (where IPFIX goes: Collector = \"127.0.0.1:4739\", or a Template file with collectors)");
@@ -237,6 +244,9 @@ final class ServiceComponentReader {
         Double active = r.number("ActiveTimeout", 0.001, "seconds after which a long flow is exported");
         int maxFlows = (int) ServiceSections.integer(r, "MaxFlows", 1, 1 << 26, 0, "flows held in the cache");
         String control = r.string("Control");
+        if (control != null && !controls.add(control)) {
+            r.error("Control", "'" + control + "' is the control socket of another flow export (each needs its own)");
+        }
         return name == null || failed(before) ? null : new ServiceConfig.FlowExport(name, ring, collectors,
                 template == null ? null : Path.of(template), domain, mtu, idle == null ? 0 : idle,
                 active == null ? 0 : active, maxFlows, control == null ? null : Path.of(control));

@@ -9,10 +9,10 @@ import io.pushcap.config.ServiceConfig;
  * <ul>
  *   <li>{@code Capture}: {@link CaptureComponent} ({@code capture.InterfaceReceiver}, like {@code rx -i});</li>
  *   <li>{@code Schedule}: built by the service itself ({@code schedule.ScheduledLoader});</li>
+ *   <li>{@code FlowExport}: {@link FlowExportComponent} (module {@code flow}, like {@code flows meter --ring});</li>
  *   <li>{@code Recorder} ({@code record RING}, module {@code store}), {@code Tunnel} ({@code rx -E},
- *       module {@code capture} tunnels), {@code Transmit} ({@code tx}, module {@code sink.tap}) and
- *       {@code FlowExport} ({@code flows meter}, module {@code flow}): {@link #recorder}, {@link #tunnel},
- *       {@link #transmit} and {@link #flowExport} below. Until their module is on this branch each returns
+ *       tunnel reception) and {@code Transmit} ({@code tx}, re-transmission): {@link #recorder},
+ *       {@link #tunnel} and {@link #transmit} below. Until their module is on this branch each returns
  *       a {@link PendingComponent} that says so; wiring one is replacing that line by the module's runner,
  *       which must block in {@code run()} until {@code stop()} and release its ring slot on the way out.</li>
  * </ul>
@@ -60,6 +60,20 @@ final class ComponentFactory {
 
     /** Flow meter and IPFIX exporter ({@code pushcap flows meter --ring RING}): the flow module. */
     Component flowExport(ServiceConfig.FlowExport f) {
-        return new PendingComponent(f.kind(), f.name(), "flow export (pushcap flows meter) is not part of this build", log);
+        return new FlowExportComponent(f, rings.path(config.ring(f.ring())), controlSocket(config, f), config.file());
     }
+
+    /**
+     * {@code Control}, or {@value #DEFAULT_FLOWS_CONTROL} (where {@code pushcap flows dump} looks
+     * by default) for the first flow export, {@code /run/pushcap/flows-<name>.sock} for others.
+     */
+    static java.nio.file.Path controlSocket(ServiceConfig c, ServiceConfig.FlowExport f) {
+        if (f.control() != null) {
+            return f.control();
+        }
+        return java.nio.file.Path.of(c.flowExports().getFirst().name().equals(f.name()) ? DEFAULT_FLOWS_CONTROL
+                : "/run/pushcap/flows-" + f.name() + ".sock");
+    }
+
+    static final String DEFAULT_FLOWS_CONTROL = "/run/pushcap/flows.sock";
 }

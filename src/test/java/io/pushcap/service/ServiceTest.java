@@ -169,6 +169,43 @@ class ServiceTest {
     }
 
     @Test
+    void shouldMeterTheRingAndExportIpfixWhenAFlowExportIsConfigured() throws Exception {
+        try (java.net.DatagramSocket collector = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            collector.setSoTimeout(10_000);
+            Path sock = dir.resolve("flows.sock");
+            start(config("Service.FlowExport = {}\ntable.insert(Service.FlowExport, { Name = \"f\", Ring = \"r\","
+                    + " Collector = \"127.0.0.1:" + collector.getLocalPort() + "\", Control = \"" + sock + "\" })\n"));
+            try (RingFile ring = RingFile.open(dir.resolve("ram/r"))) {
+                Await.until("the meter reads the ring", Duration.ofSeconds(10), () -> ring.info().readers().stream()
+                        .anyMatch(r -> r.name().equals("flows:f") && r.alive()));
+                try (io.pushcap.ring.RingWriter w = ring.writer("test")) {
+                    w.declare(1, 262_144);
+                    long now = System.currentTimeMillis() * 1_000_000L;
+                    for (int i = 0; i < 10; i++) {
+                        byte[] f = io.pushcap.testing.Frames.udp(0x0a000001, 0x0a000002, 1000, 53, 64, i);
+                        w.write(new io.pushcap.pcap.Packet().set(java.lang.foreign.MemorySegment.ofArray(f), 0, f.length,
+                                f.length, now + i, 1, 0));
+                    }
+                }
+            }
+            java.io.StringWriter out = new java.io.StringWriter();
+            picocli.CommandLine cl = io.pushcap.cli.Main.commandLine();
+            cl.setOut(new java.io.PrintWriter(out, true));
+            Await.until("flows dump shows the flow", Duration.ofSeconds(10), () -> {
+                out.getBuffer().setLength(0);
+                return cl.execute("flows", "dump", "--control", sock.toString()) == 0
+                        && out.toString().contains("10.0.0.1:1000") && out.toString().contains(" 10 ");
+            });
+            service.stop();
+            service = null;
+            byte[] buf = new byte[65_535];
+            java.net.DatagramPacket d = new java.net.DatagramPacket(buf, buf.length);
+            collector.receive(d);
+            assertThat(java.nio.ByteBuffer.wrap(buf, 0, d.getLength()).getShort(0)).as("IPFIX version").isEqualTo((short) 10);
+        }
+    }
+
+    @Test
     void shouldRefuseToPrepareWhenTheHttpPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path config = files.service("svc.lua", "127.0.0.1:" + taken.getLocalPort(), "");
