@@ -34,11 +34,13 @@ final class ScheduleReader {
     /** The push config each valid schedule names, for checks across schedules. */
     private final Map<String, PushConfig> pushConfigs;
     private final ServiceComponentReader components;
+    private final Path home;
     /** Desc of every target of every schedule: two schedules must not share cursors, manifests and logs. */
     private final Map<String, String> descs = new java.util.HashMap<>();
 
     ScheduleReader(ServiceSections sections, List<Path> analyticsDirs, PushConfigLoader pushLoader,
-                   Map<String, PushConfig> pushConfigs, ServiceComponentReader components) {
+                   Map<String, PushConfig> pushConfigs, ServiceComponentReader components, Path home) {
+        this.home = home;
         this.sections = sections;
         this.analyticsDirs = analyticsDirs;
         this.pushLoader = pushLoader;
@@ -158,9 +160,12 @@ final class ScheduleReader {
             return null;
         }
         Path p = Path.of(config);
+        if (!Files.isRegularFile(p) && !p.isAbsolute() && Files.isRegularFile(home.resolve(p))) {
+            p = home.resolve(p);
+        }
         if (!Files.isRegularFile(p)) {
-            r.error("Config", "'" + config + "': no such push config (a push_pcap.lua file; paths are relative to the"
-                    + " directory serve runs in)");
+            r.error("Config", "'" + config + "': no such push config (a push_pcap.lua file; relative paths are relative"
+                    + " to the directory serve runs in, else to pushcap's directory " + home + ")");
             return null;
         }
         try {

@@ -75,7 +75,7 @@ public final class ServiceConfigLoader {
         List<ServiceConfig.FlowExport> flows = read(sections, service, "FlowExport",
                 "{ Ring = \"pushcap\", Collector = \"127.0.0.1:4739\" }", reader::flows);
         Map<String, PushConfig> pushConfigs = new LinkedHashMap<>();
-        ScheduleReader schedules = new ScheduleReader(sections, g.analyticsDirs, new PushConfigLoader(), pushConfigs, reader);
+        ScheduleReader schedules = new ScheduleReader(sections, g.analyticsDirs, new PushConfigLoader(), pushConfigs, reader, home);
         List<ServiceConfig.Schedule> scheduleList = read(sections, service, "Schedule",
                 "{ Loader = \"push_pcap\", Config = \"etc/push_pcap.lua\", Window = \"always\" }", schedules::read);
         ServiceConfig config = new ServiceConfig(name, g.http, g.stateDir, g.logDir, g.ringDir, g.ringMount, g.stopTimeout,

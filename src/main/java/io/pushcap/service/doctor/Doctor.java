@@ -179,7 +179,7 @@ public final class Doctor {
         while (existing != null && !Files.exists(existing)) {
             existing = existing.getParent();
         }
-        String subject = "store " + store + " free space (expect at least " + ByteSizes.format(Math.max(minFree, 1L << 30)) + ")";
+        String subject = "store directory " + store + " free space (expect at least " + ByteSizes.format(Math.max(minFree, 1L << 30)) + ")";
         try {
             FileStore fs = Files.getFileStore(existing);
             long free = fs.getUsableSpace();
