@@ -148,9 +148,9 @@ public final class Service {
         }
     }
 
-    /** Children get the stop budget minus a little for the rest of the shutdown. */
+    /** Children get the stop budget minus what stopping ingest (at most 3 s) and the rest of the shutdown may take. */
     private static long graceMillis(ServiceConfig c) {
-        return Math.max(1000, c.stopTimeoutSeconds() * 1000L - 2000);
+        return Math.max(1000, c.stopTimeoutSeconds() * 1000L - 4000);
     }
 
     private Map<String, Path> ringPaths(ServiceConfig c) {
@@ -322,7 +322,7 @@ public final class Service {
         }
         List<String> ingest = new ArrayList<>();
         INGEST.forEach(k -> ingest.addAll(supervisor.keysOf(k)));
-        stopKeys(ingest, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(5)));
+        stopKeys(ingest, Math.min(deadline, System.nanoTime() + TimeUnit.SECONDS.toNanos(3)));
         List<String> rest = supervisor.tasks().stream().map(t -> Supervisor.key(t.component().kind(), t.component().name()))
                 .toList();
         stopKeys(rest, deadline);

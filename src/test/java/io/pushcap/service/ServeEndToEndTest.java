@@ -85,6 +85,7 @@ class ServeEndToEndTest {
         replay(batches.get(1));
         awaitStatus("batch 2 in the ring", 20, s -> ringPackets(s) == 2 * PACKETS);
         Map<String, Object> s = status();
+        assertThat(path(s, "service", "ring_fs")).as("serve mounted a ramfs for the ring").isEqualTo("ramfs");
         assertThat(number(path(s, "rings", 0, "source_restarts"))).as("the restart is in the ring").isEqualTo(1);
         assertThat(number(path(s, "rings", 0, "kernel_drops"))).isZero();
         assertThat(metric("capture_down_milliseconds_total")).as("the gap is counted").isPositive();

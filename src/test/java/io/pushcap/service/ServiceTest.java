@@ -206,6 +206,18 @@ class ServiceTest {
     }
 
     @Test
+    void shouldFallBackAndSayWhyRamfsMattersWhenItCannotBeMounted() throws Exception {
+        Path config = files.service("svc.lua", "Service.RingDir = \"/proc/pushcap-nope/ram\"\nService.RingMount = \"ramfs\"\n");
+        ServiceConfig c = new ServiceConfigLoader(HOME).load(config);
+        RingDirectory d = RingDirectory.prepare(c, new ServiceLog(dir.resolve("logs")));
+        assertThat(d.dir()).isNotEqualTo(Path.of("/proc/pushcap-nope/ram")).isDirectory();
+        assertThat(d.note()).startsWith("cannot mount ramfs at /proc/pushcap-nope/ram (cannot create")
+                .contains("Rings belong on ramfs: its pages are never swapped out nor written back to disk")
+                .endsWith("mount it once: mount -t ramfs ramfs /proc/pushcap-nope/ram");
+        assertThat(Files.readString(dir.resolve("logs/serve.log"))).contains("WARN  rings: cannot mount ramfs");
+    }
+
+    @Test
     void shouldRefuseToPrepareWhenTheHttpPortIsTaken() throws Exception {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             Path config = files.service("svc.lua", "127.0.0.1:" + taken.getLocalPort(), "");
