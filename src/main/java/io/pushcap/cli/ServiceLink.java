@@ -45,7 +45,8 @@ final class ServiceLink implements AutoCloseable {
 
     private void loop() {
         while (!closed) {
-            if (dir != null) {
+            // Before the targets are built, the last run's report stays (the service shows it as "starting").
+            if (dir != null && !job.runners().isEmpty()) {
                 JobReport.write(dir, job.runners(), MetricsRegistry.global());
             }
             if (servePid > 0 && !LibC.processAlive(servePid)) {
@@ -67,7 +68,7 @@ final class ServiceLink implements AutoCloseable {
         if (thread != null) {
             thread.interrupt();
         }
-        if (dir != null) {
+        if (dir != null && !job.runners().isEmpty()) {
             JobReport.write(dir, job.runners(), MetricsRegistry.global());
         }
     }

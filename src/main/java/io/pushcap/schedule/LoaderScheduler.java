@@ -74,7 +74,6 @@ public final class LoaderScheduler implements AutoCloseable {
         try {
             scheduler = new StdSchedulerFactory(p).getScheduler();
             scheduler.setJobFactory((bundle, s) -> this::dispatch);
-            scheduler.start();
         } catch (SchedulerException e) {
             throw new PushcapException("cannot start the Quartz scheduler: " + e.getMessage(), e);
         }
@@ -99,6 +98,15 @@ public final class LoaderScheduler implements AutoCloseable {
             case OPEN -> l.open();
             case CLOSE -> l.close();
             default -> l.fire(ctx.getScheduledFireTime() == null ? Instant.now() : ctx.getScheduledFireTime().toInstant());
+        }
+    }
+
+    /** Starts firing: after the first schedules are added, so the first acquisition sees all of them. */
+    public void start() {
+        try {
+            scheduler.start();
+        } catch (SchedulerException e) {
+            throw new PushcapException("cannot start the Quartz scheduler: " + e.getMessage(), e);
         }
     }
 

@@ -82,6 +82,11 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
     private volatile Instant currentFire;
     private long restartAtNanos;
     private boolean catchUpChecked;
+    private long lastClockCheckNanos;
+    private Instant lastWindowEvent = Instant.EPOCH;
+    private Instant nextDue;
+    private Instant handledFire;
+    private final Counter lateTriggers;
 
     public LoaderComponent(ServiceConfig.Schedule spec, LoaderLaunch launch, ServiceLog log, java.nio.file.Path workDir,
                            long graceMillis, Supplier<LoaderScheduler.Next> next, MetricsRegistry metrics) {
@@ -100,6 +105,9 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
                 "One-shot fire times that passed while the service was down (one catch-up run covers them)", l);
         skipped = metrics.counter("pushcap_schedule_skipped_runs_total",
                 "One-shot fire times skipped because the previous run was still running", l);
+        lateTriggers = metrics.counter("pushcap_schedule_late_triggers_total",
+                "Window events and runs applied by the schedule's own check because Quartz had not fired them within a second",
+                l);
         kills = metrics.counter("pushcap_schedule_kills_total",
                 "Loaders killed with SIGKILL because they did not exit within the grace period after SIGTERM", l);
         metrics.gauge("pushcap_schedule_running", "1 while the schedule's loader runs", l, () -> child != null ? 1 : 0);
@@ -147,12 +155,14 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
                 catchUpChecked = true;
                 checkMissedRuns();
             }
+            nextDue = spec.once() == null ? null : WindowTimes.next(spec.once(), Instant.now());
             while (!stopping) {
                 long wait = POLL_MILLIS;
                 Object e = events.poll(wait, TimeUnit.MILLISECONDS);
                 if (e != null && !stopping) {
                     handle(e);
                 }
+                checkClock();
                 reap();
                 if (windowOpen && child == null && !stopping && System.nanoTime() - restartAtNanos >= 0) {
                     start(List.of(), null);
@@ -166,6 +176,9 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
 
     private void handle(Object e) throws IOException {
         if (e instanceof Boolean open) {
+            if (open != windowOpen) {
+                lastWindowEvent = Instant.now();
+            }
             if (open && !windowOpen) {
                 windowOpen = true;
                 metrics.counter("pushcap_schedule_windows_total", "Window events by kind (open, close)",
@@ -180,6 +193,14 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
                 stopChild("its window closed");
             }
         } else if (e instanceof Fire f) {
+            if (!f.catchUp()) {
+                if (handledFire != null && !f.scheduled().isAfter(handledFire)) {
+                    return; // the clock check below already ran this one
+                }
+                handledFire = f.scheduled();
+                Instant now = Instant.now();
+                nextDue = WindowTimes.next(spec.once(), f.scheduled().isAfter(now) ? f.scheduled() : now);
+            }
             if (child != null) {
                 skipped.increment();
                 log.warn(label, "run due at " + f.scheduled() + " skipped: the previous run (pid " + child.pid()
@@ -195,6 +216,33 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
             }
             note((f.catchUp() ? "catch-up run" : "run") + " due at " + f.scheduled());
             start(extra, f.scheduled());
+        }
+    }
+
+    /**
+     * The schedule's own check of its cron, once a second: Quartz 2.5 (RAMJobStore) can fire a
+     * trigger late when it was scheduled while the scheduler thread waited for a later one (seen
+     * here: until the next trigger of any schedule). A window that should be open (or closed) and
+     * a one-shot that is due for more than a second are acted on here, counted as late triggers;
+     * the Quartz event that comes after is then a no-op.
+     */
+    private void checkClock() throws IOException {
+        long now = System.nanoTime();
+        if (now - lastClockCheckNanos < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastClockCheckNanos = now;
+        Instant wall = Instant.now();
+        if (spec.window() != null && !spec.window().always()) {
+            boolean open = WindowTimes.isOpen(spec.window(), wall);
+            if (open != windowOpen && wall.isAfter(lastWindowEvent.plusSeconds(1))) {
+                lateTriggers.increment();
+                handle(open);
+            }
+        }
+        if (nextDue != null && wall.isAfter(nextDue.plusSeconds(1))) {
+            lateTriggers.increment();
+            handle(new Fire(nextDue, false));
         }
     }
 

@@ -131,6 +131,7 @@ public final class Service {
         for (ServiceConfig.Component comp : c.components()) {
             startComponent(c, comp);
         }
+        scheduler.start();
         http.start();
         log.info("serve", "status page http://" + http.address() + "/ (also /status and /metrics)");
     }

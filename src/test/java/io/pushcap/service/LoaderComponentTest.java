@@ -182,8 +182,23 @@ class LoaderComponentTest {
     }
 
     @Test
+    void shouldStillOpenCloseAndRunWhenQuartzTriggersComeLateOrNever() throws IOException {
+        Path loader = files.loader("late", "echo \"$@\" >> " + dir.resolve("runs") + "\nexec sleep 1000");
+        Path once = files.loader("once", "echo once >> " + dir.resolve("once"));
+        run(schedule("late", loader, new ServiceConfig.Window("0/2 * * * * ?", "1/2 * * * * ?", "t"), null, List.of()), 2000);
+        run(schedule("once", once, null, "* * * * * ?", List.of()), 2000);
+        Await.until("windows opened and closed by the schedule's own clock", Duration.ofSeconds(15),
+                () -> counter("pushcap_schedule_windows_total", "schedule", "late", "event", "close") >= 2
+                        && lines("once").size() >= 2);
+        assertThat(counter("pushcap_schedule_late_triggers_total", "schedule", "late")).isGreaterThanOrEqualTo(2);
+        assertThat(counter("pushcap_schedule_late_triggers_total", "schedule", "once")).isGreaterThanOrEqualTo(2);
+        assertThat(lines("runs").size()).isGreaterThanOrEqualTo(2);
+    }
+
+    @Test
     void shouldOpenAndCloseOnQuartzTriggersWhenTheWindowIsSecondsLong() throws IOException {
         scheduler = new LoaderScheduler();
+        scheduler.start();
         Path loader = files.loader("short", "echo started >> " + dir.resolve("started") + "\nexec sleep 1000");
         ServiceConfig.Schedule s = schedule("short", loader, new ServiceConfig.Window("0/2 * * * * ?", "1/2 * * * * ?", "t"),
                 null, List.of());

@@ -82,6 +82,9 @@ class ServeEndToEndTest {
                 s -> Boolean.FALSE.equals(path(s, "captures", 0, "capturing")));
         veth.link("up");
         awaitMetric("the capture reopened", 20, "capture_restarts_total", 1);
+        // Batch 2 goes in early in a window of push_pcap, so its split is still open when SIGTERM comes.
+        awaitStatus("a window of push_pcap with 5 s or more left", 20, st -> "running".equals(schedule(st, "push_pcap")
+                .get("phase")) && secondsUntil(schedule(st, "push_pcap").get("next_close")) >= 5);
         replay(batches.get(1));
         awaitStatus("batch 2 in the ring", 20, s -> ringPackets(s) == 2 * PACKETS);
         Map<String, Object> s = status();
@@ -90,7 +93,7 @@ class ServeEndToEndTest {
         assertThat(number(path(s, "rings", 0, "kernel_drops"))).isZero();
         assertThat(metric("capture_down_milliseconds_total")).as("the gap is counted").isPositive();
 
-        awaitStatus("push_pcap runs with a split in progress and has read everything", 30, st ->
+        awaitStatus("push_pcap runs with a split in progress and has read everything", 10, st ->
                 "running".equals(schedule(st, "push_pcap").get("phase")) && pending(st, "a") > 0 && lag(st, "push:a") == 0);
         stop();
         assertThat(log("logs/serve.log")).contains("schedule 'push_pcap': stopping pid").contains("the service is stopping");
@@ -264,6 +267,10 @@ class ServeEndToEndTest {
             }
         }
         return Map.of();
+    }
+
+    private static double secondsUntil(Object isoInstant) {
+        return isoInstant instanceof String t ? (java.time.Instant.parse(t).toEpochMilli() - System.currentTimeMillis()) / 1e3 : -1;
     }
 
     @SuppressWarnings("unchecked")

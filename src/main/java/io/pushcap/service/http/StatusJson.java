@@ -154,12 +154,14 @@ final class StatusJson {
             if (snap == null) {
                 continue;
             }
-            boolean running = l.status().get("pid") != null;
+            Object pid = l.status().get("pid");
+            boolean current = pid instanceof Number n && n.longValue() == snap.pid();
             for (JobReport.Target t : snap.targets()) {
                 Json m = new Json();
                 m.put("schedule", l.name());
                 m.put("desc", t.desc());
-                m.put("state", running ? t.state().toLowerCase() : "not running (last: " + t.state().toLowerCase() + ")");
+                String last = t.state().toLowerCase();
+                m.put("state", current ? last : pid != null ? "starting (last run: " + last + ")" : "not running (last: " + last + ")");
                 m.put("files", t.files());
                 m.put("read", t.read());
                 m.put("published", t.published());
