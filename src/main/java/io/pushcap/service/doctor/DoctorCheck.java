@@ -5,6 +5,8 @@ package io.pushcap.service.doctor;
  * to do about it, as the flow exporter's {@code dependency-check} prints
  * ({@code clang version (expect v10.0.0): v12.0.1 (VALID)}).
  *
+ * <p><b>Note:</b> immutable and thread-safe.
+ *
  * @param subject what was checked, with the expectation: "JDK (expect 25+)"
  * @param finding what this host has: "25.0.1"
  * @param fix     null when valid, else the action (an exact command where there is one)
