@@ -26,6 +26,7 @@ import java.io.PrintWriter;
             RxCommand.class,
             IoCommand.class,
             CatCommand.class,
+            TxCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
