@@ -17,19 +17,18 @@ public final class PacketHex {
 
     public static List<String> of(Path pcap) {
         List<String> packets = new ArrayList<>();
-        StringBuilder cur = null;
+        StringBuilder cur = new StringBuilder();
         for (String line : Cmd.tcpdump(pcap, "-t", "-xx")) {
             if (line.startsWith("\t0x")) {
-                String hex = line.substring(line.indexOf(':') + 1).replace(" ", "");
-                cur.append(hex);
-            } else {
-                if (cur != null) {
-                    packets.add(cur.toString());
-                }
+                cur.append(line.substring(line.indexOf(':') + 1).replace(" ", ""));
+            } else if (!cur.isEmpty()) {
+                // A text line after hex starts the next packet; tunnels print their inner packet on
+                // a second text line before the hex, which belongs to the same packet.
+                packets.add(cur.toString());
                 cur = new StringBuilder();
             }
         }
-        if (cur != null) {
+        if (!cur.isEmpty()) {
             packets.add(cur.toString());
         }
         return packets;

@@ -33,7 +33,7 @@ public final class Tcpdump implements AutoCloseable {
     public static Tcpdump start(List<String> prefix, String iface, Path out, int count, String filter)
             throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>(prefix);
-        cmd.addAll(List.of("tcpdump", "-i", iface, "-nn", "-U", "--immediate-mode", "-s", "262144", "-w", out.toString(),
+        cmd.addAll(List.of("tcpdump", "-i", iface, "-nn", "-U", "--immediate-mode", "-B", "65536", "-s", "262144", "-w", out.toString(),
                 "-c", Integer.toString(count)));
         if (filter != null) {
             cmd.add(filter);
