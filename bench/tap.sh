@@ -26,6 +26,10 @@ ip netns exec "$A" ethtool -K "$VA" tso off gso off gro off tx off rx off >/dev/
 ip netns exec "$B" ethtool -K "$VB" tso off gso off gro off tx off rx off >/dev/null
 ip -n "$A" link set "$VA" mtu 9000 up; ip -n "$B" link set "$VB" mtu 9000 up
 ip -n "$A" addr add 10.98.0.1/24 dev "$VA"; ip -n "$B" addr add 10.98.0.2/24 dev "$VB"
+# Nothing listens for the tunnels in B; a real endpoint would consume them. Without this, B's
+# attempts to answer each one with ICMP unreachable (routed per packet, before the rate limit)
+# would be charged to the sender's CPU, since veth delivers in the sender's context.
+ip netns exec "$B" sysctl -qw net.ipv4.icmp_msgs_per_sec=0 net.ipv4.icmp_msgs_burst=0
 ip -n "$A" neigh replace 10.98.0.2 lladdr "$(ip netns exec "$B" cat /sys/class/net/$VB/address)" dev "$VA" nud permanent
 
 load_ring() { # capture ring-name

@@ -61,9 +61,17 @@ public final class Tcpdump implements AutoCloseable {
         if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroy();
             process.waitFor(10, TimeUnit.SECONDS);
-            fail("tcpdump did not capture its packet count within " + timeout + ": " + Files.readString(err));
+            fail("tcpdump did not capture its packet count within " + timeout + ": " + errors());
         }
         return out;
+    }
+
+    private String errors() {
+        try {
+            return Files.readString(err);
+        } catch (IOException e) {
+            return "(no stderr: " + e + ")";
+        }
     }
 
     /** Stops it (SIGTERM: tcpdump flushes the file) and returns the capture. */

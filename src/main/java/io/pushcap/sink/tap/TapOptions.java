@@ -59,6 +59,10 @@ public record TapOptions(String name, TunnelSpec encap, long key, String iface, 
             throw new PushcapException(prefix + "give " + flags[2] + " IFACE to re-transmit out of a NIC, or "
                     + flags[0] + " " + ENCAP_FORMS + " to send through a tunnel");
         }
+        if (t == null && dontFragment) {
+            throw new PushcapException(prefix + "--dont-fragment applies to tunnels (" + flags[0] + "): frames larger than"
+                    + " a NIC's MTU are never fragmented, they are dropped and counted");
+        }
         if (t == null && key >= 0) {
             throw new PushcapException(prefix + flags[1] + " " + key + " needs a tunnel (" + flags[0] + "): a NIC"
                     + " re-transmits frames unchanged");

@@ -193,4 +193,22 @@ class TunnelRoundTripTest {
         assertTrue(log.contains("filtered " + (frames.size() - expected.size())), log);
         assertRingHolds(expected);
     }
+
+    @Test
+    void shouldReceiveExactlyTheSentFramesWhenTheTunnelRunsOverIpv6() throws Exception {
+        for (String[] nv : new String[][] {{net.nsA, net.ifA, "fd00:99::1"}, {net.nsB, net.ifB, "fd00:99::2"}}) {
+            TapNet.in(nv[0], "sysctl", "-qw", "net.ipv6.conf." + nv[1] + ".disable_ipv6=0");
+            TapNet.in(nv[0], "ip", "-6", "addr", "add", nv[2] + "/64", "dev", nv[1], "nodad");
+        }
+        String macB = TapNet.in(net.nsB, "cat", "/sys/class/net/" + net.ifB + "/address").trim();
+        TapNet.in(net.nsA, "ip", "-6", "neigh", "replace", "fd00:99::2", "lladdr", macB, "dev", net.ifA, "nud", "permanent");
+        startRx("-E", "gretap:fd00:99::2", "-K", "9");
+        tx("-E", "gretap:fd00:99::2", "-K", "9");
+        receive(frames.size());
+        assertRingHolds(frames);
+        startRx("-E", "vxlan:[fd00:99::2]:4789", "-K", "9");
+        tx("-E", "vxlan:[fd00:99::2]", "-K", "9");
+        receive(frames.size());
+        assertRingHolds(frames);
+    }
 }
