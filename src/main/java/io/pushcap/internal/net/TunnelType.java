@@ -7,6 +7,8 @@ import java.util.stream.Collectors;
 /**
  * The tunnels pushcap sends and receives taps through, by their {@code -E} names, with what the
  * {@code -K} key means for each and its range.
+ *
+ * <p><b>Note:</b> immutable.
  */
 public enum TunnelType {
     /** GRE carrying the IP packet of each frame (its Ethernet header is not sent). */

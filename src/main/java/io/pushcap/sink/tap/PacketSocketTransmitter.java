@@ -29,7 +29,7 @@ final class PacketSocketTransmitter implements Transmitter {
         int index = NativeSocket.ifIndex(iface);
         if (index <= 0) {
             arena.close();
-            throw new PushcapException(prefix + "-i " + iface + ": no such interface (see `ip link`)");
+            throw new PushcapException(prefix + "no such interface '" + iface + "' (see `ip link`)");
         }
         NativeSocket s = NativeSocket.open(LibSocket.AF_PACKET, LibSocket.SOCK_RAW, 0, prefix + "packet socket on " + iface);
         try {

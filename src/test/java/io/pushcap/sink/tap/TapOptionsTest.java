@@ -146,7 +146,7 @@ class TapOptionsTest {
         assertUserError("-K 1024 is out of range for erspan: the ERSPAN session ID is 0..1023 (10 bits)",
                 "tx", "-E", "erspan:127.0.0.1", "-K", "1024", "ring");
         assertUserError("give -i IFACE to re-transmit out of a NIC", "tx", "ring");
-        assertUserError("-i no-such-if0: no such interface", "tx", "-i", "no-such-if0", "--dir", dir.toString(), "ring");
+        assertUserError("no such interface 'no-such-if0' (see `ip link`)", "tx", "-i", "no-such-if0", "--dir", dir.toString(), "ring");
         assertEquals(2, run("tx", "--no-such-option", "ring").rc(), "picocli's usage errors are status 2 too");
     }
 
