@@ -145,6 +145,10 @@ public final class TapSender implements AutoCloseable {
         if (at < 0) {
             flush();
             at = batch.reserve(total);
+            if (at < 0) {
+                tooBig(total, len);   // larger than the whole send buffer: no kernel path takes it
+                return;
+            }
         }
         editor.copy(p, data, at + header);
         int hash = encap.write(data, at, len, editor, p.timestampNanos());
