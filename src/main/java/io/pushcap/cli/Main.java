@@ -27,6 +27,7 @@ import java.io.PrintWriter;
             IoCommand.class,
             CatCommand.class,
             FlowsCommand.class,
+            TxCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;
