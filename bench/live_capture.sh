@@ -94,6 +94,12 @@ consumer_start() { # ring -> output; the hook to switch from cat to record
     CONSUMER_PID=$!; PIDS+=("$CONSUMER_PID")
 }
 
+settle() { # ring: waits until the ring stops growing and the consumer has caught up
+    local last=-1 now
+    while now=$(ring_packets "$1"); [ "$now" != "$last" ]; do last=$now; sleep 0.5; done
+    wait_until 30 consumer_caught_up "$1" || true
+}
+
 stop_pid() { kill "$1" 2>/dev/null || true; wait "$1" 2>/dev/null || true; }
 
 # Sends the capture at a rate ("topspeed" or packets/s); sets ACHIEVED to the rate tcpreplay reports.
@@ -114,15 +120,19 @@ trial_pushcap() {
     wait_until 60 rx_started "$ring" || { echo "rx did not start: $(cat "$WORK/rx.log")" >&2; exit 1; }
     consumer_start "$ring"
     wait_until 60 consumer_attached "$ring" || { echo "consumer did not start: $(cat "$WORK/consumer.log")" >&2; exit 1; }
+    # Warm-up (JIT compilation of rx and the consumer), not counted: steady state is measured.
+    ip netns exec "$NSA" tcpreplay -q -K -i "$VA" --pps=50000 "$WORK/warmup.pcap" >/dev/null 2>&1
+    settle "$ring"
+    local got0 drops0 clost0 consumed0
+    got0=$(ring_packets "$ring"); drops0=$(ring_kernel_drops "$ring"); clost0=$(slot0_lost "$ring")
+    consumed0=$(slot0_sequence "$ring")
     replay "$1"
-    local last=-1 now
-    while now=$(ring_packets "$ring"); [ "$now" != "$last" ]; do last=$now; sleep 0.5; done
-    wait_until 30 consumer_caught_up "$ring" || true
+    settle "$ring"
     stop_pid "$rx"
     stop_pid "$CONSUMER_PID"
     local got drops clost consumed missed
-    got=$(ring_packets "$ring"); drops=$(ring_kernel_drops "$ring"); clost=$(slot0_lost "$ring")
-    consumed=$(slot0_sequence "$ring")
+    got=$(( $(ring_packets "$ring") - got0 )); drops=$(( $(ring_kernel_drops "$ring") - drops0 ))
+    clost=$(( $(slot0_lost "$ring") - clost0 )); consumed=$(( $(slot0_sequence "$ring") - consumed0 ))
     missed=$(( PACKETS - got )); [ "$drops" -gt "$missed" ] && missed=$drops
     LOST=$(( missed + (got - consumed) + clost ))
 }
@@ -145,6 +155,7 @@ trial_tcpdump() {
 
 setup
 "$JAVA" "$HERE/SmallFrames.java" "$WORK/small.pcap" "$PACKETS" "$SIZE"
+"$JAVA" "$HERE/SmallFrames.java" "$WORK/warmup.pcap" 50000 "$SIZE"
 "$P" --version >/dev/null 2>&1 # builds the jar before timing anything
 
 echo "live capture benchmark: $PACKETS packets of $SIZE bytes per trial, veth pair in namespaces, files on ramfs"
