@@ -378,7 +378,7 @@ public final class RingReader implements AutoCloseable {
     private void publishSlot() {
         MemorySegment s = seg;
         long b = slotBase;
-        s.set(JAVA_LONG, b + SLOT_SEQUENCE, expected);
+        s.set(JAVA_LONG, b + SLOT_SEQUENCE, synced ? expected : -1);
         s.set(JAVA_LONG, b + SLOT_PACKETS, packets);
         s.set(JAVA_LONG, b + SLOT_BYTES, bytes);
         s.set(JAVA_LONG, b + SLOT_LAST_TIMESTAMP, lastTimestamp);
