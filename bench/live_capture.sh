@@ -95,7 +95,7 @@ consumer_start() { # ring -> output; the hook to switch from cat to record
 }
 
 settle() { # ring: waits until the ring stops growing and the consumer has caught up
-    local last=-1 now
+    local last=-1 now # rx's block timeout is 10 ms (--timeout), so 0.5 s without growth is the end
     while now=$(ring_packets "$1"); [ "$now" != "$last" ]; do last=$now; sleep 0.5; done
     wait_until 30 consumer_caught_up "$1" || true
 }
@@ -143,8 +143,10 @@ trial_tcpdump() {
     local td=$!; PIDS+=("$td")
     wait_until 60 grep -q "listening on" "$WORK/tcpdump.log" || { echo "tcpdump did not start" >&2; exit 1; }
     replay "$1"
+    # tcpdump leaves libpcap's default 1000 ms TPACKET_V3 block timeout: the last, partly filled
+    # block reaches it up to a second after the replay. Wait well past that before stopping it.
     local last=-1 now
-    while now=$(stat -c %s "$RAM/tcpdump.pcap" 2>/dev/null || echo 0); [ "$now" != "$last" ]; do last=$now; sleep 0.5; done
+    while now=$(stat -c %s "$RAM/tcpdump.pcap" 2>/dev/null || echo 0); [ "$now" != "$last" ]; do last=$now; sleep 2.5; done
     kill -INT "$td" 2>/dev/null || true; wait "$td" 2>/dev/null || true
     local got drops missed
     got=$(awk '/packets captured/ {print $1}' "$WORK/tcpdump.log")
