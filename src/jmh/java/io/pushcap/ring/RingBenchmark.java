@@ -106,9 +106,16 @@ public class RingBenchmark {
             reader.close();
         }
 
+        /** When caught up, pause without touching the ring so the writer can publish a batch. */
+        private static void backOff() {
+            for (int i = 0; i < 32; i++) {
+                Thread.onSpinWait();
+            }
+        }
+
         boolean view() {
             if (!reader.nextView(packet)) {
-                Thread.onSpinWait();
+                backOff();
                 return false;
             }
             int first = packet.u8(0);
@@ -136,7 +143,7 @@ public class RingBenchmark {
 
         boolean copy() {
             if (!reader.next(packet)) {
-                Thread.onSpinWait();
+                backOff();
                 return false;
             }
             delivered++;

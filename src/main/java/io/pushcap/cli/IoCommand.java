@@ -103,9 +103,10 @@ final class IoCommand implements java.util.concurrent.Callable<Integer> {
                 r.packetsPerSecond(), r.mbitPerSecond(), i.kernelDrops(), r.kernelDropsPerSecond(), i.interfaceDrops()));
         for (RingRates.ReaderRate rr : r.readers()) {
             RingInfo.Reader x = rr.reader();
-            b.append(String.format(Locale.ROOT, "%n  reader %-20s %-5s pid %-7d %,10.0f pkt/s  lag %d pkts / %s / %s"
+            b.append(String.format(Locale.ROOT, "%n  reader %-20s %-5s pid %-7d %,10.0f pkt/s  lag %s pkts / %s / %s"
                             + "  laps %d  lost %d  overtaken in %s%s",
-                    x.name(), x.state(), x.pid(), rr.packetsPerSecond(), rr.lagPackets(), ByteSizes.format(rr.lagBytes()),
+                    x.name(), x.state(), x.pid(), rr.packetsPerSecond(),
+                    rr.lagPackets() < 0 ? "?" : Long.toString(rr.lagPackets()), ByteSizes.format(rr.lagBytes()),
                     Double.isNaN(rr.lagSeconds()) ? "-" : String.format(Locale.ROOT, "%.3f s", rr.lagSeconds()),
                     x.laps(), x.lost(),
                     Double.isInfinite(rr.secondsToOvertake()) ? "never" : String.format(Locale.ROOT, "%.1f s", rr.secondsToOvertake()),

@@ -27,6 +27,7 @@ import java.io.PrintWriter;
             IoCommand.class,
             CatCommand.class,
             FlowsCommand.class,
+            TxCommand.class,
             ServeCommand.class,
             DoctorCommand.class,
             CommandLine.HelpCommand.class})

@@ -122,9 +122,10 @@ final class RingCommand implements Runnable {
             b.append("  wakeups      ").append(i.wakeups()).append('\n');
             b.append("  readers      ").append(i.readers().size()).append(i.readers().isEmpty() ? "" : ":");
             for (RingInfo.Reader r : i.readers()) {
-                b.append(String.format("%n    slot %-2d %-20s %-6s pid %-7d read %d (%d bytes)  lost %d  laps %d  lag %d pkts / %s",
+                long lag = i.lagPackets(r);
+                b.append(String.format("%n    slot %-2d %-20s %-6s pid %-7d read %d (%d bytes)  lost %d  laps %d  lag %s pkts / %s",
                         r.slot(), r.name(), r.state(), r.pid(), r.packets(), r.bytes(), r.lost(), r.laps(),
-                        Math.max(0, i.packets() - r.sequence()), ByteSizes.format(Math.max(0, i.position() - r.position()))));
+                        lag < 0 ? "?" : Long.toString(lag), ByteSizes.format(i.lagBytes(r))));
             }
             return b.toString();
         }

@@ -35,8 +35,8 @@ final class RingJson {
                 .put("position", r.position()).put("sequence", r.sequence()).put("packets", r.packets())
                 .put("bytes", r.bytes()).put("lost", r.lost()).put("laps", r.laps())
                 .put("last_timestamp_ns", r.lastTimestamp())
-                .put("lag_packets", Math.max(0, i.packets() - r.sequence()))
-                .put("lag_bytes", Math.max(0, i.position() - r.position()));
+                .put("lag_packets", i.lagPackets(r) < 0 ? null : i.lagPackets(r))
+                .put("lag_bytes", i.lagBytes(r));
     }
 
     static Json rates(RingRates rates) {
@@ -45,7 +45,8 @@ final class RingJson {
         for (RingRates.ReaderRate rr : rates.readers()) {
             RingInfo.Reader r = rr.reader();
             readers.add(new Json().put("name", r.name()).put("pid", r.pid()).put("state", r.state())
-                    .put("packets_per_second", rr.packetsPerSecond()).put("lag_packets", rr.lagPackets())
+                    .put("packets_per_second", rr.packetsPerSecond())
+                    .put("lag_packets", rr.lagPackets() < 0 ? null : rr.lagPackets())
                     .put("lag_bytes", rr.lagBytes()).put("lag_seconds", rr.lagSeconds()).put("laps", r.laps())
                     .put("lost", r.lost()).put("seconds_to_overtake", rr.secondsToOvertake()).put("warning", rr.warn()));
         }

@@ -3,6 +3,11 @@ package io.pushcap.cli;
 import io.pushcap.PushcapException;
 import io.pushcap.capture.FileReplayer;
 import io.pushcap.capture.InterfaceReceiver;
+import io.pushcap.capture.tunnel.TunnelCounters;
+import io.pushcap.capture.tunnel.TunnelReceiver;
+import io.pushcap.internal.net.NativeSocket;
+import io.pushcap.internal.net.TunnelKey;
+import io.pushcap.internal.net.TunnelSpec;
 import io.pushcap.ring.ByteSizes;
 import io.pushcap.ring.RingFile;
 import io.pushcap.ring.RingInfo;
@@ -19,16 +24,27 @@ import java.util.concurrent.Callable;
 
 /**
  * {@code pushcap rx -i IFACE RING} captures a NIC into a ring (fluxcap {@code -rx -i eth1 cisco});
- * {@code pushcap rx -r FILE RING} loads a capture file into one. Runs until SIGINT/SIGTERM (or the
- * file's end), then releases the ring's writer slot and prints a summary on stderr.
+ * {@code pushcap rx -r FILE RING} loads a capture file into one; {@code pushcap rx -E
+ * gretap[:IP]|gre[:IP]|erspan[:IP]|vxlan[:IP][:PORT] [-i IFACE] [-K KEY] RING} receives a tap sent
+ * through a tunnel and stores the inner frames. Runs until SIGINT/SIGTERM (or the file's end), then
+ * releases the ring's writer slot and prints a summary on stderr.
  */
-@Command(name = "rx", description = "Capture an interface (-i) or load a capture file (-r) into a ring (fluxcap -rx).",
-        mixinStandardHelpOptions = true)
+@Command(name = "rx", description = "Capture an interface (-i), load a capture file (-r) or receive a tunnelled tap (-E)"
+        + " into a ring (fluxcap -rx).", mixinStandardHelpOptions = true)
 final class RxCommand implements Callable<Integer> {
     private static final Logger LOG = LoggerFactory.getLogger(RxCommand.class);
 
-    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE", description = "network interface to capture")
+    @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",
+            description = "network interface to capture; with -E, receive the tunnel on this interface only")
     String iface;
+
+    @Option(names = {"-E", "--encap"}, paramLabel = "MODE[:IP]",
+            description = "receive a tunnel: gretap[:IP], gre[:IP], erspan[:IP] or vxlan[:IP][:PORT] (IP: a local address)")
+    String encap;
+
+    @Option(names = {"-K", "--key"}, paramLabel = "KEY",
+            description = "with -E: keep only this GRE key, VXLAN VNI or ERSPAN session ID (a number or a dotted quad)")
+    String key;
 
     @Option(names = {"-r", "--read"}, paramLabel = "FILE", description = "pcap or pcapng file to load instead")
     Path file;
@@ -83,6 +99,10 @@ final class RxCommand implements Callable<Integer> {
     private void receive() throws Exception {
         int v = vlan == null ? -1 : vlan;
         int s = snaplen == null ? 0 : snaplen;
+        if (encap != null) {
+            receiveTunnel(v, s);
+            return;
+        }
         try (RingFile rf = RingFile.open(RingPaths.resolve(ring, dir));
              RingWriter writer = rf.writer(iface != null ? iface : file.getFileName().toString())) {
             if (iface != null) {
@@ -108,9 +128,37 @@ final class RxCommand implements Callable<Integer> {
         }
     }
 
+    private void receiveTunnel(int v, int s) {
+        TunnelSpec spec = TunnelSpec.parse("-E", encap, true);
+        long k = key == null ? -1 : TunnelKey.parse("-K", key, spec.type());
+        long buf = ByteSizes.parse(buffer, "-B");
+        if (iface != null && NativeSocket.ifIndex(iface) <= 0) {
+            throw new PushcapException("rx -i " + iface + ": no such interface (see `ip link`)");
+        }
+        try (RingFile rf = RingFile.open(RingPaths.resolve(ring, dir));
+             RingWriter writer = rf.writer("-E " + encap);
+             TunnelReceiver rx = new TunnelReceiver(new TunnelReceiver.Options(spec, k, iface, v, s, filter,
+                     (int) Math.min(Integer.MAX_VALUE, buf)), writer)) {
+            stopper = rx::stop;
+            if (!stopRequested) {
+                rx.run();
+            }
+            TunnelCounters c = rx.counters();
+            LOG.info("rx -E {} -> ring {}: received {}, accepted {}, filtered {}; dropped {}", encap, rf.path(),
+                    c.received.get(), c.accepted.get(), c.filtered.get(), c.drops());
+        }
+    }
+
     private void validate() {
-        if ((iface == null) == (file == null)) {
-            throw new PushcapException("rx: give exactly one of -i IFACE (capture) or -r FILE (load a file)");
+        if (encap != null) {
+            if (file != null || topspeed) {
+                throw new PushcapException("rx: -E receives a tunnel; it cannot be combined with " + (file != null
+                        ? "-r FILE" : "--topspeed"));
+            }
+        } else if (key != null) {
+            throw new PushcapException("rx: -K " + key + " needs -E (the key of a GRE, ERSPAN or VXLAN tunnel)");
+        } else if ((iface == null) == (file == null)) {
+            throw new PushcapException("rx: give exactly one of -i IFACE (capture) or -r FILE (load a file), or -E MODE to receive a tunnel");
         }
         if (topspeed && file == null) {
             throw new PushcapException("rx: --topspeed applies to -r FILE only");

@@ -28,13 +28,33 @@ public record RingInfo(Path path, int version, long fileSize, long capacity, lon
                        long sourceRestarts, long oldestSequence, long oldestTimestamp, RingStorage storage,
                        List<Reader> readers, long takenNanos) {
 
-    /** One reader slot that has a name: live, dead (owner gone) or closed (released). */
+    /**
+     * One reader slot that has a name: live, dead (owner gone) or closed (released).
+     *
+     * @param sequence sequence number the reader expects next; -1 when not known yet
+     */
     public record Reader(int slot, String name, int pid, boolean alive, boolean closed, long attachedNanos,
                          long position, long sequence, long packets, long bytes, long lost, long laps,
                          long lastTimestamp) {
         public String state() {
             return alive ? "live" : closed ? "closed" : "dead";
         }
+    }
+
+    /**
+     * Packets written that the reader has not reached: -1 when unknown (a reader that started at
+     * the latest or oldest record knows its sequence only from its first packet).
+     */
+    public long lagPackets(Reader r) {
+        if (r.sequence() >= 0) {
+            return Math.max(0, packets - r.sequence());
+        }
+        return r.position() >= position ? 0 : -1;
+    }
+
+    /** Bytes written that the reader has not reached. */
+    public long lagBytes(Reader r) {
+        return Math.max(0, position - r.position());
     }
 
     /** Packets still held: written minus those overwritten. */

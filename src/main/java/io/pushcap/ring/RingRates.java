@@ -16,6 +16,7 @@ public record RingRates(RingInfo info, double seconds, double packetsPerSecond, 
                         double bytesPerSecond, double kernelDropsPerSecond, List<ReaderRate> readers) {
 
     /**
+     * @param lagPackets packets written that the reader has not reached, -1 when not known yet
      * @param lagSeconds timestamp difference between the writer's last packet and the reader's
      *                   (NaN before the reader read anything)
      * @param secondsToOvertake at current rates, +infinity when the reader keeps up
@@ -38,9 +39,9 @@ public record RingRates(RingInfo info, double seconds, double packetsPerSecond, 
                     .findFirst().orElse(r);
             double pps = (r.packets() - old.packets()) / secs;
             double readerBytes = r.alive() ? (r.position() - old.position()) / secs : 0;
-            long lagBytes = Math.max(0, after.position() - r.position());
-            long lagPackets = Math.max(0, after.packets() - r.sequence());
-            double lagSeconds = r.lastTimestamp() == 0 ? Double.NaN
+            long lagBytes = after.lagBytes(r);
+            long lagPackets = after.lagPackets(r);
+            double lagSeconds = r.lastTimestamp() == 0 || lagPackets < 0 ? Double.NaN
                     : lagPackets == 0 ? 0 : Math.max(0, (after.lastTimestamp() - r.lastTimestamp()) / 1e9);
             double room = after.capacity() - lagBytes;
             double closing = writerBytes - readerBytes;

@@ -37,6 +37,8 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  */
 public final class RingWriter implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingWriter.class);
+    /** Wakes are coalesced to at most one per 200 us: at most 5000 system calls a second. */
+    static final long MIN_WAKE_INTERVAL_NANOS = 200_000L;
 
     private final RingFile ring;
     private final MemorySegment seg;
@@ -59,6 +61,7 @@ public final class RingWriter implements AutoCloseable {
     private long wireBytes;
     private int linkType = -1;
 
+    private long lastWake = System.nanoTime() - MIN_WAKE_INTERVAL_NANOS;
     private int claimLength;
     private int claimCaplen;
     private int claimFlags;
@@ -273,7 +276,17 @@ public final class RingWriter implements AutoCloseable {
         LONG.setRelease(seg, (long) TAIL_OFFSET, t);
     }
 
+    /**
+     * Wakes sleeping readers, at most once per {@link #MIN_WAKE_INTERVAL_NANOS}: at high rates
+     * one system call then serves many records. A wake skipped here reaches the reader anyway
+     * within its 1 ms sleep slice (see RingReader#await), so no reader waits longer than that.
+     */
     private void wake() {
+        long now = System.nanoTime();
+        if (now - lastWake < MIN_WAKE_INTERVAL_NANOS) {
+            return;
+        }
+        lastWake = now;
         LONG.getAndSet(seg, (long) WAITERS_OFFSET, 0L);
         LONG.getAndAdd(seg, (long) WAKEUPS_OFFSET, 1L);
         Futex.wake(futexAddress, Integer.MAX_VALUE, callState);

@@ -32,9 +32,11 @@ public interface PacketSinkProvider {
 
     /** The provider for a packet mode, or null when the mode writes files. */
     static PacketSinkProvider forMode(Mode mode) {
-        if (REGISTERED.isEmpty()) {
-            ServiceLoader.load(PacketSinkProvider.class).forEach(p -> REGISTERED.putIfAbsent(p.mode(), p));
+        PacketSinkProvider p = REGISTERED.get(mode);
+        if (p == null) {
+            ServiceLoader.load(PacketSinkProvider.class).forEach(l -> REGISTERED.putIfAbsent(l.mode(), l));
+            p = REGISTERED.get(mode);
         }
-        return REGISTERED.get(mode);
+        return p;
     }
 }

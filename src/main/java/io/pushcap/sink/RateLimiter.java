@@ -75,6 +75,19 @@ public final class RateLimiter {
         tokens -= n;
     }
 
+    /**
+     * Takes {@code n} bytes' worth of tokens if the bucket holds them now; never sleeps. Lets a
+     * caller that batches send what it holds before it waits in {@link #acquire(long)}.
+     */
+    public boolean tryAcquire(long n) {
+        refill();
+        if (tokens < n) {
+            return false;
+        }
+        tokens -= n;
+        return true;
+    }
+
     private void refill() {
         long now = clock.getAsLong();
         tokens = Math.min(burst, tokens + (now - last) * bytesPerNano);

@@ -261,4 +261,29 @@ class RingWriterReaderTest {
             assertEquals(0, ring.info().waiters(), "the reader cleared its waiter bit");
         }
     }
+
+    @Test
+    void shouldReportLagAsUnknownUntilAReaderStartedMidStreamKnowsItsSequence() {
+        try (RingWriter w = ring.writer("eth1")) {
+            for (long seq = 0; seq < 5; seq++) {
+                writeSeq(w, seq);
+            }
+            try (RingReader r = ring.reader(RingReader.Options.latest("late"))) {
+                assertEquals(-1, r.sequence());
+                assertEquals(0, lag(), "caught up: no lag, though the sequence is not known yet");
+                writeSeq(w, 5);
+                assertEquals(-1, lag(), "behind by an unknown number of packets");
+                assertTrue(r.next(new Packet()));
+                assertEquals(6, r.sequence());
+                writeSeq(w, 6);
+                writeSeq(w, 7);
+                assertEquals(2, lag());
+            }
+        }
+    }
+
+    private long lag() {
+        RingInfo info = ring.info();
+        return info.lagPackets(info.readers().stream().filter(x -> x.name().equals("late")).findFirst().orElseThrow());
+    }
 }

@@ -26,6 +26,13 @@ public final class Errno {
     public static final int ENETDOWN = 100;
     public static final int ENXIO = 6;
     public static final int ENODEV = 19;
+    public static final int EPERM = 1;
+    public static final int EACCES = 13;
+    public static final int EADDRINUSE = 98;
+    public static final int EADDRNOTAVAIL = 99;
+    public static final int ENETUNREACH = 101;
+    public static final int ECONNREFUSED = 111;
+    public static final int EHOSTUNREACH = 113;
 
     private Errno() {
     }

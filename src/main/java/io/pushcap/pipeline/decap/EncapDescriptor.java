@@ -115,6 +115,34 @@ public final class EncapDescriptor {
     public static final int VXLAN_HEADER = 8;
     public static final int VXLAN_FLAG_I = 0x08;
 
+    // Fields the tap encapsulators write and the tunnel receivers check (sink.tap, capture.tunnel).
+    public static final int IPV4_TOS_OFFSET = 1;
+    public static final int IPV4_SRC_OFFSET = 12;
+    public static final int IPV6_SRC_OFFSET = 8;
+    public static final int GRE_OPTION_LENGTH = 4;
+    /** ERSPAN II/III first 16-bit word: Ver (4 bits) and VLAN (12 bits). */
+    public static final int ERSPAN_VERSION_SHIFT = 12;
+    public static final int ERSPAN_VLAN_MASK = 0x0FFF;
+    /** ERSPAN II/III second 16-bit word (offset 2): COS (3), En/BSO (2), T (1), Session ID (10). */
+    public static final int ERSPAN_SESSION_WORD_OFFSET = 2;
+    public static final int ERSPAN_COS_SHIFT = 13;
+    public static final int ERSPAN_EN_SHIFT = 11;
+    public static final int ERSPAN_FLAG_T = 0x0400;
+    public static final int ERSPAN_SESSION_MASK = 0x03FF;
+    /** En = 3: the mirrored frame keeps its VLAN tag ("in frame"), as Linux marks tagged frames. */
+    public static final int ERSPAN_EN_INFRAME = 3;
+    public static final int ERSPAN2_INDEX_OFFSET = 4;
+    public static final int ERSPAN2_INDEX_MASK = 0xFFFFF;
+    public static final int ERSPAN3_TIMESTAMP_OFFSET = 4;
+    public static final int ERSPAN3_SGT_OFFSET = 8;
+    /** P = 1: an Ethernet PDU follows (with FT 0). */
+    public static final int ERSPAN3_FLAG_P = 0x8000;
+    public static final int ERSPAN3_BSO_SHORT = 1;
+    public static final int ERSPAN3_BSO_OVERSIZED = 2;
+    /** Timestamp granularity 00: units of 100 microseconds (what Linux writes). */
+    public static final long ERSPAN3_TIMESTAMP_UNIT_NANOS = 100_000L;
+    public static final int VXLAN_VNI_OFFSET = 4;
+
     private EncapDescriptor() {
     }
 }
