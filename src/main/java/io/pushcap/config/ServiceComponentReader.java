@@ -1,7 +1,11 @@
 package io.pushcap.config;
 
 import io.pushcap.capture.DefaultRoute;
+import io.pushcap.PushcapException;
 import io.pushcap.capture.InterfaceIndex;
+import io.pushcap.internal.net.TunnelKey;
+import io.pushcap.internal.net.TunnelSpec;
+import io.pushcap.sink.tap.TapOptions;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,10 +33,7 @@ final class ServiceComponentReader {
             "ActiveTimeout", "MaxFlows", "Control");
 
     static final String DEFAULT_INTERFACE = "default";
-    private static final Set<String> RX_ENCAPS = Set.of("gretap", "gre", "erspan", "vxlan");
-    private static final Set<String> TX_ENCAPS = Set.of("gretap", "gre", "erspan", "erspan3", "vxlan");
     private static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9.-]*");
-    private static final Pattern DOTTED_QUAD = Pattern.compile("(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})\\.(\\d{1,3})");
 
     private final ServiceSections sections;
     private final HostChecks host;
@@ -141,14 +142,12 @@ final class ServiceComponentReader {
         r = sections.reader(e, name == null ? "tunnel #" + e.index() : "tunnel '" + name + "'");
         r.rejectUnknownKeys(Set.copyOf(TUNNEL_KEYS), String.join(", ", TUNNEL_KEYS));
         String encap = r.requiredString("Encap", "gretap[:IP], gre[:IP], erspan[:IP] or vxlan[:IP][:PORT]");
-        if (encap != null) {
-            checkEncap(r, encap, RX_ENCAPS, false);
-        }
+        TunnelSpec spec = encap == null ? null : tunnelSpec(r, encap, true);
         String iface = r.string("Interface");
         if (iface != null) {
             checkInterface(r, "Interface", iface);
         }
-        long key = key(r);
+        long key = key(r, spec);
         String ring = r.requiredString("Ring", "the ring the inner frames go to");
         unique(r, "tunnel", name);
         ringRef(r, ring);
@@ -167,22 +166,55 @@ final class ServiceComponentReader {
         ringRef(r, ring);
         String iface = r.string("Interface");
         String encap = r.string("Encap");
-        if (iface == null && encap == null) {
-            r.error("Interface", "missing (a NIC to send on, or an Encap such as \"vxlan:10.0.0.2\" to send over IP)");
-        }
         if (iface != null) {
             checkInterface(r, "Interface", iface);
         }
-        if (encap != null) {
-            checkEncap(r, encap, TX_ENCAPS, true);
-        }
-        long key = key(r);
+        TunnelSpec spec = encap == null ? null : tunnelSpec(r, encap, false);
+        long key = key(r, spec);
         int snaplen = (int) ServiceSections.integer(r, "Snaplen", 1, 262_144, 0, "bytes kept before encapsulation");
         int vlan = (int) ServiceSections.integer(r, "Vlan", 0, 4095, -1, "an 802.1Q VLAN id to insert");
         Boolean strip = r.bool("StripVlan");
         Double mbps = r.number("MaxMbps", 0, "a rate cap in Mbit/s, 0 for none");
+        if (!failed(before)) {
+            try {
+                new TapOptions("transmit " + name, spec, key, iface, snaplen, vlan, strip != null && strip,
+                        mbps == null ? 0 : mbps, false, TapOptions.DEFAULT_BATCH, false)
+                        .validate("", "Encap", "Key", "Interface", "Snaplen", "Vlan", "StripVlan");
+            } catch (PushcapException ex) {
+                r.error(ex.getMessage());
+            }
+        }
         return name == null || failed(before) ? null : new ServiceConfig.Transmit(name, ring, iface, encap, key, snaplen,
                 vlan, strip != null && strip, mbps == null ? 0 : mbps);
+    }
+
+    /** The tunnel module's own parsing of an Encap, so the config accepts exactly what rx -E / tx -E accept. */
+    private static TunnelSpec tunnelSpec(TableReader r, String encap, boolean receive) {
+        try {
+            return TunnelSpec.parse("Encap", encap, receive);
+        } catch (PushcapException ex) {
+            r.error(ex.getMessage());
+            return null;
+        }
+    }
+
+    /** Key: a number or a dotted quad, in the range of the tunnel's key field; -1 when absent. */
+    private static long key(TableReader r, TunnelSpec spec) {
+        org.luaj.vm2.LuaValue v = r.raw("Key");
+        if (v.isnil()) {
+            return -1;
+        }
+        String text = v.type() == org.luaj.vm2.LuaValue.TNUMBER ? LuaValues.number(v.todouble()) : v.tojstring();
+        if (spec == null) {
+            r.error("Key", "'" + text + "' needs an Encap (the key of a GRE, ERSPAN or VXLAN tunnel)");
+            return -1;
+        }
+        try {
+            return TunnelKey.parse("Key", text, spec.type());
+        } catch (PushcapException ex) {
+            r.error(ex.getMessage());
+            return -1;
+        }
     }
 
     ServiceConfig.Recorder recorder(ServiceSections.Entry e) {
@@ -270,57 +302,6 @@ final class ServiceComponentReader {
             r.error(key, "'" + iface + "': no such interface" + (suggestion == null ? "" : " (did you mean " + suggestion + "?)")
                     + "; interfaces here: " + String.join(", ", DefaultRoute.interfaces()) + " (see `ip link`)");
         }
-    }
-
-    private void checkEncap(TableReader r, String encap, Set<String> modes, boolean addressRequired) {
-        String[] parts = encap.split(":", -1);
-        String expected = addressRequired ? "gretap:IP, gre:IP, erspan:IP, erspan3:IP or vxlan:IP[:PORT]"
-                : "gretap[:IP], gre[:IP], erspan[:IP] or vxlan[:IP][:PORT]";
-        if (!modes.contains(parts[0])) {
-            r.error("Encap", "'" + encap + "': unknown encapsulation '" + parts[0] + "' (expected " + expected + ")");
-            return;
-        }
-        int maxParts = parts[0].equals("vxlan") ? 3 : 2;
-        if (parts.length > maxParts || (addressRequired && parts.length < 2)) {
-            r.error("Encap", "'" + encap + "' (expected " + expected + ")");
-            return;
-        }
-        if (parts.length >= 2 && !HOST.matcher(parts[1]).matches()) {
-            r.error("Encap", "'" + encap + "': '" + parts[1] + "' is not an address or host name (expected " + expected + ")");
-        }
-        if (parts.length == 3 && !validPort(parts[2])) {
-            r.error("Encap", "'" + encap + "': port '" + parts[2] + "' (expected 1..65535)");
-        }
-    }
-
-    private static long key(TableReader r) {
-        org.luaj.vm2.LuaValue v = r.raw("Key");
-        if (v.isnil()) {
-            return -1;
-        }
-        if (v.type() == org.luaj.vm2.LuaValue.TNUMBER) {
-            return ServiceSections.integer(r, "Key", 0, 0xffff_ffffL, -1, "a 32-bit GRE key, VNI or ERSPAN session");
-        }
-        String s = r.string("Key");
-        java.util.regex.Matcher m = s == null ? null : DOTTED_QUAD.matcher(s);
-        if (m != null && m.matches()) {
-            long k = 0;
-            for (int i = 1; i <= 4; i++) {
-                int octet = Integer.parseInt(m.group(i));
-                if (octet > 255) {
-                    m = null;
-                    break;
-                }
-                k = k << 8 | octet;
-            }
-            if (m != null) {
-                return k;
-            }
-        }
-        if (s != null) {
-            r.error("Key", "'" + s + "' (expected a number 0..4294967295 or a dotted quad such as 0.0.0.7)");
-        }
-        return -1;
     }
 
     static String collectorProblem(String c) {

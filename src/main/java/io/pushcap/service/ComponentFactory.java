@@ -10,11 +10,12 @@ import io.pushcap.config.ServiceConfig;
  *   <li>{@code Capture}: {@link CaptureComponent} ({@code capture.InterfaceReceiver}, like {@code rx -i});</li>
  *   <li>{@code Schedule}: built by the service itself ({@code schedule.ScheduledLoader});</li>
  *   <li>{@code FlowExport}: {@link FlowExportComponent} (module {@code flow}, like {@code flows meter --ring});</li>
- *   <li>{@code Recorder} ({@code record RING}, module {@code store}), {@code Tunnel} ({@code rx -E},
- *       tunnel reception) and {@code Transmit} ({@code tx}, re-transmission): {@link #recorder},
- *       {@link #tunnel} and {@link #transmit} below. Until their module is on this branch each returns
- *       a {@link PendingComponent} that says so; wiring one is replacing that line by the module's runner,
- *       which must block in {@code run()} until {@code stop()} and release its ring slot on the way out.</li>
+ *   <li>{@code Tunnel}: {@link TunnelComponent} ({@code capture.tunnel}, like {@code rx -E});</li>
+ *   <li>{@code Transmit}: {@link TransmitComponent} ({@code sink.tap}, like {@code tx});</li>
+ *   <li>{@code Recorder} ({@code record RING}, module {@code store}): {@link #recorder} below. Until the
+ *       store is on this branch it returns a {@link PendingComponent} that says so; wiring it is replacing
+ *       that line by the store's recorder, which must block in {@code run()} until {@code stop()} and
+ *       release its ring slot on the way out.</li>
  * </ul>
  *
  * <p><b>Note:</b> stateless apart from the service's ring directory and log; thread-safe.
@@ -47,15 +48,14 @@ final class ComponentFactory {
                 + " ring '" + r.ring() + "' is not recorded into " + r.store(), log);
     }
 
-    /** Tunnel receiver ({@code pushcap rx -E ENCAP RING}): the tap/tunnel module. */
+    /** Tunnel receiver ({@code pushcap rx -E ENCAP RING}): {@code capture.tunnel}. */
     Component tunnel(ServiceConfig.Tunnel t) {
-        return new PendingComponent(t.kind(), t.name(), "tunnel reception (pushcap rx -E " + t.encap()
-                + ") is not part of this build", log);
+        return new TunnelComponent(t, rings.path(config.ring(t.ring())));
     }
 
-    /** Re-transmitter ({@code pushcap tx [-i IFACE] [-E ENCAP] RING}): the tap module. */
+    /** Re-transmitter ({@code pushcap tx [-i IFACE] [-E ENCAP] RING}): {@code sink.tap}. */
     Component transmit(ServiceConfig.Transmit t) {
-        return new PendingComponent(t.kind(), t.name(), "re-transmission (pushcap tx) is not part of this build", log);
+        return new TransmitComponent(t, rings.path(config.ring(t.ring())));
     }
 
     /** Flow meter and IPFIX exporter ({@code pushcap flows meter --ring RING}): the flow module. */

@@ -160,6 +160,28 @@ class ServiceConfigLoaderTest {
     }
 
     @Test
+    void shouldCheckTunnelsAndTransmitsWithTheTapModulesRulesWhenTheyAreDeclared() throws IOException {
+        List<String> p = problems("""
+                Service.Ring = {}
+                table.insert(Service.Ring, { Name = "r", Size = "2m" })
+                table.insert(Service.Ring, { Name = "q", Size = "2m" })
+                Service.Tunnel = {}
+                table.insert(Service.Tunnel, { Name = "bad", Encap = "gre6", Ring = "r" })
+                table.insert(Service.Tunnel, { Name = "er", Encap = "erspan", Key = 5000, Ring = "q" })
+                Service.Transmit = {}
+                table.insert(Service.Transmit, { Name = "plain", Ring = "r", Interface = "lo", Key = 7 })
+                table.insert(Service.Transmit, { Name = "nowhere", Ring = "r" })
+                """);
+        assertThat(p).containsExactly(
+                at("\"bad\"") + "tunnel 'bad': Encap 'gre6': unknown tunnel 'gre6' (expected gretap[:IP], gre[:IP], erspan[:IP]"
+                        + " or vxlan[:IP][:PORT])",
+                at("\"er\"") + "tunnel 'er': Key 5000 is out of range for erspan: the ERSPAN session ID is 0..1023 (10 bits)",
+                at("\"plain\"") + "transmit 'plain': Key: '7' needs an Encap (the key of a GRE, ERSPAN or VXLAN tunnel)",
+                at("\"nowhere\"") + "transmit 'nowhere': give Interface IFACE to re-transmit out of a NIC, or Encap gretap:IP,"
+                        + " gre:IP, erspan:IP, erspan3:IP or vxlan:IP[:PORT] to send through a tunnel");
+    }
+
+    @Test
     void shouldReadEveryWindowFormWhenSchedulesAreValid() throws IOException {
         ServiceConfig c = load("""
                 Service.Schedule = {}

@@ -206,6 +206,38 @@ class ServiceTest {
     }
 
     @Test
+    void shouldCarryARingThroughAVxlanTunnelWhenATransmitAndATunnelAreConfigured() throws Exception {
+        int port;
+        try (java.net.DatagramSocket free = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            port = free.getLocalPort();
+        }
+        start(files.service("svc.lua", "Service.Ring = {}\n"
+                + "table.insert(Service.Ring, { Name = \"src\", Size = \"2m\" })\n"
+                + "table.insert(Service.Ring, { Name = \"dst\", Size = \"2m\" })\n"
+                + "Service.Tunnel = {}\ntable.insert(Service.Tunnel, { Name = \"vx\", Encap = \"vxlan:127.0.0.1:" + port
+                + "\", Key = 42, Ring = \"dst\" })\n"
+                + "Service.Transmit = {}\ntable.insert(Service.Transmit, { Name = \"out\", Ring = \"src\", Encap = \"vxlan:127.0.0.1:"
+                + port + "\", Key = 42 })\n"));
+        try (RingFile src = RingFile.open(dir.resolve("ram/src")); RingFile dst = RingFile.open(dir.resolve("ram/dst"))) {
+            Await.until("the transmitter reads src and the tunnel writes dst", Duration.ofSeconds(10),
+                    () -> src.info().readers().stream().anyMatch(r -> r.name().equals("tx:out") && r.alive())
+                            && dst.info().writerAlive());
+            try (io.pushcap.ring.RingWriter w = src.writer("test")) {
+                w.declare(1, 262_144);
+                long now = System.currentTimeMillis() * 1_000_000L;
+                for (int i = 0; i < 20; i++) {
+                    byte[] f = io.pushcap.testing.Frames.udp(0x0a000001, 0x0a000002, 1000, 2000 + i, 64, i);
+                    w.write(new io.pushcap.pcap.Packet().set(java.lang.foreign.MemorySegment.ofArray(f), 0, f.length,
+                            f.length, now + i, 1, 0));
+                }
+            }
+            Await.until("20 packets came back through the tunnel", Duration.ofSeconds(10), () -> dst.info().packets() == 20);
+        }
+        assertThat(get("/status")).contains("\"kind\":\"tunnel\",\"name\":\"vx\",\"state\":\"running\"")
+                .contains("\"kind\":\"transmit\",\"name\":\"out\",\"state\":\"running\"").contains("\"sent\":20");
+    }
+
+    @Test
     void shouldFallBackAndSayWhyRamfsMattersWhenItCannotBeMounted() throws Exception {
         Path config = files.service("svc.lua", "Service.RingDir = \"/proc/pushcap-nope/ram\"\nService.RingMount = \"ramfs\"\n");
         ServiceConfig c = new ServiceConfigLoader(HOME).load(config);
