@@ -141,6 +141,19 @@ class LoaderComponentTest {
     }
 
     @Test
+    void shouldSendOneSigtermOnlyWhenStoppingALoaderThatExecsAJvm() throws IOException {
+        String java = ProcessHandle.current().info().command().orElseThrow();
+        Path loader = files.loader("jvm", "exec '" + java + "' -cp '" + System.getProperty("java.class.path") + "' "
+                + SignalCounter.class.getName() + " " + dir.resolve("terms") + " " + dir.resolve("ready"));
+        LoaderComponent c = run(schedule("jvm", loader, ServiceConfig.Window.ALWAYS, null, List.of()), 10_000);
+        Await.until("the JVM handles SIGTERM", Duration.ofSeconds(20), () -> lines("ready").size() == 1);
+        tasks.getFirst().requestStop();
+        assertThat(tasks.getFirst().awaitStopped(System.nanoTime() + Duration.ofSeconds(15).toNanos())).isTrue();
+        assertThat(lines("terms")).as("a push takes a second SIGTERM as 'stop now'").containsExactly("term");
+        assertThat(c.status().get("last_exit")).isEqualTo(0);
+    }
+
+    @Test
     void shouldKillTheProcessGroupWhenTheLoaderIgnoresSigtermPastTheGracePeriod() throws IOException {
         Path loader = files.loader("stubborn", "trap '' TERM\necho started >> " + dir.resolve("started")
                 + "\nwhile :; do sleep 0.1; done");
