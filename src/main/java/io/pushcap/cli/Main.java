@@ -26,6 +26,8 @@ import java.io.PrintWriter;
             RxCommand.class,
             IoCommand.class,
             CatCommand.class,
+            RecordCommand.class,
+            CapturesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;

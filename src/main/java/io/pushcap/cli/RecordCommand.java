@@ -1,0 +1,184 @@
+package io.pushcap.cli;
+
+import io.pushcap.PushcapException;
+import io.pushcap.ring.ByteSizes;
+import io.pushcap.ring.RingFile;
+import io.pushcap.ring.RingPaths;
+import io.pushcap.ring.RingReader;
+import io.pushcap.store.CaptureInfo;
+import io.pushcap.store.CaptureDir;
+import io.pushcap.store.CaptureRecorder;
+import io.pushcap.store.RetentionLimits;
+import io.pushcap.store.Store;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.nio.file.Path;
+import java.time.LocalDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.Comparator;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code pushcap record RING}: drains a ring into a named capture of the store until
+ * SIGINT/SIGTERM, then seals the open chunk. Without {@code --name}, continues the capture of
+ * this ring that a crash interrupted, or starts {@code <ring>_YYYYMMDD_HHMM}.
+ */
+@Command(name = "record", mixinStandardHelpOptions = true,
+        description = "Record a ring into a named capture of the store (chunks of pcap + index), with retention.")
+final class RecordCommand implements Callable<Integer> {
+    private static final Logger LOG = LoggerFactory.getLogger(RecordCommand.class);
+    private static final DateTimeFormatter NAME_TIME = DateTimeFormatter.ofPattern("yyyyMMdd_HHmm");
+
+    @Parameters(index = "0", paramLabel = "RING")
+    String ringName;
+
+    @Option(names = "--dir", paramLabel = "DIR", description = RingCommand.DIR_HELP)
+    Path ringDir;
+
+    @Option(names = "--store", paramLabel = "DIR", description = "capture store (default $PUSHCAP_STORE, else ./store)")
+    Path storeDir;
+
+    @Option(names = "--name", paramLabel = "NAME", description = "capture name (default <ring>_YYYYMMDD_HHMM at start;"
+            + " an existing capture is continued)")
+    String name;
+
+    @Option(names = "--reader", paramLabel = "SLOT", defaultValue = "record",
+            description = "ring reader slot name (default ${DEFAULT-VALUE})")
+    String readerName;
+
+    @Option(names = "--chunk-size", paramLabel = "SIZE", defaultValue = "256m",
+            description = "seal a chunk before it exceeds SIZE (default ${DEFAULT-VALUE})")
+    String chunkSize;
+
+    @Option(names = "--chunk-time", paramLabel = "DURATION", defaultValue = "60s",
+            description = "seal a chunk this long after its first packet (default ${DEFAULT-VALUE})")
+    String chunkTime;
+
+    @Option(names = "--flush-interval", paramLabel = "DURATION", defaultValue = "100ms",
+            description = "longest a packet waits in memory before it is on disk and visible to readers"
+                    + " (default ${DEFAULT-VALUE})")
+    String flushInterval;
+
+    @Option(names = "--max-bytes", paramLabel = "SIZE", description = "delete the oldest chunks to keep the store"
+            + " at most SIZE")
+    String maxBytes;
+
+    @Option(names = "--min-free", paramLabel = "SIZE", description = "delete the oldest chunks to keep SIZE free"
+            + " on the store's file system")
+    String minFree;
+
+    private volatile CaptureRecorder recorder;
+    private volatile boolean stopping;
+
+    @Override
+    public Integer call() throws Exception {
+        CaptureRecorder.Options options = options();
+        Path ringPath = RingPaths.resolve(ringName, ringDir);
+        try (StopOnSignal signal = StopOnSignal.install(this::stop); RingFile ring = RingFile.open(ringPath)) {
+            Store store = Store.create(Store.resolve(storeDir));
+            RingReader reader = CaptureRecorder.claimReader(ring, options);
+            if (!waitForLinkType(ring)) {
+                reader.close();
+                return 0;
+            }
+            boolean continueCrashed = false;
+            String captureName = name;
+            if (captureName == null) {
+                captureName = crashedCaptureOf(store, ring);
+                continueCrashed = captureName != null;
+                if (captureName == null) {
+                    captureName = defaultName(ringPath);
+                } else {
+                    LOG.info("continuing capture {} of ring {}, which a crash interrupted", captureName, ring.path());
+                }
+            } else {
+                Store.validateName(captureName);
+                continueCrashed = store.contains(captureName)
+                        && "interrupted".equals(CaptureInfo.read(store.capture(captureName)).state());
+            }
+            CaptureRecorder r = CaptureRecorder.open(store, captureName, ring, reader, options, continueCrashed);
+            recorder = r;
+            if (stopping) {
+                r.stop();
+            }
+            LOG.info("record {} -> capture {} in {} (chunks of {} or {}, flushed every {})", ring.path(), captureName,
+                    store.dir(), chunkSize, chunkTime, flushInterval);
+            r.run();
+        }
+        return 0;
+    }
+
+    private void stop() {
+        stopping = true;
+        CaptureRecorder r = recorder;
+        if (r != null) {
+            r.stop();
+        }
+    }
+
+    /** rx declares the link type when it starts; until then there is nothing to record. */
+    private boolean waitForLinkType(RingFile ring) throws InterruptedException {
+        boolean logged = false;
+        while (ring.linkType() < 0) {
+            if (stopping) {
+                return false;
+            }
+            if (!logged) {
+                LOG.info("record: waiting for a writer to start on ring {}", ring.path());
+                logged = true;
+            }
+            Thread.sleep(50);
+        }
+        return !stopping;
+    }
+
+    private static String crashedCaptureOf(Store store, RingFile ring) throws java.io.IOException {
+        String path = ring.path().toAbsolutePath().normalize().toString();
+        CaptureInfo newest = null;
+        for (CaptureDir c : store.captures()) {
+            CaptureInfo i;
+            try {
+                i = CaptureInfo.read(c);
+            } catch (PushcapException e) {
+                continue;
+            }
+            if (i.ring().equals(path) && i.state().equals("interrupted")
+                    && (newest == null || Comparator.comparingLong(CaptureInfo::createdNanos).compare(i, newest) > 0)) {
+                newest = i;
+            }
+        }
+        return newest == null ? null : newest.name();
+    }
+
+    private static String defaultName(Path ring) {
+        String base = ring.getFileName().toString().replaceAll("[^A-Za-z0-9._+-]", "_");
+        if (base.startsWith(".")) {
+            base = "r" + base;
+        }
+        return base + "_" + LocalDateTime.now().format(NAME_TIME);
+    }
+
+    private CaptureRecorder.Options options() {
+        long size = ByteSizes.parse(chunkSize, "--chunk-size");
+        long time = Durations.parseNanos(chunkTime, "--chunk-time");
+        long flush = Durations.parseNanos(flushInterval, "--flush-interval");
+        if (flush > time) {
+            throw new PushcapException("--flush-interval " + flushInterval + " is longer than --chunk-time " + chunkTime);
+        }
+        long max = maxBytes == null ? 0 : ByteSizes.parse(maxBytes, "--max-bytes");
+        long free = minFree == null ? 0 : ByteSizes.parse(minFree, "--min-free");
+        if (readerName.isBlank() || readerName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 31) {
+            throw new PushcapException("--reader '" + readerName + "' (expected 1 to 31 bytes)");
+        }
+        if (name != null) {
+            Store.validateName(name);
+        }
+        LOG.debug("record options: chunk {} / {} ns, flush {} ns, max {} ({}), min free {}", size, time, flush, max,
+                ByteSizes.format(Math.max(max, 1)), free);
+        return new CaptureRecorder.Options(readerName, size, time, flush, new RetentionLimits(max, free), System::nanoTime);
+    }
+}
