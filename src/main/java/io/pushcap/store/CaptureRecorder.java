@@ -143,9 +143,11 @@ public final class CaptureRecorder implements AutoCloseable {
             this.ringPosition = reader.position();
             this.ringSequence = reader.sequence();
             this.ringLostBase = h.ringLost();
+            // Losses since the last sealed chunk belong to the next chunk sealed.
+            this.lostAtChunkOpen = ringLostBase - h.openLost();
             this.head = headFile.write(new HeadState(STATE_RECORDING, 0, h.openChunkSeq(), h.openFirstPacketSeq(),
                     h.openStreamOffset(), 0, 0, 0, 0, 0, 0, reader.position(), reader.sequence(), ringLostBase,
-                    RecorderClock.wallNanos(), ProcessHandle.current().pid(), 0));
+                    RecorderClock.wallNanos(), ProcessHandle.current().pid(), h.openLost()));
             this.retention = new Retention(store, options.limits(), clock,
                     () -> chunk == null ? 0 : chunk.bufferedBytes());
             for (ChunkEntry e : index.entries()) {
@@ -393,7 +395,6 @@ public final class CaptureRecorder implements AutoCloseable {
         long seq = head.openChunkSeq();
         chunk = ChunkWriter.create(capture.pending(seq), seq, linkType, snaplen);
         chunkOpenedAt = clock.getAsLong();
-        lostAtChunkOpen = ringLost();
     }
 
     private long ringLost() {
@@ -418,7 +419,7 @@ public final class CaptureRecorder implements AutoCloseable {
                 open ? chunk.fileLength() : 0, open ? chunk.packets() : 0, open ? chunk.firstTs() : 0,
                 open ? chunk.lastTs() : 0, open ? chunk.minTs() : 0, open ? chunk.maxTs() : 0, ringPosition,
                 ringSequence, ringLost(), RecorderClock.wallNanos(), ProcessHandle.current().pid(),
-                open ? ringLost() - lostAtChunkOpen : 0));
+                ringLost() - lostAtChunkOpen));
     }
 
     /**
@@ -436,6 +437,7 @@ public final class CaptureRecorder implements AutoCloseable {
                 c.fileLength(), c.firstTs(), c.lastTs(), c.minTs(), c.maxTs(), ringLost() - lostAtChunkOpen,
                 RecorderClock.wallNanos(), 0, chunkName(c.seq()));
         index.append(e);
+        lostAtChunkOpen += e.lostPackets();
         retention.charge(ENTRY_LENGTH);
         retention.sealed(capture, e);
         chunk = null;
