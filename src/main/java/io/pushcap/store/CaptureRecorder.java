@@ -264,7 +264,9 @@ public final class CaptureRecorder implements AutoCloseable {
         new CaptureMeta(cap.name(), ring.path().toAbsolutePath().normalize().toString(), now)
                 .write(tmp.resolve(META_FILE));
         ChunkIndex.create(tmp.resolve(INDEX_FILE), ring.linkType(), snaplen, now);
-        HeadFile.create(tmp.resolve(HEAD_FILE), HeadState.empty(ProcessHandle.current().pid(), now));
+        // Finished until the recorder says otherwise: a capture created but never recorded needs no recovery.
+        HeadFile.create(tmp.resolve(HEAD_FILE), withState(HeadState.empty(ProcessHandle.current().pid(), now),
+                STATE_FINISHED));
         try {
             Files.move(tmp, cap.dir(), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
             Durable.syncDirectory(store.dir());

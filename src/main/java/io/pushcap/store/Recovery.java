@@ -110,7 +110,9 @@ final class Recovery {
             after = h;
         }
         Result r = new Result(after, ringExact, truncated, lost, chunks);
-        count(cap, r);
+        if (h == null || !h.finished() || r.changedAnything()) {
+            count(cap, r);
+        }
         return r;
     }
 
@@ -140,9 +142,6 @@ final class Recovery {
     }
 
     private static void count(CaptureDir cap, Result r) {
-        if (!r.changedAnything()) {
-            return;
-        }
         MetricsRegistry m = MetricsRegistry.global();
         String labels = MetricsRegistry.labels("capture", cap.name());
         m.counter("store_recovery_truncated_bytes_total", "Bytes recovery cut off torn chunk tails and index entries",
