@@ -171,6 +171,13 @@ final class RecordCommand implements Callable<Integer> {
         }
         long max = maxBytes == null ? 0 : ByteSizes.parse(maxBytes, "--max-bytes");
         long free = minFree == null ? 0 : ByteSizes.parse(minFree, "--min-free");
+        if (size < (64 << 10) || size > (1L << 40)) {
+            throw new PushcapException("--chunk-size '" + chunkSize + "' (expected 64k to 1t)");
+        }
+        if (max > 0 && max < 2 * size) {
+            throw new PushcapException("--max-bytes '" + maxBytes + "' is less than two chunks of --chunk-size '" + chunkSize
+                    + "' (retention deletes whole chunks and keeps the open one: lower --chunk-size)");
+        }
         if (readerName.isBlank() || readerName.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > 31) {
             throw new PushcapException("--reader '" + readerName + "' (expected 1 to 31 bytes)");
         }
