@@ -13,6 +13,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.LongSupplier;
 
 import static io.pushcap.store.StoreDescriptor.*;
@@ -39,6 +40,8 @@ public final class CaptureRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureRecorder.class);
     private static final long MAX_IDLE_WAIT_NANOS = 100_000_000L;
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
+    private static final long NAP_NANOS = 1_000_000L;
+    private static final int NAPS_BEFORE_SLEEP = 50;
 
     /**
      * @param readerName      the ring reader slot ({@code record} by default)
@@ -101,6 +104,7 @@ public final class CaptureRecorder implements AutoCloseable {
     private long lastDropWarningNanos;
     private long ringPosition;
     private long ringSequence;
+    private int emptyNaps;
     private volatile boolean stopRequested;
     private volatile long packetsRecorded;
     private boolean closed;
@@ -132,34 +136,23 @@ public final class CaptureRecorder implements AutoCloseable {
                 "Packets not recorded because their link type differs from the capture's", labels);
         sealedCounter = m.counter("store_chunks_sealed_total", "Chunks the recorder sealed and indexed", labels);
         this.reader = reader;
-        try {
-            HeadState h = recovered.head();
-            if (continueRing && recovered.ringExact() && h.ringPosition() >= 0) {
-                reader.seek(h.ringPosition(), h.ringSequence());
-                LOG.info("capture {}: continuing ring {} exactly after the last packet kept (position {}, packet {})",
-                        capture.name(), ring.path(), h.ringPosition(), h.ringSequence());
-            }
-            this.lostAtStart = reader.lostPackets();
-            this.ringPosition = reader.position();
-            this.ringSequence = reader.sequence();
-            this.ringLostBase = h.ringLost();
-            // Losses since the last sealed chunk belong to the next chunk sealed.
-            this.lostAtChunkOpen = ringLostBase - h.openLost();
-            this.head = headFile.write(new HeadState(STATE_RECORDING, 0, h.openChunkSeq(), h.openFirstPacketSeq(),
-                    h.openStreamOffset(), 0, 0, 0, 0, 0, 0, reader.position(), reader.sequence(), ringLostBase,
-                    RecorderClock.wallNanos(), ProcessHandle.current().pid(), h.openLost()));
-            this.retention = new Retention(store, options.limits(), clock,
-                    () -> chunk == null ? 0 : chunk.bufferedBytes());
-            for (ChunkEntry e : index.entries()) {
-                if (Files.exists(capture.dir().resolve(e.name()))) {
-                    retention.sealed(capture, e);
-                }
-            }
-            retention.start();
-        } catch (IOException | RuntimeException | InterruptedException e) {
-            closeQuietly(reader);
-            throw e;
+        HeadState h = recovered.head();
+        if (continueRing && recovered.ringExact() && h.ringPosition() >= 0) {
+            reader.seek(h.ringPosition(), h.ringSequence());
+            LOG.info("capture {}: continuing ring {} exactly after the last packet kept (position {}, packet {})",
+                    capture.name(), ring.path(), h.ringPosition(), h.ringSequence());
         }
+        this.lostAtStart = reader.lostPackets();
+        this.ringPosition = reader.position();
+        this.ringSequence = reader.sequence();
+        this.ringLostBase = h.ringLost();
+        // Losses since the last sealed chunk belong to the next chunk sealed.
+        this.lostAtChunkOpen = ringLostBase - h.openLost();
+        this.head = headFile.write(new HeadState(STATE_RECORDING, 0, h.openChunkSeq(), h.openFirstPacketSeq(),
+                h.openStreamOffset(), 0, 0, 0, 0, 0, 0, ringPosition, ringSequence, ringLostBase,
+                RecorderClock.wallNanos(), ProcessHandle.current().pid(), h.openLost()));
+        this.retention = new Retention(store, options.limits(), clock, () -> chunk == null ? 0 : chunk.bufferedBytes());
+        retention.start();
     }
 
     /**
@@ -313,12 +306,31 @@ public final class CaptureRecorder implements AutoCloseable {
                 wait = Math.min(wait, chunkOpenedAt + options.chunkTimeNanos() - now);
             }
             if (wait > 0) {
-                reader.await(wait);
+                idleWait(wait);
             }
         }
     }
 
+    /**
+     * Waits for more packets. While packets keep coming, a short nap instead of the ring's futex:
+     * the recorder writes in batches anyway, and a reader that does not sleep on the futex costs
+     * the ring writer no FUTEX_WAKE system call per batch. After {@link #NAP_NANOS} x
+     * {@link #NAPS_BEFORE_SLEEP} without a packet it sleeps on the futex (no polling when idle).
+     */
+    private void idleWait(long maxNanos) throws InterruptedException {
+        if (emptyNaps < NAPS_BEFORE_SLEEP) {
+            emptyNaps++;
+            LockSupport.parkNanos(Math.min(maxNanos, NAP_NANOS));
+            if (Thread.interrupted()) {
+                throw new InterruptedException();
+            }
+        } else {
+            reader.await(maxNanos);
+        }
+    }
+
     private void record() throws IOException, InterruptedException {
+        emptyNaps = 0;
         Packet p = packet;
         if (p.linkType() != linkType) {
             if (reader.stillValid()) {
