@@ -199,6 +199,11 @@ public final class CaptureRecorder implements AutoCloseable {
             create(store, cap, ring, snap);
         }
         FileLocks.Held lock = FileLocks.tryLock(cap.lock());
+        for (int i = 0; i < 20 && lock == null; i++) {
+            // `captures` probes the lock for microseconds; a recorder holds it for good.
+            Thread.sleep(50);
+            lock = FileLocks.tryLock(cap.lock());
+        }
         if (lock == null) {
             throw new PushcapException("capture " + name + " in " + store.dir() + " is being recorded by another recorder"
                     + " (stop it first, or record into another --name)");

@@ -94,8 +94,9 @@ final class FileLocks {
             if (!java.nio.file.Files.exists(key)) {
                 return false;
             }
-            try (FileChannel ch = FileChannel.open(key, StandardOpenOption.WRITE)) {
-                FileLock l = ch.tryLock();
+            // A shared probe needs only read access: `captures` works on a store it cannot write.
+            try (FileChannel ch = FileChannel.open(key, StandardOpenOption.READ)) {
+                FileLock l = ch.tryLock(0, Long.MAX_VALUE, true);
                 if (l == null) {
                     return true;
                 }
