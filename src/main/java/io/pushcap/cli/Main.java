@@ -30,6 +30,8 @@ import java.io.PrintWriter;
             TxCommand.class,
             ServeCommand.class,
             DoctorCommand.class,
+            RecordCommand.class,
+            CapturesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
     public static final int EXIT_USER_ERROR = 2;

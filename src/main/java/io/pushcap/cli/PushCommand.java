@@ -2,6 +2,8 @@ package io.pushcap.cli;
 
 import io.pushcap.pipeline.PushJob;
 import io.pushcap.pipeline.RetryPolicy;
+import io.pushcap.pipeline.source.FileSetSource;
+import io.pushcap.store.Store;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -25,11 +27,15 @@ final class PushCommand implements Callable<Integer> {
     Path config;
 
     @Option(names = "--offline", arity = "1..*", paramLabel = "SOURCE",
-            description = "pcap/pcapng files or directories of them, pushed in time order")
+            description = "pcap/pcapng files, directories of them, or capture names of the store, pushed in time order")
     List<Path> offline = new ArrayList<>();
 
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "more offline sources")
     List<Path> more = new ArrayList<>();
+
+    @Option(names = "--store", paramLabel = "DIR",
+            description = "capture store for SOURCE names that are captures (default $PUSHCAP_STORE, else ./store)")
+    Path storeDir;
 
     @Option(names = "--force", description = "run now, as the appliance's --force (accepted for compatibility)")
     boolean force;
@@ -56,6 +62,10 @@ final class PushCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         List<Path> sources = new ArrayList<>(offline);
         sources.addAll(more);
+        if (!sources.isEmpty()) {
+            // Capture names resolve against --store here; PushJob sees chunk files only.
+            sources = FileSetSource.expand(sources, Store.resolve(storeDir));
+        }
         RetryPolicy retry = new RetryPolicy(RetryPolicy.DEFAULT.initialMillis(), RetryPolicy.DEFAULT.maxMillis(), maxRetries);
         String loader = System.getenv("PUSHCAP_LOADER");
         PushJob job = new PushJob(new PushJob.Options(config, sources, logDir, stateDir, Path.of("").toAbsolutePath(),

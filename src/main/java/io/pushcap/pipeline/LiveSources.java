@@ -6,6 +6,10 @@ import io.pushcap.ring.RingPaths;
 import io.pushcap.ring.RingReader;
 import io.pushcap.ring.RingSource;
 
+import io.pushcap.store.Store;
+import io.pushcap.store.StoreSource;
+
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,15 +25,20 @@ final class LiveSources {
     private LiveSources() {
     }
 
-    static PacketSource open(TargetConfig t) {
+    static PacketSource open(TargetConfig t) throws IOException {
         String name = t.source() == null || t.source().isBlank() ? DEFAULT_RING : t.source();
         Path ring = RingPaths.resolve(name, null);
         if (Files.isRegularFile(ring)) {
             RingReader.Start start = t.followStart() ? RingReader.Start.OLDEST : RingReader.Start.LATEST;
             return RingSource.open(ring, new RingReader.Options(readerName(t), start));
         }
+        Store store = Store.at(Store.resolve(null));
+        if (name.indexOf('/') < 0 && store.contains(name)) {
+            return StoreSource.open(store, name, t.followStart(), readerName(t));
+        }
         throw new PushcapException(t.label() + ": Source '" + name + "': no ring at " + ring.toAbsolutePath()
-                + " (create one with: pushcap ring create -s 100m " + ring + ", or set Source to a ring path)");
+                + " and no capture of that name in " + store.dir().toAbsolutePath() + " (create a ring with: pushcap ring"
+                + " create -s 100m " + ring + ", or set Source to a ring path or a capture name)");
     }
 
     /** The reader slot name a target uses (ring slots hold 31 bytes). */

@@ -2,10 +2,12 @@ package io.pushcap.pipeline;
 
 /**
  * Where a packet source stands, as a target saves it in its cursor: {@code major} picks the file
- * of an offline set or the chunk of a stored capture (for a ring, the sequence number of the next
- * packet, -1 if unknown, so a gap is counted exactly), {@code minor} is the byte offset in it (for
- * a ring, its absolute write position). {@code timestampNanos} is the time of
- * the next packet when known (0 otherwise), used to find a position again by time.
+ * of an offline set (for a ring or a stored capture, the sequence number of the next packet, -1
+ * if unknown, so a gap is counted exactly), {@code minor} is the byte offset in it (for a ring,
+ * its absolute write position; for a stored capture, the offset in the capture's record stream,
+ * which its index maps to a chunk and a file offset, see {@code io.pushcap.store.StoreSource}).
+ * {@code timestampNanos} is the time of the next packet when known (0 otherwise), used to find a
+ * position again by time.
  */
 public record SourcePosition(long major, long minor, long timestampNanos) implements Comparable<SourcePosition> {
     public static final SourcePosition START = new SourcePosition(0, 0, 0);

@@ -12,10 +12,7 @@ import io.pushcap.config.ServiceConfig;
  *   <li>{@code FlowExport}: {@link FlowExportComponent} (module {@code flow}, like {@code flows meter --ring});</li>
  *   <li>{@code Tunnel}: {@link TunnelComponent} ({@code capture.tunnel}, like {@code rx -E});</li>
  *   <li>{@code Transmit}: {@link TransmitComponent} ({@code sink.tap}, like {@code tx});</li>
- *   <li>{@code Recorder} ({@code record RING}, module {@code store}): {@link #recorder} below. Until the
- *       store is on this branch it returns a {@link PendingComponent} that says so; wiring it is replacing
- *       that line by the store's recorder, which must block in {@code run()} until {@code stop()} and
- *       release its ring slot on the way out.</li>
+ *   <li>{@code Recorder}: {@link RecorderComponent} (module {@code store}, like {@code record RING}).</li>
  * </ul>
  *
  * <p><b>Note:</b> stateless apart from the service's ring directory and log; thread-safe.
@@ -44,8 +41,7 @@ final class ComponentFactory {
 
     /** Ring to store ({@code pushcap record RING --store DIR}): the capture store module. */
     Component recorder(ServiceConfig.Recorder r) {
-        return new PendingComponent(r.kind(), r.name(), "the capture store (pushcap record) is not part of this build;"
-                + " ring '" + r.ring() + "' is not recorded into " + r.store(), log);
+        return new RecorderComponent(r, rings.path(config.ring(r.ring())));
     }
 
     /** Tunnel receiver ({@code pushcap rx -E ENCAP RING}): {@code capture.tunnel}. */

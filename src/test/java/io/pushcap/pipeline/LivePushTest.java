@@ -68,6 +68,7 @@ class LivePushTest {
         ProcessBuilder pb = new ProcessBuilder(JavaProcess.command(List.of(), "io.pushcap.cli.Main", "push", "--config",
                 cfg.toString(), "--log-dir", dir.resolve("logs").toString(), "--state-dir", dir.resolve("var").toString()));
         pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        pb.environment().put("PUSHCAP_STORE", dir.resolve("store").toString());
         Process p = pb.start();
         processes.add(p);
         return p;
@@ -180,6 +181,25 @@ class LivePushTest {
         assertThat(logSays("ring-timeout-exit")).isTrue();
         assertThat(dir.resolve("var/cursors/t.json")).doesNotExist();
         assertThat(files("*.pcap")).isEmpty();
+    }
+
+    @Test
+    void shouldFollowStoredCaptureByNameWhileItIsRecorded() throws Exception {
+        ProcessBuilder rec = new ProcessBuilder(JavaProcess.command(List.of(), "io.pushcap.cli.Main", "record", ring.toString(),
+                "--store", dir.resolve("store").toString(), "--name", "cap1", "--flush-interval", "20ms"))
+                .redirectErrorStream(true).redirectOutput(dir.resolve("record.out").toFile());
+        Process recorder = rec.start();
+        processes.add(recorder);
+        waitFor("capture cap1 exists", 20, () -> Files.exists(dir.resolve("store/cap1")));
+        write(12, 8);
+        Process p = push(config("Desc = 't', Path = '" + dir.resolve("out") + "/', Source = 'cap1', FollowStart = true,"
+                + " Split = '--split-time 1e9', FileName = '--filename-epoch-sec'"));
+        waitFor("the recorded packets are pushed from the capture", 20, () -> manifestLines() == 1);
+        assertThat(logSays("source capture")).isTrue();
+        assertThat(Cmd.capinfosPackets(files("*.pcap").getFirst())).isEqualTo(12);
+        assertThat(stop(p)).isZero();
+        recorder.destroy();
+        assertThat(recorder.waitFor(20, TimeUnit.SECONDS)).isTrue();
     }
 
     @Test

@@ -7,6 +7,8 @@ import io.pushcap.pcap.Packet;
 import io.pushcap.pcap.PcapReader;
 import io.pushcap.pipeline.PacketSource;
 import io.pushcap.pipeline.SourcePosition;
+import io.pushcap.store.CaptureChunks;
+import io.pushcap.store.Store;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -50,11 +52,25 @@ public final class FileSetSource implements PacketSource {
         openFile(0);
     }
 
-    /** Files in the order given; directories contribute their captures in time order. */
+    /**
+     * Files in the order given; directories contribute their captures in time order; a name that
+     * is no file or directory but a capture of the default store ({@code $PUSHCAP_STORE}, else
+     * {@code ./store}) contributes its chunks.
+     */
     public static List<Path> expand(List<Path> args) throws IOException {
+        return expand(args, Store.resolve(null));
+    }
+
+    /**
+     * As {@link #expand(List)}, with capture names looked up in the store at {@code storeDir}. A
+     * capture directory (holding capture.meta) contributes its sealed chunks in recorded order.
+     */
+    public static List<Path> expand(List<Path> args, Path storeDir) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path a : args) {
-            if (Files.isDirectory(a)) {
+            if (Files.isDirectory(a) && CaptureChunks.isCaptureDir(a)) {
+                out.addAll(CaptureChunks.of(a));
+            } else if (Files.isDirectory(a)) {
                 List<Path> inDir;
                 try (Stream<Path> s = Files.list(a)) {
                     inDir = s.filter(Files::isRegularFile)
@@ -67,8 +83,10 @@ public final class FileSetSource implements PacketSource {
                 out.addAll(byFirstTimestamp(inDir));
             } else if (Files.isRegularFile(a)) {
                 out.add(a);
+            } else if (a.getNameCount() == 1 && Store.at(storeDir).contains(a.toString())) {
+                out.addAll(CaptureChunks.of(Store.at(storeDir), a.toString()));
             } else {
-                throw new PushcapException(a + ": no such capture file or directory");
+                throw new PushcapException(a + ": no such capture file, directory or capture name in " + storeDir);
             }
         }
         return out;
