@@ -29,9 +29,9 @@ table.insert(Service.Recorder, { Ring = "pushcap", Store = "store", MaxBytes = "
 Service.Schedule = {}
 table.insert(Service.Schedule, { Loader = "push_pcap", Config = "etc/push_pcap.lua", Window = "always" })
 
--- An end-of-day push with its own config, once a day at 00:05 over the day that ended
--- (enable it by removing Enabled = false; "day" needs the capture store):
+-- An end-of-day push with its own config, once a day at 00:05 over the day that ended: "day" is
+-- every capture of the store with packets of that day, limited to that day (push --day).
 table.insert(Service.Schedule, { Loader = "push_pcap_eod", Config = "etc/push_pcap_eod.lua",
-                                 Once = "0 5 0 * * ?", Offline = { "store" }, Enabled = false })
+                                 Once = "0 5 0 * * ?", Offline = { "day" } })
 
 return Service

@@ -3,7 +3,15 @@ package io.pushcap.cli;
 import io.pushcap.pipeline.PushJob;
 import io.pushcap.pipeline.RetryPolicy;
 import io.pushcap.pipeline.source.FileSetSource;
+import io.pushcap.PushcapException;
+import io.pushcap.pipeline.source.TimeWindow;
+import io.pushcap.store.CaptureChunks;
 import io.pushcap.store.Store;
+
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -58,19 +66,70 @@ final class PushCommand implements Callable<Integer> {
     @Option(names = "--no-progress", description = "plain progress lines even on a terminal")
     boolean noProgress;
 
+    @Option(names = "--from", paramLabel = "TIME", description = "offline: only packets from TIME (epoch seconds, "
+            + "2021-05-24T06:00 local, or ISO with offset)")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "offline: only packets before TIME")
+    String to;
+
+    @Option(names = "--day", paramLabel = "DATE", description = "offline: only packets of that local day (yyyy-MM-dd or "
+            + "yyyyMMdd); without SOURCE, every capture of the store that holds packets of it (end-of-day pushes)")
+    String day;
+
+    private TimeWindow window() {
+        ZoneId zone = ZoneId.systemDefault();
+        if (day != null) {
+            if (from != null || to != null) {
+                throw new PushcapException("--day '" + day + "' and --from/--to are both set (expected one of them)");
+            }
+            try {
+                String d = day.strip();
+                return TimeWindow.day(d.matches("\\d{8}") ? LocalDate.parse(d, DateTimeFormatter.BASIC_ISO_DATE)
+                        : LocalDate.parse(d), zone);
+            } catch (DateTimeParseException e) {
+                throw new PushcapException("--day '" + day + "' (expected a date such as 2021-05-24 or 20210524)");
+            }
+        }
+        long f = from == null ? Long.MIN_VALUE : TimeWindow.parse("--from", from, zone);
+        long t = to == null ? Long.MAX_VALUE : TimeWindow.parse("--to", to, zone);
+        return new TimeWindow(f, t);
+    }
+
+    /** Every capture of the store with chunks in {@code w}, for --day/--from without sources. */
+    private static List<Path> capturesIn(Store store, TimeWindow w) throws java.io.IOException {
+        List<Path> names = new ArrayList<>();
+        for (var c : store.captures()) {
+            if (!CaptureChunks.between(store, c.name(), w.fromNanos(), w.toNanos()).isEmpty()) {
+                names.add(Path.of(c.name()));
+            }
+        }
+        if (names.isEmpty()) {
+            throw new PushcapException("no capture in " + store.dir() + " holds packets of the requested time range");
+        }
+        return names;
+    }
+
     @Override
     public Integer call() throws Exception {
         List<Path> sources = new ArrayList<>(offline);
         sources.addAll(more);
+        TimeWindow window = window();
+        if (sources.isEmpty() && !window.all()) {
+            sources = capturesIn(Store.at(Store.resolve(storeDir)), window);
+        }
         if (!sources.isEmpty()) {
             // Capture names resolve against --store here; PushJob sees chunk files only.
-            sources = FileSetSource.expand(sources, Store.resolve(storeDir));
+            sources = FileSetSource.expand(sources, Store.resolve(storeDir), window);
+        } else if (!window.all()) {
+            throw new PushcapException("--from/--to/--day limit an offline push; give --offline SOURCE...");
         }
         RetryPolicy retry = new RetryPolicy(RetryPolicy.DEFAULT.initialMillis(), RetryPolicy.DEFAULT.maxMillis(), maxRetries);
         String loader = System.getenv("PUSHCAP_LOADER");
         PushJob job = new PushJob(new PushJob.Options(config, sources, logDir, stateDir, Path.of("").toAbsolutePath(),
                 System.console() != null && !noProgress, retry, stuckAfterSeconds * 1000, 15_000,
                 loader == null || loader.isBlank() ? null : loader), System.err);
+        job.window(window);
         Signals.onTerminate(job::requestStop);
         ServiceLink link = ServiceLink.fromEnvironment(job);
         try {

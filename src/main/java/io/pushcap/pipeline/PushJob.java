@@ -7,6 +7,7 @@ import io.pushcap.config.TargetConfig;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.pipeline.source.FileSetSource;
 import io.pushcap.pipeline.source.Pace;
+import io.pushcap.pipeline.source.TimeWindow;
 
 import java.io.IOException;
 import java.io.PrintStream;
@@ -50,6 +51,7 @@ public final class PushJob {
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean stopRequested;
     private boolean live;
+    private TimeWindow window = TimeWindow.ALL;
 
     public PushJob(Options options, PrintStream console) {
         this.options = options;
@@ -60,6 +62,12 @@ public final class PushJob {
     public static String loaderName(Path config) {
         String f = config.getFileName().toString();
         return f.endsWith(".lua") ? f.substring(0, f.length() - 4) : f;
+    }
+
+    /** Limits an offline push to packets of {@code w}. */
+    public PushJob window(TimeWindow w) {
+        this.window = w;
+        return this;
     }
 
     /** Runs the push; returns the process exit status (0 only when every target published everything). */
@@ -74,7 +82,7 @@ public final class PushJob {
         List<TargetPlan> plans = new ArrayList<>();
         try {
             for (TargetConfig t : config.targets()) {
-                plans.add(builder.build(t, FileSetSource.open(files, pace), false));
+                plans.add(builder.build(t, FileSetSource.open(files, pace, window), false));
             }
         } catch (RuntimeException | IOException e) {
             plans.forEach(PlanBuilder::closeQuietly);

@@ -15,9 +15,8 @@ import java.util.List;
  * service's time zone: a run at 00:05 pushes the previous day), {@code ${FIRE}} the fire time in
  * epoch seconds; the word {@code day} alone stands for the capture store's captures of that day.
  *
- * <p>The store is not part of this build yet: {@link #storeDay} is the one place that resolves
- * {@code day} to capture names (or a time range) once it lands; until then {@code day} is
- * refused when the configuration is loaded ({@link #problem}).
+ * <p>{@code day} becomes {@code push --day yyyy-MM-dd}: every capture of the store that holds
+ * packets of that day, limited to that day's packets (the store's index picks the chunks).
  *
  * <p><b>Note:</b> stateless and thread-safe.
  */
@@ -28,13 +27,14 @@ public final class OfflineSources {
     private OfflineSources() {
     }
 
-    /** What is wrong with a schedule's Offline list on this build, or null. */
+    /** What is wrong with a schedule's Offline list, or null. */
     public static String problem(List<String> offline) {
-        if (offline.contains(DAY)) {
-            return "'day' needs the capture store, which is not part of this build; name files or directories"
-                    + " instead, e.g. Offline = { \"store/${DAY}\" } (${DAY}: the day that ended, yyyyMMdd)";
-        }
         return null;
+    }
+
+    /** The day a run due at {@code fire} pushes when Offline holds {@code day}, as yyyy-MM-dd; else null. */
+    public static String day(List<String> offline, Instant fire, ZoneId zone) {
+        return offline.contains(DAY) ? fire.atZone(zone).toLocalDate().minusDays(1).toString() : null;
     }
 
     /** The sources for a run due at {@code fire}. */
@@ -42,17 +42,11 @@ public final class OfflineSources {
         LocalDate day = fire.atZone(zone).toLocalDate().minusDays(1);
         List<String> out = new ArrayList<>();
         for (String s : offline) {
-            if (s.equals(DAY)) {
-                out.addAll(storeDay(day));
-            } else {
+            if (!s.equals(DAY)) {
                 out.add(s.replace("${DAY}", day.format(YMD)).replace("${FIRE}", Long.toString(fire.getEpochSecond())));
             }
         }
         return out;
     }
 
-    /** The store's captures that hold packets of {@code day}: wired when the store lands. */
-    static List<String> storeDay(LocalDate day) {
-        throw new PushcapException("Offline 'day' (" + day + "): the capture store is not part of this build");
-    }
 }

@@ -209,8 +209,15 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
             }
             List<String> extra = new ArrayList<>();
             List<String> sources = OfflineSources.expand(spec.offline(), f.scheduled(), ZoneId.systemDefault());
-            if (!sources.isEmpty()) {
+            String day = OfflineSources.day(spec.offline(), f.scheduled(), ZoneId.systemDefault());
+            if (!sources.isEmpty() || day != null) {
                 extra.add("--force");
+            }
+            if (day != null) {
+                extra.add("--day");
+                extra.add(day);
+            }
+            if (!sources.isEmpty()) {
                 extra.add("--offline");
                 extra.addAll(sources);
             }

@@ -33,6 +33,12 @@ public final class CaptureChunks {
         return of(store.capture(name));
     }
 
+    /** The chunk files of capture {@code name} that may hold packets in [fromNs, toNs), from the index. */
+    public static List<Path> between(Store store, String name, long fromNs, long toNs) throws IOException {
+        CaptureDir cap = store.capture(name);
+        return CaptureInfo.chunksBetween(cap, fromNs, toNs - 1).stream().map(e -> cap.dir().resolve(e.name())).toList();
+    }
+
     /** The chunk files of the capture in {@code dir}. */
     public static List<Path> of(Path dir) throws IOException {
         Path abs = dir.toAbsolutePath().normalize();

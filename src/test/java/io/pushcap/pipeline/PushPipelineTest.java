@@ -168,6 +168,36 @@ class PushPipelineTest {
     }
 
     @Test
+    void shouldPushOnlyTheTimeRangeEditcapCutsWhenFromAndToAreGiven() throws Exception {
+        Path out = dir.resolve("out-range");
+        Path cfg = config("range.lua", """
+                table.insert(Config.Target, {
+                    Desc = "range", Path = "%s/", Split = "--split-time 60e9", FileName = "--filename-epoch-sec" })
+                """.formatted(out));
+        assertThat(push(cfg, "--from", "1700000032", "--to", "1700000034.5")).isZero();
+        Path cut = dir.resolve("cut.pcap");
+        Cmd.run("editcap", "-A", "1700000032", "-B", "1700000034.5", capture.toString(), cut.toString()).ok();
+        List<String> expected = Cmd.tcpdump(cut, "--nano", "-tt", "-e", "-S");
+        assertThat(n(expected)).isEqualTo(20_000);
+        assertThat(packetsOf(published(out, "*.pcap"))).isEqualTo(expected);
+        assertThat(counter("pushcap_target_packets_read_total", "range")).isEqualTo(20_000);
+    }
+
+    @Test
+    void shouldRefuseBadDayClearly() throws Exception {
+        Path cfg = config("day.lua", """
+                table.insert(Config.Target, {
+                    Desc = "day", Path = "%s/", Split = "--split-time 60e9", FileName = "--filename-epoch-sec" })
+                """.formatted(dir.resolve("out-day")));
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cl = Main.commandLine();
+        cl.setErr(new java.io.PrintWriter(err, true));
+        int rc = cl.execute("push", "--config", cfg.toString(), "--day", "2021-13-40", "--offline", capture.toString());
+        assertThat(rc).isEqualTo(Main.EXIT_USER_ERROR);
+        assertThat(err.toString()).contains("--day '2021-13-40' (expected a date such as 2021-05-24 or 20210524)");
+    }
+
+    @Test
     void shouldWriteSeedFormatLogsAndStatusLinesForEveryTarget() throws Exception {
         Path out = dir.resolve("out-logs");
         Path cfg = config("push_logs.lua", """

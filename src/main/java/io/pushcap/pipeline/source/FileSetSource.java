@@ -35,6 +35,7 @@ public final class FileSetSource implements PacketSource {
     private final long totalBytes;
     private final Pace pace;
     private final Pace.Member paceMember;
+    private final TimeWindow window;
     private CaptureReader reader;
     private int index = -1;
     private long lastOffset;
@@ -42,7 +43,9 @@ public final class FileSetSource implements PacketSource {
     private long consumedBefore;
     private boolean ended;
 
-    private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, Pace pace) throws IOException {
+    private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, Pace pace, TimeWindow window)
+            throws IOException {
+        this.window = window;
         this.files = files;
         this.linkType = linkType;
         this.snaplen = snaplen;
@@ -66,6 +69,14 @@ public final class FileSetSource implements PacketSource {
      * capture directory (holding capture.meta) contributes its sealed chunks in recorded order.
      */
     public static List<Path> expand(List<Path> args, Path storeDir) throws IOException {
+        return expand(args, storeDir, TimeWindow.ALL);
+    }
+
+    /**
+     * As {@link #expand(List, Path)}; stored captures contribute only the chunks that may hold
+     * packets of {@code window} (found in their index, without reading the chunks).
+     */
+    public static List<Path> expand(List<Path> args, Path storeDir, TimeWindow window) throws IOException {
         List<Path> out = new ArrayList<>();
         for (Path a : args) {
             if (Files.isDirectory(a) && CaptureChunks.isCaptureDir(a)) {
@@ -84,7 +95,8 @@ public final class FileSetSource implements PacketSource {
             } else if (Files.isRegularFile(a)) {
                 out.add(a);
             } else if (a.getNameCount() == 1 && Store.at(storeDir).contains(a.toString())) {
-                out.addAll(CaptureChunks.of(Store.at(storeDir), a.toString()));
+                out.addAll(window.all() ? CaptureChunks.of(Store.at(storeDir), a.toString())
+                        : CaptureChunks.between(Store.at(storeDir), a.toString(), window.fromNanos(), window.toNanos()));
             } else {
                 throw new PushcapException(a + ": no such capture file, directory or capture name in " + storeDir);
             }
@@ -108,6 +120,11 @@ public final class FileSetSource implements PacketSource {
 
     /** Opens a file set after checking every file's header and that they share one link type. */
     public static FileSetSource open(List<Path> files, Pace pace) throws IOException {
+        return open(files, pace, TimeWindow.ALL);
+    }
+
+    /** As {@link #open(List, Pace)}, returning only packets inside {@code window}. */
+    public static FileSetSource open(List<Path> files, Pace pace, TimeWindow window) throws IOException {
         if (files.isEmpty()) {
             throw new PushcapException("no capture files to push");
         }
@@ -125,7 +142,7 @@ public final class FileSetSource implements PacketSource {
                 total += Math.max(0, r.sizeHint());
             }
         }
-        return new FileSetSource(List.copyOf(files), linkType, snaplen <= 0 ? 262_144 : snaplen, total, pace);
+        return new FileSetSource(List.copyOf(files), linkType, snaplen <= 0 ? 262_144 : snaplen, total, pace, window);
     }
 
     private void openFile(int i) throws IOException {
@@ -147,6 +164,9 @@ public final class FileSetSource implements PacketSource {
         while (reader != null) {
             long before = reader.bytesRead();
             if (reader.next(packet)) {
+                if (!window.all() && !window.contains(packet.timestampNanos())) {
+                    continue;
+                }
                 lastOffset = before;
                 lastTimestamp = packet.timestampNanos();
                 if (paceMember != null && (reader.recordsRead() & 1023) == 0) {
