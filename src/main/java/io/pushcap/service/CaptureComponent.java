@@ -22,14 +22,13 @@ import java.util.Map;
  * {@link #stop()} from any thread. A failure (the interface vanished for good, the ring cannot be
  * opened) throws, and the supervisor retries after a backoff.
  */
-public final class CaptureComponent implements Component {
+public final class CaptureComponent extends WorkerComponent<InterfaceReceiver> {
     private final ServiceConfig.Capture spec;
     private final Path ring;
-    private volatile InterfaceReceiver receiver;
     private volatile String iface;
-    private volatile boolean stopping;
 
     public CaptureComponent(ServiceConfig.Capture spec, Path ring) {
+        super(spec);
         this.spec = spec;
         this.ring = ring;
     }
@@ -44,39 +43,22 @@ public final class CaptureComponent implements Component {
                         + String.join(", ", DefaultRoute.interfaces()) + ")"));
     }
 
-    @Override
-    public String kind() {
-        return spec.kind();
-    }
+
 
     @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public void run() {
+    public void run() throws Exception {
         String dev = resolve(spec.iface());
         iface = dev;
         try (RingFile rf = RingFile.open(ring); RingWriter writer = rf.writer(dev)) {
             InterfaceReceiver rx = new InterfaceReceiver(new InterfaceReceiver.Options(dev, spec.vlan(), spec.snaplen(),
                     spec.filter(), (int) spec.bufferBytes(), spec.timeoutMillis()), writer);
-            receiver = rx;
-            if (!stopping) {
-                rx.run();
-            }
-        } finally {
-            receiver = null;
+            runWorker(rx, InterfaceReceiver::run);
         }
     }
 
     @Override
-    public void stop() {
-        stopping = true;
-        InterfaceReceiver rx = receiver;
-        if (rx != null) {
-            rx.stop();
-        }
+    protected void stopWorker(InterfaceReceiver rx) {
+        rx.stop();
     }
 
     @Override
@@ -87,7 +69,7 @@ public final class CaptureComponent implements Component {
         m.put("configured_interface", spec.iface());
         m.put("ring", spec.ring());
         m.put("link", InterfaceIndex.operState(dev));
-        InterfaceReceiver rx = receiver;
+        InterfaceReceiver rx = worker();
         m.put("capturing", rx != null && rx.capturing());
         m.put("packets", rx == null ? 0 : rx.packets());
         m.put("restarts", rx == null ? 0 : rx.restarts());

@@ -30,19 +30,18 @@ import java.util.Map;
  * <p><b>Note:</b> {@link #run()} on the component's thread (the meter thread); {@link #stop()}
  * from any thread. Counters carry the label {@code flows="<name>"}.
  */
-public final class FlowExportComponent implements Component {
+public final class FlowExportComponent extends WorkerComponent<FlowMeterLoop> {
     private final ServiceConfig.FlowExport spec;
     private final Path ring;
     private final Path control;
     private final String origin;
-    private volatile FlowMeterLoop loop;
-    private volatile boolean stopping;
 
     /**
      * @param control the control socket path
      * @param origin  the service config file, for messages
      */
     public FlowExportComponent(ServiceConfig.FlowExport spec, Path ring, Path control, String origin) {
+        super(spec);
         this.spec = spec;
         this.ring = ring;
         this.control = control;
@@ -86,15 +85,7 @@ public final class FlowExportComponent implements Component {
         return now.getEpochSecond() * 1_000_000_000L + now.getNano();
     }
 
-    @Override
-    public String kind() {
-        return spec.kind();
-    }
 
-    @Override
-    public String name() {
-        return spec.name();
-    }
 
     @Override
     public void run() throws Exception {
@@ -106,29 +97,19 @@ public final class FlowExportComponent implements Component {
             FlowMeter meter = new FlowMeter(meterConfig(spec), exporter, metrics, labels);
             FlowMeterLoop l = new FlowMeterLoop(src, meter, exporter, FlowExportComponent::wallNanos);
             try (FlowControlServer server = FlowControlServer.start(control, l)) {
-                loop = l;
-                if (!stopping) {
-                    l.run();
-                }
-            } finally {
-                loop = null;
+                runWorker(l, FlowMeterLoop::run);
             }
         }
     }
 
     /** Ring reader slots hold 31 bytes. */
     static String readerName(String name) {
-        String n = "flows:" + name;
-        return n.length() <= 31 ? n : n.substring(0, 31);
+        return readerName("flows", name);
     }
 
     @Override
-    public void stop() {
-        stopping = true;
-        FlowMeterLoop l = loop;
-        if (l != null) {
-            l.stop();
-        }
+    protected void stopWorker(FlowMeterLoop l) {
+        l.stop();
     }
 
     @Override

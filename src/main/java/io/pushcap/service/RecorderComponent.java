@@ -20,59 +20,38 @@ import java.util.concurrent.TimeUnit;
  * <p><b>Note:</b> {@link #run()} on the component's thread, blocking until {@link #stop()}; the
  * recorder seals its open chunk and releases its ring slot on the way out.
  */
-public final class RecorderComponent implements Component {
+public final class RecorderComponent extends WorkerComponent<CaptureRecorder> {
     private static final long CHUNK_BYTES = 256L << 20;
     private static final long CHUNK_NANOS = TimeUnit.SECONDS.toNanos(60);
     private static final long FLUSH_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ServiceConfig.Recorder spec;
     private final Path ring;
-    private volatile CaptureRecorder recorder;
-    private volatile boolean stopping;
 
     public RecorderComponent(ServiceConfig.Recorder spec, Path ring) {
+        super(spec);
         this.spec = spec;
         this.ring = ring;
     }
 
-    @Override
-    public String kind() {
-        return spec.kind();
-    }
 
-    @Override
-    public String name() {
-        return spec.name();
-    }
 
     @Override
     public void run() throws Exception {
-        String reader = ("record:" + spec.name()).length() <= 31 ? "record:" + spec.name() : "record";
-        CaptureRecorder.Options options = new CaptureRecorder.Options(reader, CHUNK_BYTES, CHUNK_NANOS, FLUSH_NANOS,
+        CaptureRecorder.Options options = new CaptureRecorder.Options(readerName("record", spec.name()), CHUNK_BYTES, CHUNK_NANOS, FLUSH_NANOS,
                 new RetentionLimits(spec.maxBytes(), spec.minFreeBytes()), System::nanoTime);
         try (RingFile rf = RingFile.open(ring)) {
             Store store = Store.create(Store.resolve(spec.store()));
-            CaptureRecorder r = RecordStart.open(store, rf, ring, spec.captureName(), options, () -> stopping);
-            if (r == null) {
-                return;
+            CaptureRecorder r = RecordStart.open(store, rf, ring, spec.captureName(), options, this::stopping);
+            if (r != null) {
+                runWorker(r, CaptureRecorder::run);
             }
-            recorder = r;
-            if (stopping) {
-                r.stop();
-            }
-            r.run();
-        } finally {
-            recorder = null;
         }
     }
 
     @Override
-    public void stop() {
-        stopping = true;
-        CaptureRecorder r = recorder;
-        if (r != null) {
-            r.stop();
-        }
+    protected void stopWorker(CaptureRecorder r) {
+        r.stop();
     }
 
     @Override
@@ -80,7 +59,7 @@ public final class RecorderComponent implements Component {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ring", spec.ring());
         m.put("store", spec.store().toString());
-        CaptureRecorder r = recorder;
+        CaptureRecorder r = worker();
         if (r != null) {
             m.put("capture", r.capture().name());
             m.put("packets", r.packetsRecorded());

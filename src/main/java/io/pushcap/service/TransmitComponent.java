@@ -24,28 +24,19 @@ import java.util.concurrent.TimeUnit;
  * packet overwritten in the ring while it was being copied is cancelled, not sent (the ring counts
  * it lost).
  */
-public final class TransmitComponent implements Component {
+public final class TransmitComponent extends WorkerComponent<TapSender> {
     private static final long IDLE_WAIT_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final ServiceConfig.Transmit spec;
     private final Path ring;
-    private volatile TapSender sender;
-    private volatile boolean stopping;
 
     public TransmitComponent(ServiceConfig.Transmit spec, Path ring) {
+        super(spec);
         this.spec = spec;
         this.ring = ring;
     }
 
-    @Override
-    public String kind() {
-        return spec.kind();
-    }
 
-    @Override
-    public String name() {
-        return spec.name();
-    }
 
     @Override
     public void run() throws Exception {
@@ -56,33 +47,33 @@ public final class TransmitComponent implements Component {
         try (TapSender s = TapSender.open(o, MetricsRegistry.global(), false);
              RingFile rf = RingFile.open(ring);
              RingReader reader = rf.reader(RingReader.Options.latest(readerName(spec.name())))) {
-            sender = s;
-            Packet p = new Packet();
-            while (!stopping) {
-                if (reader.nextView(p)) {
-                    s.send(p);
-                    if (!reader.stillValid()) {
-                        s.cancelLast();
-                    }
-                    continue;
-                }
-                s.flush();
-                reader.await(IDLE_WAIT_NANOS);
-            }
-            s.flush();
-        } finally {
-            sender = null;
+            runWorker(s, sender -> transmit(reader, sender));
         }
     }
 
+    private void transmit(RingReader reader, TapSender s) throws Exception {
+        Packet p = new Packet();
+        while (!stopping()) {
+            if (reader.nextView(p)) {
+                s.send(p);
+                if (!reader.stillValid()) {
+                    s.cancelLast();
+                }
+                continue;
+            }
+            s.flush();
+            reader.await(IDLE_WAIT_NANOS);
+        }
+        s.flush();
+    }
+
     static String readerName(String name) {
-        String n = "tx:" + name;
-        return n.length() <= 31 ? n : n.substring(0, 31);
+        return readerName("tx", name);
     }
 
     @Override
-    public void stop() {
-        stopping = true;
+    protected void stopWorker(TapSender s) {
+        // The transmit loop checks stopping() between packets and while idle.
     }
 
     @Override
@@ -90,7 +81,7 @@ public final class TransmitComponent implements Component {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ring", spec.ring());
         m.put("destination", spec.encap() != null ? spec.encap() : spec.iface());
-        TapSender s = sender;
+        TapSender s = worker();
         if (s != null) {
             m.put("sent", s.sent());
         }

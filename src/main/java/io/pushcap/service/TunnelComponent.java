@@ -20,52 +20,34 @@ import java.util.Map;
  * socket that cannot be opened (address not local, port taken, no raw sockets) throws, and the
  * supervisor retries after a backoff.
  */
-public final class TunnelComponent implements Component {
+public final class TunnelComponent extends WorkerComponent<TunnelReceiver> {
     private static final int BUFFER_BYTES = 32 << 20;
 
     private final ServiceConfig.Tunnel spec;
     private final Path ring;
-    private volatile TunnelReceiver receiver;
-    private volatile boolean stopping;
 
     public TunnelComponent(ServiceConfig.Tunnel spec, Path ring) {
+        super(spec);
         this.spec = spec;
         this.ring = ring;
     }
 
-    @Override
-    public String kind() {
-        return spec.kind();
-    }
+
 
     @Override
-    public String name() {
-        return spec.name();
-    }
-
-    @Override
-    public void run() {
+    public void run() throws Exception {
         TunnelSpec t = TunnelSpec.parse("Encap", spec.encap(), true);
         try (RingFile rf = RingFile.open(ring);
              RingWriter writer = rf.writer("-E " + spec.encap());
              TunnelReceiver rx = new TunnelReceiver(new TunnelReceiver.Options(t, spec.key(), spec.iface(), -1, 0, null,
                      BUFFER_BYTES), writer)) {
-            receiver = rx;
-            if (!stopping) {
-                rx.run();
-            }
-        } finally {
-            receiver = null;
+            runWorker(rx, TunnelReceiver::run);
         }
     }
 
     @Override
-    public void stop() {
-        stopping = true;
-        TunnelReceiver rx = receiver;
-        if (rx != null) {
-            rx.stop();
-        }
+    protected void stopWorker(TunnelReceiver rx) {
+        rx.stop();
     }
 
     @Override
@@ -73,7 +55,7 @@ public final class TunnelComponent implements Component {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("encap", spec.encap());
         m.put("ring", spec.ring());
-        TunnelReceiver rx = receiver;
+        TunnelReceiver rx = worker();
         if (rx != null) {
             TunnelCounters c = rx.counters();
             m.put("received", c.received.get());
