@@ -1,12 +1,11 @@
 #!/usr/bin/env bash
 # Push a ~1 GB capture as 60 s zstd-1 splits to S3Proxy (filesystem store, loopback):
-#   pushcap: read pcap -> split -> in-process zstd level 1 ($BENCH_COMPRESS, default zstd:1:1 = one libzstd worker) -> S3Sink streaming multipart (end to end,
-#            compression included);
+#   pushcap: `bin/pushcap push --offline` with one Mode S3 target: read pcap -> 60 s splits ->
+#            in-process zstd level 1 ($BENCH_COMPRESS, default zstd:1:1) -> S3 streaming multipart
+#            (end to end: JVM start, compression and manifest included);
 #   peer:    `rclone copy` of the same splits, already compressed on local disk, to the same
 #            server through rclone's s3 backend (compression not included: the peer's best case).
 # Same run, same server. Prints both times and the ratio rclone / pushcap (> 1: pushcap faster).
-# The pushcap side is push_pushcap() below: switch it to `bin/pushcap push --config ... --offline`
-# once the push command exists (same Path, Split, Compress).
 . "$(dirname "$0")/lib.sh"
 PCAP=$(bench_pcap)
 BENCH_COMPRESS=${BENCH_COMPRESS:-zstd:1:1}
@@ -55,16 +54,22 @@ RCLONE=(env -u AWS_CA_BUNDLE rclone --config "$WORK/rclone.conf")
 "${RCLONE[@]}" mkdir s3proxy:bench
 
 export AWS_ACCESS_KEY_ID=$ID AWS_SECRET_ACCESS_KEY=$SECRET AWS_REGION=us-east-1
-push_pushcap() { # $1 = Path prefix; prints "splits in out seconds"
-    bench_java io.pushcap.bench.SplitPush "$PCAP" S3 "$1" 60e9 $BENCH_COMPRESS "Endpoint=http://127.0.0.1:$PORT"
+target() { # desc mode path extra
+    printf 'local Config = {} Config.Target = {}\ntable.insert(Config.Target, { Desc = "%s", Mode = "%s", Path = "%s",\n' "$1" "$2" "$3"
+    printf '  Split = "--split-time 60e9", FileName = "--filename-epoch-sec-startend", Compress = "%s",\n' "$BENCH_COMPRESS"
+    printf '  FileSuffix = ".pcap.zst" %s })\nreturn Config\n' "$4"
 }
+target s3 S3 s3://bench/pushcap/ ", Endpoint = \"http://127.0.0.1:$PORT\", PathStyle = true" > "$WORK/s3.lua"
+target splits File "$WORK/splits/" "" > "$WORK/splits.lua"
+push() { "$PUSHCAP" push --config "$1" --force --no-progress --log-dir "$WORK/logs" --state-dir "$WORK/var" --offline "$PCAP"; }
 
 cat "$PCAP" > /dev/null
 # The peer's input: the same splits, compressed, on local disk (not timed against anyone).
-read -r NS _ NOUT NT < <(bench_java io.pushcap.bench.SplitPush "$PCAP" FILE "$WORK/splits/" 60e9 $BENCH_COMPRESS)
+s=$(now); push "$WORK/splits.lua" >/dev/null 2>&1; NT=$(elapsed "$s")
+NS=$(ls "$WORK/splits" | wc -l); NOUT=$(du -cb "$WORK"/splits/* | tail -n1 | cut -f1)
 echo "prepared $NS splits, $NOUT compressed bytes on disk in ${NT} s (pushcap File sink + $BENCH_COMPRESS)"
 
-s=$(now); read -r PS PIN POUT PT < <(push_pushcap s3://bench/pushcap/); PWALL=$(elapsed "$s")
+s=$(now); push "$WORK/s3.lua" >/dev/null 2>&1 || { echo "pushcap push to S3 failed; see $WORK/logs" >&2; exit 1; }; PWALL=$(elapsed "$s")
 s=$(now); "${RCLONE[@]}" copy "$WORK/splits/" s3proxy:bench/rclone/; RWALL=$(elapsed "$s")
 # For context: rclone forced to multipart with pushcap's part size, as a streaming uploader must be.
 s=$(now); "${RCLONE[@]}" copy --s3-upload-cutoff 0 --s3-chunk-size 8M "$WORK/splits/" s3proxy:bench/rclone-mp/
@@ -73,7 +78,7 @@ RMWALL=$(elapsed "$s")
 echo "server check:"
 "${RCLONE[@]}" size s3proxy:bench/pushcap/
 "${RCLONE[@]}" size s3proxy:bench/rclone/
-printf 'pushcap S3Sink + %-9s %8.3f s wall (%.3f s in the JVM), %d splits, %d -> %d bytes\n' "$BENCH_COMPRESS" "$PWALL" "$PT" "$PS" "$PIN" "$POUT"
+printf 'pushcap push (S3, %s): %8.3f s wall, %d splits, %d compressed bytes\n' "$BENCH_COMPRESS" "$PWALL" "$NS" "$NOUT"
 printf 'rclone copy (precompressed): %8.3f s wall\n' "$RWALL"
 printf 'rclone copy, multipart 8M:   %8.3f s wall (context)\n' "$RMWALL"
 printf 'ratio rclone / pushcap (wall): %.2f\n' "$(echo "$RWALL / $PWALL" | bc -l)"

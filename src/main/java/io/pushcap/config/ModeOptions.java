@@ -18,7 +18,9 @@ import java.util.stream.Stream;
  * <p><b>Note:</b> stateless and thread-safe.
  */
 final class ModeOptions {
-    static final List<String> S3_KEYS = List.of("Endpoint", "Region", "PathStyle");
+    /** The S3 sink's keys (sink.s3.S3Settings.OPTION_KEYS says what each does). */
+    static final List<String> S3_KEYS = List.of("Endpoint", "Region", "PathStyle", "Checksum", "PartSizeMiB",
+            "PartsInFlight", "PayloadSigning");
     static final List<String> TAP_KEYS = List.of("Encap", "Key", "Interface", "Snaplen", "Vlan", "StripVlan");
     private static final long MAX_SNAPLEN = 262_144;
 
@@ -42,6 +44,10 @@ final class ModeOptions {
             put(options, "Endpoint", endpoint);
             put(options, "Region", r.string("Region"));
             put(options, "PathStyle", r.bool("PathStyle"));
+            put(options, "Checksum", r.string("Checksum"));
+            put(options, "PartSizeMiB", r.integer("PartSizeMiB", 5, 5 * 1024, "MiB per multipart part"));
+            put(options, "PartsInFlight", r.integer("PartsInFlight", 1, 64, "parts uploaded at once"));
+            put(options, "PayloadSigning", r.bool("PayloadSigning"));
         } else if (mode == Mode.TAP) {
             put(options, "Encap", r.string("Encap"));
             put(options, "Key", tapKey(r));
