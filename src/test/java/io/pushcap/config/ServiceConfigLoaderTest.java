@@ -63,7 +63,10 @@ class ServiceConfigLoaderTest {
         assertThat(c.captures()).extracting(ServiceConfig.Capture::iface, ServiceConfig.Capture::ring)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("default", "pushcap"));
         assertThat(c.recorders()).extracting(ServiceConfig.Recorder::store).containsExactly(Path.of("store"));
-        assertThat(c.schedules()).as("the end-of-day schedule ships disabled").hasSize(1);
+        assertThat(c.schedules()).extracting(ServiceConfig.Schedule::name).containsExactly("push_pcap", "push_pcap_eod");
+        ServiceConfig.Schedule eod = c.schedules().get(1);
+        assertThat(eod.offline()).containsExactly("day");
+        assertThat(eod.window()).isNull();
         ServiceConfig.Schedule s = c.schedules().getFirst();
         assertThat(s.name()).isEqualTo("push_pcap");
         assertThat(s.window().always()).isTrue();
