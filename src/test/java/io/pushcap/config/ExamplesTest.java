@@ -198,8 +198,11 @@ class ExamplesTest {
             Path copy = fakeHome.resolve("analytics/" + loader);
             Files.copy(HOME.resolve("analytics/" + loader), copy);
             assertTrue(Files.isExecutable(HOME.resolve("analytics/" + loader)), loader + " is not executable");
-            Process p = new ProcessBuilder(copy.toString(), "--force", "--offline", "capture 1.pcap").directory(Path.of("/").toFile())
-                    .redirectErrorStream(true).start();
+            ProcessBuilder pb = new ProcessBuilder(copy.toString(), "--force", "--offline", "capture 1.pcap")
+                    .directory(Path.of("/").toFile()).redirectErrorStream(true);
+            // bin/test exports PUSHCAP_HOME; the loader must find pushcap from its own location here.
+            pb.environment().keySet().removeIf(k -> k.startsWith("PUSHCAP_"));
+            Process p = pb.start();
             String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
             assertTrue(p.waitFor(20, TimeUnit.SECONDS));
             assertEquals(String.join("\n", "push", "--config", fakeHome + "/etc/" + loader + ".lua",

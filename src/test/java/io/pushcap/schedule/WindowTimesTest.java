@@ -46,7 +46,10 @@ class WindowTimesTest {
         Instant fire = at("2025-03-04T00:05:00");
         assertThat(OfflineSources.expand(List.of("store/${DAY}", "x-${FIRE}"), fire, ZoneId.systemDefault()))
                 .containsExactly("store/20250303", "x-" + fire.getEpochSecond());
-        assertThat(OfflineSources.problem(List.of("day"))).contains("needs the capture store");
+        assertThat(OfflineSources.expand(List.of("day", "extra.pcap"), fire, ZoneId.systemDefault()))
+                .containsExactly("extra.pcap");
+        assertThat(OfflineSources.day(List.of("day"), fire, ZoneId.systemDefault())).isEqualTo("2025-03-03");
+        assertThat(OfflineSources.day(List.of("store/${DAY}"), fire, ZoneId.systemDefault())).isNull();
         assertThat(OfflineSources.problem(List.of("store/${DAY}"))).isNull();
     }
 }
