@@ -79,7 +79,9 @@ pushcap_build_if_stale() {
         pushcap_say "building target/pushcap.jar (first run, or sources changed)..."
         cd "$PUSHCAP_HOME"
         # Maven 3.8 prints colour resets even with -Dstyle.color=never; keep the user's terminal clean.
-        mvn -q -B -Dstyle.color=never -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+        # Maven's own Guava warns about sun.misc.Unsafe when Maven itself runs on JDK 24+.
+        mvn -q -B -Dstyle.color=never -DskipTests package 2>&1 | sed 's/\x1b\[[0-9;]*m//g' \
+            | grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting this to the maintainers of class com\.google' >&2
         [ "${PIPESTATUS[0]}" = 0 ] || { pushcap_say "build failed (mvn -DskipTests package)"; exit 4; }
         touch "$jar"
         pushcap_train_aot_cache
