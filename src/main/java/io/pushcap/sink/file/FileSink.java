@@ -2,6 +2,7 @@ package io.pushcap.sink.file;
 
 import io.pushcap.sink.Sink;
 import io.pushcap.sink.SplitOutput;
+import io.pushcap.sink.SplitStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,38 +116,20 @@ public final class FileSink implements Sink {
         private final Path target;
         private final Path pending;
         private final FileChannel channel;
-        private final OutputStream stream;
-        private long written;
-        private boolean done;
+        private final SplitStream stream;
 
         FileSplit(String location, Path target, Path pending, FileChannel channel) {
             this.location = location;
             this.target = target;
             this.pending = pending;
             this.channel = channel;
-            this.stream = new OutputStream() {
-                @Override
-                public void write(int b) throws IOException {
-                    write(new byte[] {(byte) b}, 0, 1);
-                }
-
-                @Override
-                public void write(byte[] b, int off, int len) throws IOException {
-                    writeFully(ByteBuffer.wrap(b, off, len));
-                }
-            };
+            this.stream = new SplitStream("write " + pending, this::writeFully, e -> describe("write", pending, e));
         }
 
-        private void writeFully(ByteBuffer buf) throws IOException {
-            if (done) {
-                throw new IOException("write " + pending + ": split already ended");
-            }
-            try {
-                while (buf.hasRemaining()) {
-                    written += channel.write(buf);
-                }
-            } catch (IOException e) {
-                throw describe("write", pending, e);
+        private void writeFully(byte[] b, int off, int len) throws IOException {
+            ByteBuffer buf = ByteBuffer.wrap(b, off, len);
+            while (buf.hasRemaining()) {
+                channel.write(buf);
             }
         }
 
@@ -170,7 +153,7 @@ public final class FileSink implements Sink {
         }
 
         private void publishAs(Path target) throws IOException {
-            if (done) {
+            if (stream.ended()) {
                 throw new IOException("commit " + target + ": split already ended");
             }
             try {
@@ -178,7 +161,7 @@ public final class FileSink implements Sink {
             } catch (IOException e) {
                 throw describe("fsync", pending, e);
             }
-            done = true;
+            stream.end();
             try {
                 channel.close();
             } catch (IOException e) {
@@ -204,7 +187,7 @@ public final class FileSink implements Sink {
 
         @Override
         public void abort() {
-            done = true;
+            stream.end();
             try {
                 channel.close();
             } catch (IOException e) {
@@ -219,7 +202,7 @@ public final class FileSink implements Sink {
 
         @Override
         public long bytesWritten() {
-            return written;
+            return stream.written();
         }
 
         @Override

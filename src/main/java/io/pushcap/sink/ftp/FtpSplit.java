@@ -1,11 +1,11 @@
 package io.pushcap.sink.ftp;
 
 import io.pushcap.sink.SplitOutput;
+import io.pushcap.sink.SplitStream;
 import org.apache.commons.net.ftp.FTPClient;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 
@@ -25,9 +25,7 @@ final class FtpSplit implements SplitOutput {
     private final String pending;
     private final String target;
     private final OutputStream data;
-    private final OutputStream stream;
-    private long written;
-    private boolean done;
+    private final SplitStream stream;
 
     FtpSplit(FtpSink sink, FTPClient client, FtpLocation loc, String location, String pending, String target,
              OutputStream data) {
@@ -38,30 +36,7 @@ final class FtpSplit implements SplitOutput {
         this.pending = pending;
         this.target = target;
         this.data = data;
-        this.stream = new FilterOutputStream(data) {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (done) {
-                    throw new IOException("FTP " + loc + ": split already ended");
-                }
-                try {
-                    out.write(b, off, len);
-                    written += len;
-                } catch (IOException e) {
-                    throw failed("STOR " + pending, e);
-                }
-            }
-
-            @Override
-            public void close() {
-                // commit or abort closes the data connection
-            }
-        };
+        this.stream = new SplitStream("FTP " + loc, data::write, e -> failed("STOR " + pending, e));
     }
 
     private IOException failed(String op, IOException e) {
@@ -76,10 +51,9 @@ final class FtpSplit implements SplitOutput {
 
     @Override
     public void commit() throws IOException {
-        if (done) {
+        if (!stream.end()) {
             throw new IOException("FTP " + loc + ": split already ended");
         }
-        done = true;
         try {
             data.close();
             if (!client.completePendingCommand()) {
@@ -103,11 +77,10 @@ final class FtpSplit implements SplitOutput {
 
     @Override
     public void abort() {
-        if (done) {
+        if (!stream.end()) {
             // commit failed: the connection is gone; the next attempt replaces the pending file
             return;
         }
-        done = true;
         try {
             data.close();
             client.completePendingCommand();
@@ -120,7 +93,7 @@ final class FtpSplit implements SplitOutput {
 
     @Override
     public long bytesWritten() {
-        return written;
+        return stream.written();
     }
 
     @Override

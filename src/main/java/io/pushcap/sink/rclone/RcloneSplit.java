@@ -3,6 +3,7 @@ package io.pushcap.sink.rclone;
 import io.pushcap.internal.process.ExitStatus;
 import io.pushcap.internal.process.StderrTail;
 import io.pushcap.sink.SplitOutput;
+import io.pushcap.sink.SplitStream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -28,9 +29,7 @@ final class RcloneSplit implements SplitOutput {
     private final String pending;
     private final StderrTail stderr;
     private final OutputStream stdin;
-    private final OutputStream stream;
-    private long written;
-    private boolean done;
+    private final SplitStream stream;
 
     RcloneSplit(RcloneSink sink, Process rcat, String location, String pending) {
         this.sink = sink;
@@ -39,25 +38,7 @@ final class RcloneSplit implements SplitOutput {
         this.pending = pending;
         this.stderr = StderrTail.start(rcat.getErrorStream(), "rclone-stderr-" + rcat.pid(), 8);
         this.stdin = rcat.getOutputStream();
-        this.stream = new OutputStream() {
-            @Override
-            public void write(int b) throws IOException {
-                write(new byte[] {(byte) b}, 0, 1);
-            }
-
-            @Override
-            public void write(byte[] b, int off, int len) throws IOException {
-                if (done) {
-                    throw new IOException("rclone rcat " + pending + ": split already ended");
-                }
-                try {
-                    stdin.write(b, off, len);
-                    written += len;
-                } catch (IOException e) {
-                    throw rcatFailed(e);
-                }
-            }
-        };
+        this.stream = new SplitStream("rclone rcat " + pending, stdin::write, this::rcatFailed);
     }
 
     private IOException rcatFailed(IOException e) {
@@ -80,10 +61,9 @@ final class RcloneSplit implements SplitOutput {
 
     @Override
     public void commit() throws IOException {
-        if (done) {
+        if (!stream.end()) {
             throw new IOException("rclone " + location + ": split already ended");
         }
-        done = true;
         IOException closeError = null;
         try {
             stdin.close();
@@ -110,9 +90,7 @@ final class RcloneSplit implements SplitOutput {
 
     @Override
     public void abort() {
-        boolean wasOpen = !done;
-        done = true;
-        if (wasOpen) {
+        if (stream.end()) {
             rcat.destroyForcibly();
             try {
                 rcat.waitFor(10, TimeUnit.SECONDS);
@@ -129,7 +107,7 @@ final class RcloneSplit implements SplitOutput {
 
     @Override
     public long bytesWritten() {
-        return written;
+        return stream.written();
     }
 
     @Override
