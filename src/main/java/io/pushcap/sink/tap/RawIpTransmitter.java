@@ -17,26 +17,16 @@ import java.net.InetAddress;
  *
  * <p><b>Note:</b> not thread-safe. Needs CAP_NET_RAW.
  */
-final class RawIpTransmitter implements Transmitter {
+final class RawIpTransmitter extends PathLimits {
     private static final int SEND_BUFFER = 4 << 20;
-    private static final int IP_MAX = 65535;
 
-    private final InetAddress address;
-    private final String iface;
-    private final String prefix;
     private final Arena arena = Arena.ofShared();
     private final NativeSocket socket;
     private final SockAddr destination;
-    private final int overhead;
-    private int mtu;
 
     RawIpTransmitter(InetAddress address, String iface, boolean dontFragment, String prefix) {
-        this.address = address;
-        this.iface = iface;
-        this.prefix = prefix;
+        super(address, iface, prefix, SockAddr.familyOf(address) == LibSocket.AF_INET6 ? 40 : 20);
         int family = SockAddr.familyOf(address);
-        this.overhead = family == LibSocket.AF_INET6 ? 40 : 20;
-        this.mtu = PathMtu.toward(address, iface, prefix);
         NativeSocket s = NativeSocket.open(family, LibSocket.SOCK_RAW, 47,
                 prefix + "raw GRE socket to " + address.getHostAddress());
         try {
@@ -71,34 +61,13 @@ final class RawIpTransmitter implements Transmitter {
         return socket.sendmmsg(batch.messagesFrom(from), batch.count() - from);
     }
 
-    @Override
-    public int overhead() {
-        return overhead;
-    }
 
-    @Override
-    public int unfragmentedLimit() {
-        return mtu - overhead;
-    }
 
-    @Override
-    public int sendLimit() {
-        return IP_MAX - overhead;
-    }
 
-    @Override
-    public int refreshMtu() {
-        try {
-            mtu = PathMtu.toward(address, iface, prefix);
-        } catch (RuntimeException e) {
-            // the route is gone; keep the last MTU for messages
-        }
-        return mtu;
-    }
 
     @Override
     public String describe() {
-        return address.getHostAddress();
+        return address().getHostAddress();
     }
 
     @Override

@@ -28,29 +28,21 @@ import java.util.Locale;
  *
  * <p><b>Note:</b> not thread-safe. Blocking sends: a full socket buffer waits, never drops.
  */
-final class UdpTransmitter implements Transmitter {
+final class UdpTransmitter extends PathLimits {
     static final int POOL = 16;
     private static final int SEND_BUFFER = 1 << 20;
-    private static final int IP_MAX = 65535;
 
-    private final InetAddress address;
-    private final String prefix;
     private final InetSocketAddress target;
     private final DatagramChannel[] channels = new DatagramChannel[POOL];
     private final int[] ports = new int[POOL];
-    private final int overhead;
     private final Arena arena = Arena.ofShared();
     private ByteBuffer view;
     private SendBatch viewOf;
-    private int mtu;
 
     UdpTransmitter(InetAddress address, int port, boolean dontFragment, String prefix) throws IOException {
-        this.address = address;
-        this.prefix = prefix;
+        super(address, null, prefix, (address instanceof Inet6Address ? 40 : 20) + 8);
         this.target = new InetSocketAddress(address, port);
         boolean v6 = address instanceof Inet6Address;
-        this.overhead = (v6 ? 40 : 20) + 8;
-        this.mtu = PathMtu.toward(address, null, prefix);
         try {
             for (int i = 0; i < POOL; i++) {
                 DatagramChannel c = DatagramChannel.open(v6 ? StandardProtocolFamily.INET6 : StandardProtocolFamily.INET);
@@ -132,30 +124,9 @@ final class UdpTransmitter implements Transmitter {
         return 5; // EIO
     }
 
-    @Override
-    public int overhead() {
-        return overhead;
-    }
 
-    @Override
-    public int unfragmentedLimit() {
-        return mtu - overhead;
-    }
 
-    @Override
-    public int sendLimit() {
-        return IP_MAX - overhead;
-    }
 
-    @Override
-    public int refreshMtu() {
-        try {
-            mtu = PathMtu.toward(address, null, prefix);
-        } catch (RuntimeException e) {
-            // the route is gone; keep the last MTU for messages
-        }
-        return mtu;
-    }
 
     @Override
     public String describe() {
