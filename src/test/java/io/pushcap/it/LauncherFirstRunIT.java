@@ -1,0 +1,66 @@
+package io.pushcap.it;
+
+import io.pushcap.testsupport.PushcapCli;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The README's first command on a fresh clone: the launcher builds the jar and must then run the
+ * command it was given, on that first call (it used to exit 1 silently when Maven was quiet).
+ */
+class LauncherFirstRunIT {
+
+    @Test
+    void shouldPrintVersionOnFirstRunWhenCloneHasNoJar(@TempDir Path tmp) throws Exception {
+        Path clone = tmp.resolve("clone");
+        Process git = new ProcessBuilder("git", "clone", "-q", PushcapCli.home().toString(), clone.toString())
+                .inheritIO().start();
+        assertThat(git.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(git.exitValue()).isZero();
+        // The clone holds the committed tree; copy the working tree's launcher and sources over it
+        // so that the test judges what is being built, committed or not.
+        copyTree(PushcapCli.home().resolve("bin"), clone.resolve("bin"));
+        copyTree(PushcapCli.home().resolve("src/main"), clone.resolve("src/main"));
+        Files.copy(PushcapCli.home().resolve("pom.xml"), clone.resolve("pom.xml"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        assertThat(clone.resolve("target")).doesNotExist();
+
+        ProcessBuilder pb = new ProcessBuilder(clone.resolve("bin/pushcap").toString(), "--version")
+                .directory(tmp.toFile());
+        pb.environment().remove("PUSHCAP_NO_BUILD");
+        Path out = tmp.resolve("out.txt");
+        Path err = tmp.resolve("err.txt");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        String stdout = Files.readString(out);
+        assertThat(p.exitValue()).as("exit of the first run; stderr:\n%s", Files.readString(err)).isZero();
+        assertThat(stdout).startsWith("pushcap ").contains("libpcap version");
+        assertThat(clone.resolve("target/pushcap.aot")).as("AOT cache trained after the build").exists();
+
+        PushcapCli.Result second = PushcapCli.run(tmp, Duration.ofSeconds(60), Map.of(), "--version");
+        assertThat(second.ok().stdout()).isEqualTo(stdout);
+    }
+
+    private static void copyTree(Path from, Path to) throws java.io.IOException {
+        try (var s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path dst = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dst);
+                } else {
+                    Files.copy(p, dst, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                            java.nio.file.StandardCopyOption.COPY_ATTRIBUTES);
+                }
+            }
+        }
+    }
+}
