@@ -30,7 +30,7 @@ pushcap_find_java() {
     if [ -z "$best" ]; then
         pushcap_say "no JDK 25 found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*)."
         pushcap_say "install one (e.g. Temurin 25 under /usr/lib/jvm) or set JAVA_HOME to a JDK 25."
-        exit 3
+        exit 69
     fi
     JAVA=$best
     PUSHCAP_JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$best")")")
@@ -55,12 +55,12 @@ pushcap_need_libpcap() {
     if [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] || ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8'; then
         return 0
     fi
-    pushcap_apt_install libpcap0.8 || exit 3
+    pushcap_apt_install libpcap0.8 || exit 69
 }
 
 pushcap_need_maven() {
     command -v mvn >/dev/null 2>&1 && return 0
-    pushcap_apt_install maven || exit 3
+    pushcap_apt_install maven || exit 69
 }
 
 pushcap_build_if_stale() {
@@ -71,7 +71,7 @@ pushcap_build_if_stale() {
     if [ -n "${PUSHCAP_NO_BUILD:-}" ]; then
         # Set by the integration tests: they run the jar `mvn package` just built, never a new build.
         pushcap_say "target/pushcap.jar is missing or older than the sources, and PUSHCAP_NO_BUILD is set"
-        exit 4
+        exit 69
     fi
     pushcap_need_maven
     mkdir -p "$PUSHCAP_HOME/target"
@@ -93,7 +93,7 @@ pushcap_build_if_stale() {
         sed 's/\x1b\[[0-9;]*m//g' "$log" \
             | grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting this to the maintainers of class com\.google' >&2 || true
         rm -f "$log"
-        [ "$rc" = 0 ] || { pushcap_say "build failed (mvn -DskipTests package, exit $rc)"; exit 4; }
+        [ "$rc" = 0 ] || { pushcap_say "build failed (mvn -DskipTests package, exit $rc)"; exit 69; }
         touch "$jar"
         pushcap_train_aot_cache
 

@@ -34,8 +34,8 @@ import java.io.PrintWriter;
             CapturesCommand.class,
             CommandLine.HelpCommand.class})
 public final class Main implements Runnable {
-    public static final int EXIT_USER_ERROR = 2;
-    public static final int EXIT_INTERNAL_ERROR = 70;
+    public static final int EXIT_USER_ERROR = ExitCodes.USAGE;
+    public static final int EXIT_INTERNAL_ERROR = ExitCodes.INTERNAL;
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
