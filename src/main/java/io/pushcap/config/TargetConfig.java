@@ -33,6 +33,9 @@ import java.util.Map;
  *                          TAP {@code Encap}/{@code Key}/...), by Lua key name
  * @param sourceFile        the config file, for messages
  * @param line              the line of the target's table in the config, or -1 when unknown
+ * @param retry             {@code RetryMax}, {@code RetryFor}, {@code PipeTimeout}, {@code ScriptTimeout}
+ *                          (pushcap): how long an offline push retries a failing target, and the
+ *                          timeouts of one attempt
  */
 public record TargetConfig(
         String desc,
@@ -58,7 +61,19 @@ public record TargetConfig(
         double maxMbps,
         Map<String, String> options,
         String sourceFile,
-        int line) {
+        int line,
+        RetryBudget retry) {
+
+    /** A target with the default retry budget ({@link RetryBudget#DEFAULT}). */
+    public TargetConfig(String desc, Mode mode, String path, SplitRule split, String splitCmd, FileNameFormat fileName,
+                        String filterBpf, boolean decap, boolean writeDecapsulated, String pipeCmd, String compress,
+                        String fileSuffix, boolean chunked, boolean followStart, int cpu, boolean ringTimeoutExit,
+                        String filterFrame, String scriptNew, String source, long timeoutRingNanos, double maxMbps,
+                        Map<String, String> options, String sourceFile, int line) {
+        this(desc, mode, path, split, splitCmd, fileName, filterBpf, decap, writeDecapsulated, pipeCmd, compress,
+                fileSuffix, chunked, followStart, cpu, ringTimeoutExit, filterFrame, scriptNew, source, timeoutRingNanos,
+                maxMbps, options, sourceFile, line, RetryBudget.DEFAULT);
+    }
 
     /** "target 'nfs-tcp'" for the front of error messages. */
     public String label() {

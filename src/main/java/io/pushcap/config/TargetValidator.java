@@ -1,6 +1,7 @@
 package io.pushcap.config;
 
 import org.luaj.vm2.LuaTable;
+import org.luaj.vm2.LuaValue;
 
 import java.util.Collections;
 import java.util.EnumSet;
@@ -24,7 +25,8 @@ import java.util.stream.Stream;
 final class TargetValidator {
     static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
             "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
-    static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing");
+    static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
+            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
             Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS).flatMap(List::stream).toList()));
     static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
@@ -277,6 +279,47 @@ final class TargetValidator {
             r.error("StreamCat", "'--ring-timeout-exit ' needs a ring timeout: set Config.TimeoutRing or TimeoutRing"
                     + " (nanoseconds, e.g. 5*60e9)");
         }
+        readRetryBudget(r, d);
+    }
+
+    /** RetryMax, RetryFor and the timeouts of one attempt; absent keys keep {@link RetryBudget#DEFAULT}. */
+    private void readRetryBudget(TableReader r, Draft d) {
+        RetryBudget def = RetryBudget.DEFAULT;
+        Long max = r.integer("RetryMax", 0, 1_000_000, "failed attempts in a row before an offline push gives the"
+                + " target up, 0 for no limit");
+        long forMillis = duration(r, "RetryFor", def.forMillis(), true,
+                "how long an offline push retries a failing target, 0 for no limit");
+        long pipe = duration(r, "PipeTimeout", def.pipeMillis(), false, "kill a PipeCmd that makes no progress this long");
+        long script = duration(r, "ScriptTimeout", def.scriptMillis(), false, "kill a ScriptNew run that lasts longer");
+        d.retry = new RetryBudget(max == null ? def.maxAttempts() : max.intValue(), forMillis, pipe, script);
+    }
+
+    /**
+     * A duration key: a number of seconds (120) or a string with a unit ("2m", "120s", "500ms",
+     * "1h"). Returns milliseconds, {@code fallback} when absent; reports anything else.
+     */
+    private static long duration(TableReader r, String key, long fallback, boolean zeroAllowed, String meaning) {
+        LuaValue v = r.raw(key);
+        if (v.isnil() || (v.type() == LuaValue.TSTRING && v.tojstring().isBlank())) {
+            return fallback;
+        }
+        String expected = " (expected a duration: seconds as a number such as 120, or a string such as \"2m\", "
+                + "\"120s\", \"500ms\" or \"1h\"" + (zeroAllowed ? "; 0 for no limit" : "") + ": " + meaning + ")";
+        long ms;
+        if (v.type() == LuaValue.TNUMBER) {
+            double s = v.todouble();
+            ms = Double.isNaN(s) || Double.isInfinite(s) || s < 0 || s > 1e12 ? -1 : Math.round(s * 1000);
+        } else if (v.type() == LuaValue.TSTRING) {
+            ms = RetryBudget.parseMillis(v.tojstring());
+        } else {
+            r.error(key, LuaValues.show(v) + expected + "; got " + LuaValues.article(v.typename()));
+            return fallback;
+        }
+        if (ms < 0 || (ms == 0 && !zeroAllowed)) {
+            r.error(key, LuaValues.show(v) + expected);
+            return fallback;
+        }
+        return ms;
     }
 
     /** The fields of a target as they are read, before they become a record. */
@@ -303,12 +346,13 @@ final class TargetValidator {
         String source;
         long timeoutRingNanos;
         double maxMbps;
+        RetryBudget retry = RetryBudget.DEFAULT;
         final Map<String, String> options = new TreeMap<>();
 
         TargetConfig build(String file) {
             return new TargetConfig(desc, mode, path, split, splitCmd, fileName, filterBpf, decap, writeDecap, pipeCmd,
                     compress, fileSuffix, chunked, followStart, cpu, ringTimeoutExit, filterFrame, scriptNew, source,
-                    timeoutRingNanos, maxMbps, Collections.unmodifiableMap(options), file, line);
+                    timeoutRingNanos, maxMbps, Collections.unmodifiableMap(options), file, line, retry);
         }
     }
 }

@@ -56,6 +56,7 @@ final class PlanBuilder {
             Compressor compressor = null;
             Sink sink = null;
             PacketSink packetSink = null;
+            IOException unreachable = null;
             if (packetMode != null) {
                 packetSink = packetMode.create(t, linkType, SinkContext.system());
                 opened.add(packetSink);
@@ -63,7 +64,14 @@ final class PlanBuilder {
                 compressor = Compressors.forTarget(t);
                 sink = sinks.create(t);
                 opened.add(sink);
-                sink.check();
+                try {
+                    sink.check();
+                } catch (IOException e) {
+                    // A server that is down is this target's failure alone, not a config error:
+                    // the target retries when it opens its first split (within its retry budget
+                    // offline, for ever live) while every other target runs on.
+                    unreachable = e;
+                }
             }
             String safe = TargetLog.fileSafe(t.desc());
             Manifest manifest = new Manifest(options.stateDir().resolve("manifest").resolve(safe + ".jsonl"));
@@ -73,10 +81,18 @@ final class PlanBuilder {
             List<String> notes = PushConfigLoader.notes(t);
             log.header("push_" + System.currentTimeMillis() * 1_000_000L, t, notes);
             log.line("source " + source.describe() + (live ? " (live)" : " (offline)"));
+            TargetCounters counters = new TargetCounters(metrics, t.desc());
+            if (unreachable != null) {
+                counters.sinkCheckFailures.increment();
+                log.line("sink check failed: " + unreachable.getMessage() + "; the target retries when it opens its"
+                        + " first split" + (live ? "" : " (retry budget " + t.retry().describe() + ")"));
+                org.slf4j.LoggerFactory.getLogger(PlanBuilder.class).warn("{}: sink unreachable at start: {}; retrying",
+                        t.label(), unreachable.getMessage());
+            }
             return new TargetPlan(t, source, stage, Splitter.of(t.split()),
                     t.fileName() == null ? null : new FileNameEncoder(t.fileName(), t.path(), t.fileSuffix()), compressor, sink,
                     packetSink, manifest, cursors,
-                    log, new TargetCounters(metrics, t.desc()), notes, live, options.retry(), options.stuckAfterMillis(),
+                    log, counters, notes, live, options.retry(), options.stuckAfterMillis(),
                     options.workDir());
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {

@@ -1,6 +1,7 @@
 package io.pushcap.pipeline;
 
 import io.pushcap.PushcapException;
+import io.pushcap.cli.ExitCodes;
 import io.pushcap.config.PushConfig;
 import io.pushcap.config.PushConfigLoader;
 import io.pushcap.config.TargetConfig;
@@ -147,6 +148,7 @@ public final class PushJob {
     private int summarize(StatusFile status) {
         int failed = 0;
         int exited = 0;
+        List<String> failures = new ArrayList<>();
         for (TargetRunner r : runners) {
             TargetCounters c = r.counters();
             String line = String.format("%-24s %-8s files %d, packets read %d = published %d + filtered %d + dropped %d%s",
@@ -158,6 +160,8 @@ public final class PushJob {
                 exited++;
             } else if (r.state() != TargetRunner.State.DONE && !(live && r.state() == TargetRunner.State.STOPPED)) {
                 failed++;
+                failures.add(r.config().label() + " " + r.state()
+                        + (r.lastError().isEmpty() ? "" : ": " + r.lastError()));
             }
         }
         if (exited > 0 && failed == 0) {
@@ -165,8 +169,13 @@ public final class PushJob {
             return EXIT_RING_TIMEOUT;
         }
         if (failed > 0) {
-            console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything");
-            return stopRequested ? 130 : 1;
+            console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything"
+                    + (failed < runners.size() ? " (the others finished)" : ""));
+            for (String f : failures) {
+                console.println("push: " + f);
+                status.line("push: " + f);
+            }
+            return stopRequested ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE;
         }
         return 0;
     }

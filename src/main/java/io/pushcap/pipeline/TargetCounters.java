@@ -27,6 +27,11 @@ public final class TargetCounters {
     public final Counter retryWaitMillis;
     public final Counter scriptFailures;
     public final Counter pending;
+    public final Counter budgetSpent;
+    public final Counter stuck;
+    public final Counter pipeTimeouts;
+    public final Counter scriptTimeouts;
+    public final Counter sinkCheckFailures;
 
     public TargetCounters(MetricsRegistry r, String desc) {
         String l = MetricsRegistry.labels("target", desc);
@@ -44,6 +49,13 @@ public final class TargetCounters {
         retries = r.counter("pushcap_target_retries_total", "Retries of failed splits", l);
         retryWaitMillis = r.counter("pushcap_target_retry_wait_milliseconds_total", "Time spent backing off before retries", l);
         scriptFailures = r.counter("pushcap_target_script_failures_total", "ScriptNew runs that failed", l);
+        budgetSpent = r.counter("pushcap_target_retry_budget_spent_total",
+                "Offline: times the target gave up because RetryMax/RetryFor was spent (it then FAILED)", l);
+        stuck = r.counter("pushcap_target_stuck", "1 while the target has been retrying longer than --stuck-after", l);
+        pipeTimeouts = r.counter("pushcap_target_pipe_timeouts_total", "PipeCmd runs killed after PipeTimeout without progress", l);
+        scriptTimeouts = r.counter("pushcap_target_script_timeouts_total", "ScriptNew runs killed after ScriptTimeout", l);
+        sinkCheckFailures = r.counter("pushcap_target_sink_check_failures_total",
+                "Sink checks at start that could not reach the server (the target then retries)", l);
         pending = r.counter("pushcap_target_packets_pending", "Packets in the open (unpublished) split", l);
     }
 }

@@ -6,6 +6,7 @@ import io.pushcap.config.TargetConfig;
 import io.pushcap.internal.ffm.LibC;
 import io.pushcap.pcap.Packet;
 import io.pushcap.pcap.PcapDescriptor;
+import io.pushcap.pipeline.compress.PipeCommandCompressor;
 import io.pushcap.sink.SplitOutput;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -313,6 +314,7 @@ public final class TargetRunner implements Runnable {
             plan.log().line("recovered: " + (published == null ? "region committed" : published.name()));
             state = State.RUNNING;
             stuckReported = false;
+            counters.stuck.set(0);
         }
     }
 
@@ -361,14 +363,26 @@ public final class TargetRunner implements Runnable {
             retryingSinceMillis = System.currentTimeMillis();
         }
         attempt++;
+        if (hasCause(e, PipeCommandCompressor.PipeTimeoutException.class)) {
+            counters.pipeTimeouts.increment();
+        }
         if (cfg.ringTimeoutExit() && plan.live() && cfg.timeoutRingNanos() > 0
                 && (System.currentTimeMillis() - retryingSinceMillis) * 1_000_000L > cfg.timeoutRingNanos()) {
             throw new RingTimeoutExit("the sink has failed for longer than TimeoutRing: " + e.getMessage());
         }
+        long elapsed = System.currentTimeMillis() - retryingSinceMillis;
         if (plan.retry().exhausted(attempt)) {
-            throw new IOException("giving up after " + attempt + " attempts: " + e.getMessage(), e);
+            giveUp("--max-retries " + plan.retry().maxAttempts(), elapsed, e);
+        }
+        // Offline, the target's budget bounds a failure that keeps coming back (a dead server, a
+        // full disk): the push must end. Live, the service retries for ever and says so (STUCK).
+        if (!plan.live() && cfg.retry().spent(attempt, elapsed)) {
+            giveUp(cfg.retry().describe(), elapsed, e);
         }
         long delay = plan.retry().delayMillis(attempt - 1);
+        if (!plan.live()) {
+            delay = Math.min(delay, cfg.retry().leftMillis(elapsed));
+        }
         plan.log().line(String.format("split failed (attempt %d): %s; retrying in %d ms from %s", attempt,
                 e.getMessage(), delay, regionStart));
         LOG.warn("{}: split failed (attempt {}): {}; retrying in {} ms", cfg.label(), attempt, e.getMessage(), delay);
@@ -388,10 +402,32 @@ public final class TargetRunner implements Runnable {
         source.seek(regionStart);
     }
 
+    /** The retry budget is spent: the target fails, naming the budget and the last error. */
+    private void giveUp(String budget, long elapsedMillis, IOException last) {
+        counters.budgetSpent.increment();
+        throw new PushcapException(String.format("gave up after %d failed attempt%s in %.1f s (retry budget %s spent): %s",
+                attempt, attempt == 1 ? "" : "s", elapsedMillis / 1000.0, budget, last.getMessage()), last);
+    }
+
+    private static boolean hasCause(Throwable t, Class<? extends Throwable> type) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
+            for (Throwable s : c.getSuppressed()) {
+                if (type.isInstance(s)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
     private void reportIfStuck() {
         long since = System.currentTimeMillis() - retryingSinceMillis;
         if (!stuckReported && since >= plan.stuckAfterMillis()) {
             stuckReported = true;
+            counters.stuck.set(1);
             String msg = String.format("STUCK for %d s: %s", since / 1000, lastError);
             plan.log().line(msg);
             LOG.error("{}: {}", cfg.label(), msg);

@@ -33,11 +33,12 @@ public final class Compressors {
         }
         try {
             if (pipe) {
-                return pipe(t.pipeCmd());
+                return new PipeCommandCompressor(t.pipeCmd(), t.retry().pipeMillis());
             }
             return spec ? parse(t.compress()) : NoneCompressor.INSTANCE;
         } catch (PushcapException e) {
-            throw new PushcapException(t.label() + ": " + e.getMessage(), e);
+            throw new PushcapException(t.label() + ": " + (pipe && !e.getMessage().startsWith("PipeCmd") ? "PipeCmd: " : "")
+                    + e.getMessage(), e);
         }
     }
 

@@ -14,6 +14,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,6 +36,10 @@ import java.util.concurrent.TimeUnit;
  * stderr lines when it exited non-zero or died by a signal: that split must not be published.
  * If the sink throws, the child is killed and the caller's next write or close throws.
  *
+ * <p><b>Timeout:</b> a child that neither takes input nor gives output for {@code PipeTimeout}
+ * (60 s by default) is killed by a watchdog, and the blocked write or close then throws a
+ * {@link PipeTimeoutException}: a hung PipeCmd fails its split instead of stalling the target.
+ *
  * <p><b>Note:</b> immutable and thread-safe; each stream is for one thread. The JDK reaps every
  * child (no zombies); {@link Abortable#abort()} kills the child and its descendants at once.
  * The child inherits the calling thread's CPU affinity (a pinned target pins its PipeCmd).
@@ -40,11 +47,25 @@ import java.util.concurrent.TimeUnit;
 public final class PipeCommandCompressor implements Compressor {
     private static final int STDERR_LINES = 8;
 
+    /** Checks every stream's progress; one daemon thread for every PipeCmd of the process. */
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r ->
+            Thread.ofPlatform().daemon().name("pipecmd-watchdog").unstarted(r));
+
     private final String command;
     private final List<String> argv;
+    private final long timeoutMillis;
 
     /** @throws PushcapException when the command is malformed or its program is not found */
     public PipeCommandCompressor(String command) {
+        this(command, 60_000);
+    }
+
+    /**
+     * @param timeoutMillis kill the child when it neither reads input nor writes output this long
+     * @throws PushcapException when the command is malformed or its program is not found
+     */
+    public PipeCommandCompressor(String command, long timeoutMillis) {
+        this.timeoutMillis = timeoutMillis;
         this.command = command.trim();
         this.argv = List.copyOf(CommandWords.split(command));
         requireProgram(argv.getFirst(), command);
@@ -97,7 +118,14 @@ public final class PipeCommandCompressor implements Compressor {
         } catch (IOException e) {
             throw new IOException("PipeCmd '" + command + "': cannot start: " + e.getMessage(), e);
         }
-        return new PipeStream(command, p, sink);
+        return new PipeStream(command, p, sink, timeoutMillis);
+    }
+
+    /** A PipeCmd that made no progress for PipeTimeout and was killed. */
+    public static final class PipeTimeoutException extends IOException {
+        PipeTimeoutException(String message) {
+            super(message);
+        }
     }
 
     @Override
@@ -113,11 +141,22 @@ public final class PipeCommandCompressor implements Compressor {
         private final StderrTail stderr;
         private final Thread pump;
         private volatile IOException sinkError;
+        private volatile long progressNanos = System.nanoTime();
+        private volatile boolean timedOut;
+        private final long timeoutMillis;
+        private final ScheduledFuture<?> watch;
         private boolean closed;
 
         PipeStream(String command, Process process, OutputStream sink) {
+            this(command, process, sink, 60_000);
+        }
+
+        PipeStream(String command, Process process, OutputStream sink, long timeoutMillis) {
             this.command = command;
             this.process = process;
+            this.timeoutMillis = timeoutMillis;
+            long period = Math.max(50, Math.min(1000, timeoutMillis / 4));
+            this.watch = WATCHDOG.scheduleWithFixedDelay(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
             this.stdin = process.getOutputStream();
             this.stderr = StderrTail.start(process.getErrorStream(), "pipecmd-stderr-" + process.pid(), STDERR_LINES);
             this.pump = Thread.ofPlatform().daemon().name("pipecmd-pump-" + process.pid())
@@ -129,6 +168,7 @@ public final class PipeCommandCompressor implements Compressor {
             try (stdout) {
                 int n;
                 while ((n = stdout.read(buf)) > 0) {
+                    progressNanos = System.nanoTime();
                     try {
                         sink.write(buf, 0, n);
                     } catch (IOException | RuntimeException e) {
@@ -140,6 +180,24 @@ public final class PipeCommandCompressor implements Compressor {
             } catch (IOException e) {
                 // stdout closed under us: only after abort or the child's death, reported by close().
             }
+        }
+
+        /** The watchdog: a child silent on both pipes for the timeout is killed. */
+        private void checkProgress() {
+            if (!process.isAlive()) {
+                watch.cancel(false);
+                return;
+            }
+            if (System.nanoTime() - progressNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+                timedOut = true;
+                watch.cancel(false);
+                killTree();
+            }
+        }
+
+        private PipeTimeoutException timeout() {
+            return new PipeTimeoutException("PipeCmd '" + command + "' made no progress for "
+                    + io.pushcap.config.RetryBudget.human(timeoutMillis) + " (PipeTimeout): killed" + stderr.suffix());
         }
 
         @Override
@@ -155,6 +213,7 @@ public final class PipeCommandCompressor implements Compressor {
             checkSink();
             try {
                 stdin.write(b, off, len);
+                progressNanos = System.nanoTime();
             } catch (IOException e) {
                 throw failure(e);
             }
@@ -179,6 +238,12 @@ public final class PipeCommandCompressor implements Compressor {
 
         /** A broken stdin means the child is gone: report why it went, not the broken pipe. */
         private IOException failure(IOException writeError) {
+            if (timedOut) {
+                abort();
+                PipeTimeoutException t = timeout();
+                t.addSuppressed(writeError);
+                return t;
+            }
             try {
                 if (process.waitFor(5, TimeUnit.SECONDS)) {
                     pump.join(5000);
@@ -226,8 +291,12 @@ public final class PipeCommandCompressor implements Compressor {
                 abort();
                 throw new InterruptedIOException("PipeCmd '" + command + "': interrupted while waiting for it");
             }
+            watch.cancel(false);
             stderr.await(1000);
             checkSink();
+            if (timedOut) {
+                throw timeout();
+            }
             if (rc != 0) {
                 IOException e = new IOException("PipeCmd '" + command + "' failed: " + ExitStatus.describe(rc)
                         + stderr.suffix());
@@ -245,6 +314,7 @@ public final class PipeCommandCompressor implements Compressor {
         @Override
         public void abort() {
             closed = true;
+            watch.cancel(false);
             killTree();
             try {
                 stdin.close();
