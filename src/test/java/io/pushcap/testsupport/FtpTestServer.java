@@ -42,6 +42,13 @@ public final class FtpTestServer implements AutoCloseable {
         return s;
     }
 
+    /** A server on a reserved port that is not listening until {@link #start()}. */
+    public static FtpTestServer unstarted(Path home) throws IOException {
+        FtpTestServer s = new FtpTestServer(home);
+        s.port = S3ProxyServer.freePort();
+        return s;
+    }
+
     public void start() throws IOException {
         Files.createDirectories(home);
         FtpServerFactory sf = new FtpServerFactory();

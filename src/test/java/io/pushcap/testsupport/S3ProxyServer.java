@@ -45,6 +45,19 @@ public final class S3ProxyServer implements AutoCloseable {
         return s;
     }
 
+    /**
+     * A server on a reserved port that is not listening yet: a client sees "connection refused"
+     * until {@link #start()}. For tests of a server that is down when the push starts.
+     */
+    public static S3ProxyServer unstarted(Path dir, boolean filesystem) throws IOException {
+        return new S3ProxyServer(dir, filesystem, freePort());
+    }
+
+    /** Filesystem mode: creates the bucket as the directory the server will serve it from. */
+    public void createBucketDir(String bucket) throws IOException {
+        Files.createDirectories(dir.resolve("store").resolve(bucket));
+    }
+
     public static int freePort() throws IOException {
         try (ServerSocket ss = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             return ss.getLocalPort();
