@@ -288,7 +288,7 @@ final class TargetValidator {
         Long max = r.integer("RetryMax", 0, 1_000_000, "failed attempts in a row before an offline push gives the"
                 + " target up, 0 for no limit");
         long forMillis = duration(r, "RetryFor", def.forMillis(), true,
-                "how long an offline push retries a failing target, 0 for no limit");
+                "how long an offline push retries a failing target");
         long pipe = duration(r, "PipeTimeout", def.pipeMillis(), false, "kill a PipeCmd that makes no progress this long");
         long script = duration(r, "ScriptTimeout", def.scriptMillis(), false, "kill a ScriptNew run that lasts longer");
         d.retry = new RetryBudget(max == null ? def.maxAttempts() : max.intValue(), forMillis, pipe, script);
