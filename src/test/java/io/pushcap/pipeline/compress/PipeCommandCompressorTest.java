@@ -39,6 +39,23 @@ class PipeCommandCompressorTest {
     }
 
     @Test
+    void shouldKillAndReportPipeTimeoutWhenCommandNeitherReadsNorWrites() {
+        // sleep never reads its input: the write blocks once the pipe is full, or close waits for
+        // an exit that never comes; the watchdog kills it after the timeout either way.
+        for (int size : new int[] {100, 4 << 20}) {
+            Compressor c = new PipeCommandCompressor("sleep 3600", 300);
+            IOException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(IOException.class, () -> {
+                try (OutputStream out = c.open(new ByteArrayOutputStream())) {
+                    out.write(new byte[size]);
+                }
+            }));
+            assertTrue(e instanceof PipeCommandCompressor.PipeTimeoutException, e.toString());
+            assertTrue(e.getMessage().contains("PipeCmd 'sleep 3600' made no progress for 300ms (PipeTimeout): killed"),
+                    e.getMessage());
+        }
+    }
+
+    @Test
     void shouldFailWithStatusAndStderrWhenShellExitsThree() {
         IOException e = failureOf("sh -c 'echo boom >&2; exit 3'", new byte[10]);
         assertTrue(e.getMessage().contains("exit status 3"), e.getMessage());
