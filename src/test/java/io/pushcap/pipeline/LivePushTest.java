@@ -6,6 +6,7 @@ import io.pushcap.ring.RingFile;
 import io.pushcap.ring.RingWriter;
 import io.pushcap.testing.Cmd;
 import io.pushcap.testing.Frames;
+import io.pushcap.testsupport.FtpTestServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,6 +121,51 @@ class LivePushTest {
         }
         try (Stream<Path> s = Files.list(out)) {
             return s.filter(p -> out.getFileSystem().getPathMatcher("glob:" + glob).matches(p.getFileName())).sorted().toList();
+        }
+    }
+
+    @Test
+    void shouldRetryWithoutEndVisiblyAndKeepOtherTargetsRunningWhenAServerIsDownInALivePush() throws Exception {
+        try (FtpTestServer ftp = FtpTestServer.unstarted(dir.resolve("ftp"))) {
+            // RetryFor = 1 would end the target in an offline push; live, the service retries for ever.
+            Path cfg = dir.resolve("push_live.lua");
+            Files.writeString(cfg, "local Config = {}\nConfig.Target = {}\n"
+                    + "table.insert(Config.Target, {Desc = 't', Path = '" + dir.resolve("out") + "/', Source = '" + ring
+                    + "', Split = '--split-time 1e9', FileName = '--filename-epoch-sec'})\n"
+                    + "table.insert(Config.Target, {Desc = 'ftp', Mode = 'CURL', Path = '" + ftp.url() + "/live/', Source = '"
+                    + ring + "', Split = '--split-time 1e9', FileName = '--filename-epoch-sec', RetryFor = 1})\n"
+                    + "return Config\n");
+            Path out = dir.resolve("push.out");
+            ProcessBuilder pb = new ProcessBuilder(JavaProcess.command(List.of(), "io.pushcap.cli.Main", "push", "--config",
+                    cfg.toString(), "--log-dir", dir.resolve("logs").toString(), "--state-dir",
+                    dir.resolve("var").toString(), "--stuck-after", "2"));
+            pb.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+            Process p = pb.start();
+            processes.add(p);
+            waitFor("targets started", 20, () -> logSays("source ring") && ftpLogSays("sink check failed"));
+            write(10, 6);
+            waitFor("the File target publishes while the FTP server is down", 10, () -> manifestLines() == 1);
+            waitFor("the FTP target reported STUCK, past its RetryFor", 30, () -> ftpLogSays("STUCK for"));
+            assertThat(p.isAlive()).isTrue();
+            assertThat(ftpLogSays("gave up")).isFalse();
+            ftp.start();
+            waitFor("the FTP target recovers once its server is up", 60, () -> ftpLogSays("recovered:"));
+            assertThat(stop(p)).isZero();
+            List<Path> got;
+            try (Stream<Path> st = Files.list(ftp.home().resolve("live"))) {
+                got = st.filter(f -> f.toString().endsWith(".pcap")).toList();
+            }
+            assertThat(got).hasSize(1);
+            assertThat(Cmd.capinfosPackets(got.getFirst())).isEqualTo(10);
+        }
+    }
+
+    boolean ftpLogSays(String text) {
+        try {
+            Path log = dir.resolve("logs/push_ftp.cur");
+            return Files.exists(log) && Files.readString(log).contains(text);
+        } catch (IOException e) {
+            return false;
         }
     }
 
