@@ -24,9 +24,16 @@ import java.util.concurrent.TimeUnit;
  * rewound to the region's start and the same split is produced again under the same name after a
  * backoff: a published split is never lost and never appears twice.
  *
+ * <p>Retries are bounded offline by the target's {@link io.pushcap.config.RetryBudget}
+ * ({@code RetryMax}/{@code RetryFor}, two minutes by default): a failure that keeps coming back
+ * ends this target as FAILED, naming the budget and the last error, so that an offline push always
+ * ends; the other targets are not affected. Live, retries never end; after
+ * {@code stuckAfterMillis} the target logs {@code STUCK} and sets {@code pushcap_target_stuck}.
+ *
  * <p><b>Note:</b> {@link #run()} runs on the target's thread; {@link #stop()} and the status
  * getters are safe from any thread. Configuration errors ({@link PushcapException}) end the
- * target as failed without retry; I/O errors are retried per the plan's {@link RetryPolicy}.
+ * target as failed without retry; I/O errors are retried per the plan's {@link RetryPolicy}
+ * (backoff) within the budget.
  */
 public final class TargetRunner implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(TargetRunner.class);
