@@ -97,7 +97,16 @@ final class CheckCommand implements Callable<Integer> {
                     field("Source", or(t.source(), "(default source)")),
                     field("TimeoutRing", nanos(t.timeoutRingNanos())),
                     field("MaxMbps", t.maxMbps() == 0 ? "0 (no cap)" : LuaValues.number(t.maxMbps())),
+                    field("Retry", retry(t.retry())),
                     field("options", t.options().isEmpty() ? "none" : t.options().toString()));
+        }
+
+        /** "RetryMax 0 (no limit), RetryFor 2m (offline; live retries for ever), PipeTimeout 1m, ScriptTimeout 5m". */
+        private static String retry(io.pushcap.config.RetryBudget b) {
+            return "RetryMax " + (b.maxAttempts() == 0 ? "0 (no limit)" : b.maxAttempts()) + ", RetryFor "
+                    + (b.forMillis() == 0 ? "0 (no limit)" : io.pushcap.config.RetryBudget.human(b.forMillis()))
+                    + " (offline; live retries for ever), PipeTimeout " + io.pushcap.config.RetryBudget.human(b.pipeMillis())
+                    + ", ScriptTimeout " + io.pushcap.config.RetryBudget.human(b.scriptMillis());
         }
 
         private static String field(String name, String value) {
