@@ -37,7 +37,7 @@ import java.util.concurrent.TimeUnit;
  * If the sink throws, the child is killed and the caller's next write or close throws.
  *
  * <p><b>Timeout:</b> a child that neither takes input nor gives output for {@code PipeTimeout}
- * (60 s by default) is killed by a watchdog, and the blocked write or close then throws a
+ * (60 s by default; time the sink itself spends on a write does not count) is killed by a watchdog, and the blocked write or close then throws a
  * {@link PipeTimeoutException}: a hung PipeCmd fails its split instead of stalling the target.
  *
  * <p><b>Note:</b> immutable and thread-safe; each stream is for one thread. The JDK reaps every
@@ -143,6 +143,7 @@ public final class PipeCommandCompressor implements Compressor {
         private volatile IOException sinkError;
         private volatile long progressNanos = System.nanoTime();
         private volatile boolean timedOut;
+        private volatile boolean sinkBusy;
         private final long timeoutMillis;
         private final ScheduledFuture<?> watch;
         private boolean closed;
@@ -170,7 +171,12 @@ public final class PipeCommandCompressor implements Compressor {
                 while ((n = stdout.read(buf)) > 0) {
                     progressNanos = System.nanoTime();
                     try {
+                        // A slow or throttled sink (MaxMbps) is not the child's fault: no timeout
+                        // while the pump is writing.
+                        sinkBusy = true;
                         sink.write(buf, 0, n);
+                        sinkBusy = false;
+                        progressNanos = System.nanoTime();
                     } catch (IOException | RuntimeException e) {
                         sinkError = e instanceof IOException io ? io : new IOException(e);
                         killTree();
@@ -188,7 +194,7 @@ public final class PipeCommandCompressor implements Compressor {
                 watch.cancel(false);
                 return;
             }
-            if (System.nanoTime() - progressNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
+            if (!sinkBusy && System.nanoTime() - progressNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
                 timedOut = true;
                 watch.cancel(false);
                 killTree();

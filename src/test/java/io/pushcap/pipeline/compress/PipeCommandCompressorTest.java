@@ -56,6 +56,34 @@ class PipeCommandCompressorTest {
     }
 
     @Test
+    void shouldNotTimeOutWhenOnlyTheSinkIsSlow() throws IOException {
+        // A throttled sink (MaxMbps) holds the pump longer than PipeTimeout per write: the child is
+        // blocked by us, not hung, and must not be killed.
+        byte[] data = TestPcap.generate(1 << 20, 1500, 6);
+        ByteArrayOutputStream sink = new ByteArrayOutputStream() {
+            private int calls;
+
+            @Override
+            public synchronized void write(byte[] b, int off, int len) {
+                if (calls++ < 2) {
+                    try {
+                        Thread.sleep(800); // the sink's own slowness, longer than the 200 ms timeout
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+                super.write(b, off, len);
+            }
+        };
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (OutputStream out = new PipeCommandCompressor("cat", 200).open(sink)) {
+                out.write(data);
+            }
+        });
+        assertArrayEquals(data, sink.toByteArray());
+    }
+
+    @Test
     void shouldFailWithStatusAndStderrWhenShellExitsThree() {
         IOException e = failureOf("sh -c 'echo boom >&2; exit 3'", new byte[10]);
         assertTrue(e.getMessage().contains("exit status 3"), e.getMessage());
