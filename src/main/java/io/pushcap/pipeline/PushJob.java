@@ -145,6 +145,16 @@ public final class PushJob {
         return summarize(status);
     }
 
+    /**
+     * " + abandoned N" for a target that failed with packets read but not published (its open
+     * split was discarded), so that the summary's sum still holds; "" otherwise.
+     */
+    private static String abandoned(TargetRunner r) {
+        TargetCounters c = r.counters();
+        long n = c.read.get() - c.published.get() - c.filtered.get() - c.droppedLinkType.get();
+        return r.state() == TargetRunner.State.FAILED && n > 0 ? " + abandoned " + n : "";
+    }
+
     private int summarize(StatusFile status) {
         int failed = 0;
         int exited = 0;
@@ -153,7 +163,7 @@ public final class PushJob {
             TargetCounters c = r.counters();
             String line = String.format("%-24s %-8s files %d, packets read %d = published %d + filtered %d + dropped %d%s",
                     r.config().desc(), r.state(), c.files.get(), c.read.get(), c.published.get(), c.filtered.get(),
-                    c.droppedLinkType.get(), r.state() == TargetRunner.State.FAILED ? " : " + r.lastError() : "");
+                    c.droppedLinkType.get(), abandoned(r) + (r.state() == TargetRunner.State.FAILED ? " : " + r.lastError() : ""));
             console.println(line);
             status.line(line);
             if (r.state() == TargetRunner.State.EXITED) {
