@@ -10,6 +10,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -51,12 +53,18 @@ final class ServeCommand implements Callable<Integer> {
         Service service = Service.prepare(config, home, c, MetricsRegistry.global());
         // Handlers only after prepare: until then nothing runs, and the default action (exit) is right.
         LinkedBlockingQueue<String> control = new LinkedBlockingQueue<>();
-        Signals.onTerminate(() -> control.add("stop"));
+        Signals.onTerminate(() -> {
+            control.add("stop");
+            service.cancelReloads();
+        });
         Signals.onHangup(() -> control.add("reload"));
         service.start();
         while (true) {
-            String request = control.take();
-            if (request.equals("stop")) {
+            // SIGHUPs that arrived during a reload are one more reload, not one each; a stop wins.
+            List<String> requests = new ArrayList<>();
+            requests.add(control.take());
+            control.drainTo(requests);
+            if (requests.contains("stop")) {
                 break;
             }
             service.reload();
