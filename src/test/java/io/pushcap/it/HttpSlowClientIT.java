@@ -31,10 +31,8 @@ class HttpSlowClientIT {
     private final List<Socket> held = new ArrayList<>();
 
     @BeforeEach
-    void start() throws Exception {
+    void prepare() throws Exception {
         serve = new ServeProcess(dir, 6);
-        // A short request deadline so the test sees the server close a stalled request.
-        serve.start(serve.config("", ""), Map.of("PUSHCAP_JAVA_OPTS", "-Dsun.net.httpserver.maxReqTime=3"));
     }
 
     @AfterEach
@@ -47,10 +45,12 @@ class HttpSlowClientIT {
 
     @Test
     void shouldAnswerMetricsWhenHalfOpenRequestsAreHeld() throws Exception {
+        serve.start(serve.config("", ""), Map.of());
         for (int i = 0; i < 8; i++) {
             held.add(halfRequest());
         }
-        // Each request gets 5 s (ServeProcess.get); with one exchange at a time they all timed out.
+        // Each request gets 5 s (ServeProcess.get), less than the server's 10 s request deadline: with
+        // one exchange per thread of a small pool they all timed out while the slow ones were held.
         assertThat(serve.get("/metrics")).contains("pushcap_service_reloads_total");
         assertThat(serve.get("/status")).startsWith("{");
         assertThat(serve.get("/")).contains("<html");
@@ -58,6 +58,7 @@ class HttpSlowClientIT {
 
     @Test
     void shouldServeSixteenConnectionsFromOneClientWhenAllAreOpenAtOnce() throws Exception {
+        serve.start(serve.config("", ""), Map.of());
         List<Socket> open = new ArrayList<>();
         for (int i = 0; i < 16; i++) {
             Socket s = new Socket(InetAddress.getLoopbackAddress(), serve.port());
@@ -78,10 +79,12 @@ class HttpSlowClientIT {
 
     @Test
     void shouldCloseStalledRequestWhenItNeverCompletes() throws Exception {
+        serve.start(serve.config("", ""), Map.of());
         Socket s = halfRequest();
         s.setSoTimeout(30_000);
         InputStream in = s.getInputStream();
-        // The server closes it (maxReqTime): read returns end of stream or the connection is reset.
+        // The server closes it after its 10 s request deadline (maxReqTime): read returns end of
+        // stream or the connection is reset; the socket's own 30 s timeout fails the test.
         int r;
         try {
             r = in.read();
