@@ -88,6 +88,8 @@ class HttpSlowClientIT {
         int r;
         try {
             r = in.read();
+        } catch (java.net.SocketTimeoutException e) {
+            throw new AssertionError("the server kept a stalled request open for 30 s", e);
         } catch (IOException e) {
             r = -1;
         }
