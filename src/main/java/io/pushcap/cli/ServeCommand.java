@@ -2,6 +2,7 @@ package io.pushcap.cli;
 
 import io.pushcap.config.ServiceConfig;
 import io.pushcap.config.ServiceConfigLoader;
+import io.pushcap.internal.Redact;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.service.Service;
 import picocli.CommandLine.Command;
@@ -46,7 +47,7 @@ final class ServeCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(config + ": valid");
             c.rings().forEach(r -> out.println("  ring " + r.name() + " " + r.sizeBytes() + " bytes"));
-            c.components().forEach(x -> out.println("  " + x.label()));
+            c.components().forEach(x -> out.println("  " + Redact.text(x.label())));
             out.flush();
             return 0;
         }

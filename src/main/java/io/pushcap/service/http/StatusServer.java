@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pushcap.PushcapException;
 import io.pushcap.config.ServiceConfig;
+import io.pushcap.internal.Redact;
 import io.pushcap.service.LoaderComponent;
 import io.pushcap.service.Service;
 
@@ -100,8 +101,8 @@ public final class StatusServer implements AutoCloseable {
             }
             switch (x.getRequestURI().getPath()) {
                 case "/", "/index.html" -> reply(x, 200, "text/html; charset=utf-8", page());
-                case "/status" -> reply(x, 200, "application/json; charset=utf-8", StatusJson.of(service));
-                case "/metrics" -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics());
+                case "/status" -> reply(x, 200, "application/json; charset=utf-8", Redact.text(StatusJson.of(service)));
+                case "/metrics" -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", Redact.text(metrics()));
                 default -> reply(x, 404, "text/plain; charset=utf-8", "not found: try /, /status or /metrics\n");
             }
         } catch (RuntimeException e) {
