@@ -82,7 +82,7 @@ public final class ChildEvaluator implements ScriptEvaluator {
             } catch (IOException e) {
                 // The child died before reading its input; its exit status says why.
             }
-            boolean exited = waitFor(p, deadline);
+            boolean exited = waitFor(p, deadline, name);
             if (!exited) {
                 p.destroyForcibly();
                 if (cancelled) {
@@ -168,15 +168,13 @@ public final class ChildEvaluator implements ScriptEvaluator {
         }
     }
 
-    private static boolean waitFor(Process p, long deadline) {
-        while (true) {
-            try {
-                return p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                p.destroyForcibly();
-                Thread.currentThread().interrupt();
-                throw new ConfigException("configuration evaluation interrupted");
-            }
+    private static boolean waitFor(Process p, long deadline, String name) {
+        try {
+            return p.waitFor(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new ConfigException(name + ": not evaluated: interrupted");
         }
     }
 

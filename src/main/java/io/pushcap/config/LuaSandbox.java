@@ -54,6 +54,9 @@ public final class LuaSandbox {
     /** Enough for any sane configuration (a few thousand instructions), small enough to stop a loop in about a second. */
     public static final long DEFAULT_INSTRUCTION_LIMIT = 20_000_000L;
 
+    /** Real configurations are a few KB; reading more would only spend memory before the budget applies. */
+    static final long MAX_SCRIPT_BYTES = 16L << 20;
+
     private final Globals globals = new Globals();
     private final long instructionLimit;
     private final LuaValue getinfo;
@@ -99,9 +102,14 @@ public final class LuaSandbox {
         return run(file.toString(), read(file));
     }
 
-    /** The bytes of a script, or a ConfigException naming the file. */
+    /** The bytes of a script (at most {@link #MAX_SCRIPT_BYTES}), or a ConfigException naming the file. */
     static byte[] read(Path file) {
         try {
+            long size = Files.isRegularFile(file) ? Files.size(file) : 0;
+            if (size > MAX_SCRIPT_BYTES) {
+                throw new ConfigException(file + ": " + size + " bytes; a configuration script is at most "
+                        + (MAX_SCRIPT_BYTES >> 20) + " MiB");
+            }
             return Files.readAllBytes(file);
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
