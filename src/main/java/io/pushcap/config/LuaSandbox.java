@@ -105,12 +105,15 @@ public final class LuaSandbox {
     /** The bytes of a script (at most {@link #MAX_SCRIPT_BYTES}), or a ConfigException naming the file. */
     static byte[] read(Path file) {
         try {
-            long size = Files.isRegularFile(file) ? Files.size(file) : 0;
-            if (size > MAX_SCRIPT_BYTES) {
-                throw new ConfigException(file + ": " + size + " bytes; a configuration script is at most "
-                        + (MAX_SCRIPT_BYTES >> 20) + " MiB");
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) MAX_SCRIPT_BYTES + 1);
             }
-            return Files.readAllBytes(file);
+            if (bytes.length > MAX_SCRIPT_BYTES) {
+                throw new ConfigException(file + ": more than " + (MAX_SCRIPT_BYTES >> 20)
+                        + " MiB; a configuration script is at most that (a few KB is usual)");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
         } catch (IOException e) {
