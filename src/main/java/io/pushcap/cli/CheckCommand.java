@@ -6,6 +6,7 @@ import io.pushcap.config.PushConfig;
 import io.pushcap.config.PushConfigLoader;
 import io.pushcap.config.SplitRule;
 import io.pushcap.config.TargetConfig;
+import io.pushcap.internal.Redact;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Parameters;
@@ -39,13 +40,13 @@ final class CheckCommand implements Callable<Integer> {
         try {
             config = new PushConfigLoader().load(file);
         } catch (ConfigException e) {
-            e.problems().forEach(err::println);
+            e.problems().forEach(problem -> err.println(Redact.text(problem)));
             err.println(file + ": " + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
                     + ", nothing would be pushed");
             err.flush();
             return Main.EXIT_USER_ERROR;
         }
-        out.print(TargetReport.of(config));
+        out.print(Redact.text(TargetReport.of(config)));
         out.flush();
         return 0;
     }
@@ -98,7 +99,7 @@ final class CheckCommand implements Callable<Integer> {
                     field("TimeoutRing", nanos(t.timeoutRingNanos())),
                     field("MaxMbps", t.maxMbps() == 0 ? "0 (no cap)" : LuaValues.number(t.maxMbps())),
                     field("Retry", retry(t.retry())),
-                    field("options", t.options().isEmpty() ? "none" : t.options().toString()));
+                    field("options", t.options().isEmpty() ? "none" : Redact.options(t.options()).toString()));
         }
 
         /** "RetryMax 0 (no limit), RetryFor 2m (offline; live retries for ever), PipeTimeout 1m, ScriptTimeout 5m". */

@@ -3,6 +3,7 @@ package io.pushcap.cli;
 import io.pushcap.config.ConfigException;
 import io.pushcap.config.ServiceConfig;
 import io.pushcap.config.ServiceConfigLoader;
+import io.pushcap.internal.Redact;
 import io.pushcap.service.doctor.Doctor;
 import io.pushcap.service.doctor.DoctorCheck;
 import picocli.CommandLine.Command;
@@ -43,12 +44,12 @@ final class DoctorCommand implements Callable<Integer> {
             bad++;
             out.println(DoctorCheck.fix("service config " + config, e.problems().size() + " problem(s)",
                     "fix these (host checks below use defaults):"));
-            e.problems().forEach(p -> out.println("    " + p));
+            e.problems().forEach(p -> out.println("    " + Redact.text(p)));
         }
         out.flush();
         List<DoctorCheck> checks = new Doctor(c).run();
         for (DoctorCheck check : checks) {
-            out.println(check);
+            out.println(Redact.text(check.toString()));
             if (!check.valid()) {
                 bad++;
             }

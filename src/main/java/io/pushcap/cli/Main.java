@@ -1,6 +1,7 @@
 package io.pushcap.cli;
 
 import io.pushcap.PushcapException;
+import io.pushcap.internal.Redact;
 import org.slf4j.LoggerFactory;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -56,13 +57,13 @@ public final class Main implements Runnable {
         PrintWriter err = cl.getErr();
         PushcapException user = userError(e);
         if (user != null) {
-            err.println("pushcap " + cl.getCommandName() + ": " + user.getMessage());
+            err.println("pushcap " + cl.getCommandName() + ": " + Redact.text(user.getMessage()));
             err.flush();
             return EXIT_USER_ERROR;
         }
         LoggerFactory.getLogger(Main.class).debug("internal error", e);
         err.println("pushcap " + cl.getCommandName() + ": internal error: " + e.getClass().getName() + ": "
-                + e.getMessage() + " (PUSHCAP_LOG_LEVEL=DEBUG shows the stack trace)");
+                + Redact.text(e.getMessage()) + " (PUSHCAP_LOG_LEVEL=DEBUG shows the stack trace)");
         err.flush();
         return EXIT_INTERNAL_ERROR;
     }

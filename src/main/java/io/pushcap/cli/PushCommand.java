@@ -1,5 +1,6 @@
 package io.pushcap.cli;
 
+import io.pushcap.internal.Redact;
 import io.pushcap.pipeline.PushJob;
 import io.pushcap.pipeline.RetryPolicy;
 import io.pushcap.pipeline.source.FileSetSource;
@@ -128,7 +129,7 @@ final class PushCommand implements Callable<Integer> {
         String loader = System.getenv("PUSHCAP_LOADER");
         PushJob job = new PushJob(new PushJob.Options(config, sources, logDir, stateDir, Path.of("").toAbsolutePath(),
                 System.console() != null && !noProgress, retry, stuckAfterSeconds * 1000, 15_000,
-                loader == null || loader.isBlank() ? null : loader), System.err);
+                loader == null || loader.isBlank() ? null : loader), Redact.lines(System.err));
         job.window(window);
         Signals.onTerminate(job::requestStop);
         ServiceLink link = ServiceLink.fromEnvironment(job);

@@ -2,6 +2,7 @@ package io.pushcap.cli;
 
 import io.pushcap.config.ServiceConfig;
 import io.pushcap.config.ServiceConfigLoader;
+import io.pushcap.internal.Redact;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.service.Service;
 import picocli.CommandLine.Command;
@@ -10,6 +11,8 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.LinkedBlockingQueue;
 
@@ -44,19 +47,25 @@ final class ServeCommand implements Callable<Integer> {
             PrintWriter out = spec.commandLine().getOut();
             out.println(config + ": valid");
             c.rings().forEach(r -> out.println("  ring " + r.name() + " " + r.sizeBytes() + " bytes"));
-            c.components().forEach(x -> out.println("  " + x.label()));
+            c.components().forEach(x -> out.println("  " + Redact.text(x.label())));
             out.flush();
             return 0;
         }
         Service service = Service.prepare(config, home, c, MetricsRegistry.global());
         // Handlers only after prepare: until then nothing runs, and the default action (exit) is right.
         LinkedBlockingQueue<String> control = new LinkedBlockingQueue<>();
-        Signals.onTerminate(() -> control.add("stop"));
+        Signals.onTerminate(() -> {
+            control.add("stop");
+            service.cancelReloads();
+        });
         Signals.onHangup(() -> control.add("reload"));
         service.start();
         while (true) {
-            String request = control.take();
-            if (request.equals("stop")) {
+            // SIGHUPs that arrived during a reload are one more reload, not one each; a stop wins.
+            List<String> requests = new ArrayList<>();
+            requests.add(control.take());
+            control.drainTo(requests);
+            if (requests.contains("stop")) {
                 break;
             }
             service.reload();

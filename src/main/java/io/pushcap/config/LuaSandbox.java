@@ -43,8 +43,9 @@ import java.util.Map;
  *
  * <p><b>Note:</b> not thread-safe: one sandbox runs one script at a time on one thread; use a new
  * sandbox per file. The limit bounds Lua instructions, not memory or time spent inside library
- * functions (a script can still build a huge string): configuration scripts are operator input
- * to be protected from mistakes, not hostile code. LuaJ keeps the string metatable in a static
+ * functions (a catastrophic {@code string.find} pattern or a huge {@code string.rep} runs in Java
+ * code the hook never sees): commands evaluate scripts through {@link ScriptEvaluator#bounded()},
+ * which runs this sandbox in a child JVM with a wall-clock and heap budget. LuaJ keeps the string metatable in a static
  * field, so method-call syntax on strings ({@code s:format()}) uses the string library of the
  * sandbox created last in the JVM; every sandbox installs the same functions, so this is harmless
  * unless other code creates unsandboxed LuaJ globals in the same JVM.
@@ -52,6 +53,9 @@ import java.util.Map;
 public final class LuaSandbox {
     /** Enough for any sane configuration (a few thousand instructions), small enough to stop a loop in about a second. */
     public static final long DEFAULT_INSTRUCTION_LIMIT = 20_000_000L;
+
+    /** Real configurations are a few KB; reading more would only spend memory before the budget applies. */
+    static final long MAX_SCRIPT_BYTES = 16L << 20;
 
     private final Globals globals = new Globals();
     private final long instructionLimit;
@@ -98,10 +102,18 @@ public final class LuaSandbox {
         return run(file.toString(), read(file));
     }
 
-    /** The bytes of a script, or a ConfigException naming the file. */
+    /** The bytes of a script (at most {@link #MAX_SCRIPT_BYTES}), or a ConfigException naming the file. */
     static byte[] read(Path file) {
         try {
-            return Files.readAllBytes(file);
+            byte[] bytes;
+            try (java.io.InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes((int) MAX_SCRIPT_BYTES + 1);
+            }
+            if (bytes.length > MAX_SCRIPT_BYTES) {
+                throw new ConfigException(file + ": more than " + (MAX_SCRIPT_BYTES >> 20)
+                        + " MiB; a configuration script is at most that (a few KB is usual)");
+            }
+            return bytes;
         } catch (NoSuchFileException e) {
             throw new ConfigException(file + ": no such file");
         } catch (IOException e) {
@@ -132,6 +144,14 @@ public final class LuaSandbox {
             globals.running.state.hookfunc = null;
             globals.running.state.hookcount = 0;
         }
+    }
+
+    /**
+     * Runs {@code source} (see {@link #run(Path)}) and returns its result with the line of every
+     * table it passed to {@code table.insert}.
+     */
+    public EvaluatedScript evaluate(String name, byte[] source) {
+        return new EvaluatedScript(run(name, source), insertLines);
     }
 
     /** Like {@link #run(Path)}, and the script must return a table (e.g. {@code return Config}). */

@@ -17,7 +17,8 @@ import java.util.Set;
  * runs. Every problem in the file is reported at once.
  *
  * <p><b>Note:</b> immutable and thread-safe; each {@link #load} uses its own sandbox. Loading runs
- * the script (bounded by the sandbox's instruction limit), compiles each BPF filter with libpcap
+ * the script (by default in a child JVM bounded in time and memory, see {@link ChildEvaluator}),
+ * compiles each BPF filter with libpcap
  * and looks at the file system, but creates nothing.
  */
 public final class PushConfigLoader {
@@ -26,16 +27,26 @@ public final class PushConfigLoader {
     private static final String GLOBAL_LIST = "Target, TimeoutRing, FollowStart, Decap, Source";
 
     private final HostChecks host;
-    private final long instructionLimit;
+    private final ScriptEvaluator evaluator;
 
-    /** Checks against this host, with the default instruction limit. */
+    /** Checks against this host; the script runs in a child JVM with the default budgets ({@link ScriptEvaluator#bounded()}). */
     public PushConfigLoader() {
-        this(HostChecks.thisHost(), LuaSandbox.DEFAULT_INSTRUCTION_LIMIT);
+        this(HostChecks.thisHost(), ScriptEvaluator.bounded());
     }
 
+    /** Checks against this host; scripts run through {@code evaluator}. */
+    public PushConfigLoader(ScriptEvaluator evaluator) {
+        this(HostChecks.thisHost(), evaluator);
+    }
+
+    /** In this JVM, bounded only by the instruction count: for tests of validation. */
     PushConfigLoader(HostChecks host, long instructionLimit) {
+        this(host, ScriptEvaluator.inProcess(instructionLimit));
+    }
+
+    PushConfigLoader(HostChecks host, ScriptEvaluator evaluator) {
         this.host = host;
-        this.instructionLimit = instructionLimit;
+        this.evaluator = evaluator;
     }
 
     /**
@@ -44,8 +55,8 @@ public final class PushConfigLoader {
     public PushConfig load(Path file) {
         String name = file.toString();
         byte[] bytes = LuaSandbox.read(file);
-        LuaSandbox sandbox = new LuaSandbox(instructionLimit, System.err);
-        LuaValue result = sandbox.run(name, bytes);
+        EvaluatedScript script = evaluator.evaluate(name, bytes);
+        LuaValue result = script.result();
         if (!result.istable()) {
             throw new ConfigException(name + ": the script must end with 'return Config' (a table), but it returned "
                     + LuaValues.describe(result));
@@ -55,7 +66,7 @@ public final class PushConfigLoader {
         TableReader config = new TableReader((LuaTable) result, null, problems, source, "Config.", -1, 1, -1);
         config.rejectUnknownKeys(GLOBAL_KEYS, GLOBAL_LIST);
         ConfigDefaults defaults = readDefaults(config);
-        List<TargetConfig> targets = readTargets(config, new TargetValidator(problems, source, host, defaults), sandbox);
+        List<TargetConfig> targets = readTargets(config, new TargetValidator(problems, source, host, defaults), script);
         problems.throwIfAny();
         return new PushConfig(name, defaults.timeoutRingNanos(), defaults.followStart(), defaults.decap(),
                 defaults.source(), List.copyOf(targets));
@@ -80,7 +91,7 @@ public final class PushConfigLoader {
                 source == null ? seed.source() : source);
     }
 
-    private static List<TargetConfig> readTargets(TableReader config, TargetValidator validator, LuaSandbox sandbox) {
+    private static List<TargetConfig> readTargets(TableReader config, TargetValidator validator, EvaluatedScript sandbox) {
         LuaValue list = config.raw("Target");
         if (list.isnil()) {
             config.error("Target", "missing (add targets with table.insert(Config.Target, { Desc = ..., ... }))");

@@ -31,17 +31,31 @@ public final class ServiceConfigLoader {
 
     private final Path home;
     private final HostChecks host;
+    private final ScriptEvaluator evaluator;
 
     /**
+     * Scripts (this file and the push configs it names) run in child JVMs with the default budgets.
+     *
      * @param home pushcap's installation directory: its {@code analytics/} is the last place loaders are looked up
      */
     public ServiceConfigLoader(Path home) {
-        this(home, HostChecks.thisHost());
+        this(home, ScriptEvaluator.bounded());
     }
 
+    /** Scripts run through {@code evaluator} (serve keeps one it can cancel when it stops). */
+    public ServiceConfigLoader(Path home, ScriptEvaluator evaluator) {
+        this(home, HostChecks.thisHost(), evaluator);
+    }
+
+    /** In this JVM, bounded only by the instruction count: for tests of validation. */
     ServiceConfigLoader(Path home, HostChecks host) {
+        this(home, host, ScriptEvaluator.inProcess(LuaSandbox.DEFAULT_INSTRUCTION_LIMIT));
+    }
+
+    ServiceConfigLoader(Path home, HostChecks host, ScriptEvaluator evaluator) {
         this.home = home;
         this.host = host;
+        this.evaluator = evaluator;
     }
 
     /**
@@ -50,8 +64,8 @@ public final class ServiceConfigLoader {
     public ServiceConfig load(Path file) {
         String name = file.toString();
         byte[] bytes = LuaSandbox.read(file);
-        LuaSandbox sandbox = new LuaSandbox(LuaSandbox.DEFAULT_INSTRUCTION_LIMIT, System.err);
-        LuaValue result = sandbox.run(name, bytes);
+        EvaluatedScript sandbox = evaluator.evaluate(name, bytes);
+        LuaValue result = sandbox.result();
         if (!result.istable()) {
             throw new ConfigException(name + ": the script must end with 'return Service' (a table), but it returned "
                     + LuaValues.describe(result));
@@ -75,7 +89,7 @@ public final class ServiceConfigLoader {
         List<ServiceConfig.FlowExport> flows = read(sections, service, "FlowExport",
                 "{ Ring = \"pushcap\", Collector = \"127.0.0.1:4739\" }", reader::flows);
         Map<String, PushConfig> pushConfigs = new LinkedHashMap<>();
-        ScheduleReader schedules = new ScheduleReader(sections, g.analyticsDirs, new PushConfigLoader(), pushConfigs, reader, home);
+        ScheduleReader schedules = new ScheduleReader(sections, g.analyticsDirs, new PushConfigLoader(evaluator), pushConfigs, reader, home);
         List<ServiceConfig.Schedule> scheduleList = read(sections, service, "Schedule",
                 "{ Loader = \"push_pcap\", Config = \"etc/push_pcap.lua\", Window = \"always\" }", schedules::read);
         ServiceConfig config = new ServiceConfig(name, g.http, g.stateDir, g.logDir, g.ringDir, g.ringMount, g.stopTimeout,

@@ -28,9 +28,9 @@ final class ServiceSections {
 
     private final ConfigProblems problems;
     private final SourceLines source;
-    private final LuaSandbox sandbox;
+    private final EvaluatedScript sandbox;
 
-    ServiceSections(ConfigProblems problems, SourceLines source, LuaSandbox sandbox) {
+    ServiceSections(ConfigProblems problems, SourceLines source, EvaluatedScript sandbox) {
         this.problems = problems;
         this.source = source;
         this.sandbox = sandbox;

@@ -1,6 +1,7 @@
 package io.pushcap.pipeline;
 
 import io.pushcap.internal.Json;
+import io.pushcap.internal.Redact;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -36,7 +37,7 @@ public final class Manifest implements AutoCloseable {
         if (e.name().equals(lastName)) {
             return;
         }
-        ByteBuffer b = ByteBuffer.wrap((e.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+        ByteBuffer b = ByteBuffer.wrap((Redact.text(e.toJson()) + "\n").getBytes(StandardCharsets.UTF_8));
         while (b.hasRemaining()) {
             channel.write(b);
         }

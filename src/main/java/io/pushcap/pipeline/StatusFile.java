@@ -1,5 +1,7 @@
 package io.pushcap.pipeline;
 
+import io.pushcap.internal.Redact;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -48,7 +50,7 @@ public final class StatusFile {
         if (failed) {
             return;
         }
-        String stamped = "[" + ZonedDateTime.now().format(STAMP) + "] " + text + "\n";
+        String stamped = "[" + ZonedDateTime.now().format(STAMP) + "] " + Redact.text(text) + "\n";
         try {
             Files.writeString(file, stamped, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {

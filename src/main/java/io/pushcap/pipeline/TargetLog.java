@@ -1,5 +1,7 @@
 package io.pushcap.pipeline;
 
+import io.pushcap.internal.Redact;
+
 import io.pushcap.config.TargetConfig;
 
 import java.io.BufferedWriter;
@@ -99,7 +101,7 @@ public final class TargetLog implements AutoCloseable {
             return;
         }
         try {
-            out.write(text);
+            out.write(Redact.text(text));
             out.newLine();
             out.flush();
         } catch (IOException e) {

@@ -1,5 +1,7 @@
 package io.pushcap.service;
 
+import io.pushcap.internal.Redact;
+
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,18 +49,21 @@ public final class ServiceLog {
         return file;
     }
 
-    public void info(String source, String message) {
+    public void info(String source, String text) {
+        String message = Redact.text(text);
         LOG.info("{}: {}", source, message);
         append("INFO ", source, message);
     }
 
-    public void warn(String source, String message) {
+    public void warn(String source, String text) {
+        String message = Redact.text(text);
         LOG.warn("{}: {}", source, message);
         append("WARN ", source, message);
         keep("WARN", source, message);
     }
 
-    public void error(String source, String message) {
+    public void error(String source, String text) {
+        String message = Redact.text(text);
         LOG.error("{}: {}", source, message);
         append("ERROR", source, message);
         keep("ERROR", source, message);

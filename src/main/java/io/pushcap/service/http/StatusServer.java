@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.pushcap.PushcapException;
 import io.pushcap.config.ServiceConfig;
+import io.pushcap.internal.Redact;
 import io.pushcap.service.LoaderComponent;
 import io.pushcap.service.Service;
 
@@ -22,11 +23,37 @@ import java.util.concurrent.Executors;
  * second, {@code /status} JSON ({@link StatusJson}), {@code /metrics} Prometheus text (the
  * service's counters merged with those its push children report, labelled by schedule).
  *
- * <p><b>Note:</b> thread-safe; two daemon threads serve requests. {@link #bind} binds at once, so a
- * port in use is reported before anything starts; {@link #start()} begins answering.
+ * <p>Limits ({@link #LIMITS}): each exchange runs on its own virtual thread, so a client that
+ * sends half a request and waits holds only its own connection; a request must arrive whole within
+ * 10 s and a response be sent within 30 s, an idle keep-alive connection is closed after 30 s,
+ * at most 64 connections are open at once (enough for 16 and more from one dashboard or scraper)
+ * and a request may carry at most 100 headers. They are the JDK server's
+ * {@code sun.net.httpserver.*} and {@code jdk.httpserver.maxConnections} system properties, set
+ * here unless already given (e.g. {@code PUSHCAP_JAVA_OPTS=-Djdk.httpserver.maxConnections=256}).
+ *
+ * <p><b>Note:</b> thread-safe; requests are served concurrently (the handlers only read the
+ * service's thread-safe getters). {@link #bind} binds at once, so a port in use is reported
+ * before anything starts; {@link #start()} begins answering. The JDK reads the limits once per
+ * JVM, when the first server is created.
  */
 public final class StatusServer implements AutoCloseable {
     private static final String PAGE = "status.html";
+    /** The JDK server's limits (seconds, counts), applied before its configuration class loads. */
+    static final java.util.Map<String, String> LIMITS = java.util.Map.of(
+            "sun.net.httpserver.maxReqTime", "10",
+            "sun.net.httpserver.maxRspTime", "30",
+            "sun.net.httpserver.idleInterval", "30",
+            "sun.net.httpserver.maxIdleConnections", "32",
+            "sun.net.httpserver.maxReqHeaders", "100",
+            "jdk.httpserver.maxConnections", "64");
+
+    static {
+        LIMITS.forEach((k, v) -> {
+            if (System.getProperty(k) == null) {
+                System.setProperty(k, v);
+            }
+        });
+    }
 
     private final HttpServer server;
     private final ExecutorService executor;
@@ -35,7 +62,8 @@ public final class StatusServer implements AutoCloseable {
     private StatusServer(HttpServer server, Service service) {
         this.server = server;
         this.service = service;
-        this.executor = Executors.newFixedThreadPool(2, Thread.ofPlatform().daemon().name("http-", 0).factory());
+        // One virtual thread per exchange: a slow client blocks only itself (the connection limit bounds how many).
+        this.executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("http-", 0).factory());
         server.setExecutor(executor);
         server.createContext("/", this::handle);
     }
@@ -73,8 +101,8 @@ public final class StatusServer implements AutoCloseable {
             }
             switch (x.getRequestURI().getPath()) {
                 case "/", "/index.html" -> reply(x, 200, "text/html; charset=utf-8", page());
-                case "/status" -> reply(x, 200, "application/json; charset=utf-8", StatusJson.of(service));
-                case "/metrics" -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", metrics());
+                case "/status" -> reply(x, 200, "application/json; charset=utf-8", Redact.text(StatusJson.of(service)));
+                case "/metrics" -> reply(x, 200, "text/plain; version=0.0.4; charset=utf-8", Redact.text(metrics()));
                 default -> reply(x, 404, "text/plain; charset=utf-8", "not found: try /, /status or /metrics\n");
             }
         } catch (RuntimeException e) {

@@ -90,7 +90,7 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
             }
             return u;
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("Endpoint: '" + ep + "' (expected http(s)://HOST[:PORT], no credentials)");
+            throw new IllegalArgumentException("Endpoint: '" + io.pushcap.internal.Redact.text(ep) + "' (expected http(s)://HOST[:PORT], no credentials)");
         }
     }
 
