@@ -22,6 +22,8 @@ import java.util.function.BooleanSupplier;
 public final class IpfixUdpCollector implements AutoCloseable {
     private final DatagramChannel ch;
     private final Map<Integer, Integer> recordLength = new HashMap<>();
+    private final Map<Integer, int[][]> fieldsOf = new HashMap<>();
+    private final java.util.List<Map<Integer, Long>> dataRecords = new java.util.ArrayList<>();
     private long records;
     private long messages;
     private long lastSequenceEnd = -1;
@@ -41,6 +43,14 @@ public final class IpfixUdpCollector implements AutoCloseable {
     /** Data records received so far. */
     public long records() {
         return records;
+    }
+
+    /**
+     * Every data record received, as IANA element id to value (unsigned, big-endian; addresses as
+     * their 32-bit number; elements longer than 8 bytes and enterprise elements are left out).
+     */
+    public java.util.List<Map<Integer, Long>> dataRecords() {
+        return dataRecords;
     }
 
     public long messages() {
@@ -105,12 +115,16 @@ public final class IpfixUdpCollector implements AutoCloseable {
                     int fields = m.getShort(p + 2) & 0xffff;
                     p += 4;
                     int rl = 0;
+                    int[][] fs = new int[fields][];
                     for (int f = 0; f < fields; f++) {
                         int ie = m.getShort(p) & 0xffff;
-                        rl += m.getShort(p + 2) & 0xffff;
+                        int fl = m.getShort(p + 2) & 0xffff;
+                        fs[f] = new int[]{ie, fl};
+                        rl += fl;
                         p += (ie & 0x8000) != 0 ? 8 : 4;
                     }
                     recordLength.put(id, rl);
+                    fieldsOf.put(id, fs);
                 }
             } else if (setId >= 256) {
                 Integer rl = recordLength.get(setId);
@@ -122,6 +136,21 @@ public final class IpfixUdpCollector implements AutoCloseable {
                     throw new AssertionError("data set of " + body + " bytes is not whole records of " + rl);
                 }
                 inMessage += body / rl;
+                for (int r = pos + 4; r + rl <= pos + setLen; r += rl) {
+                    Map<Integer, Long> rec = new HashMap<>();
+                    int off = r;
+                    for (int[] f : fieldsOf.get(setId)) {
+                        if ((f[0] & 0x8000) == 0 && f[1] <= 8) {
+                            long v = 0;
+                            for (int i = 0; i < f[1]; i++) {
+                                v = (v << 8) | (m.get(off + i) & 0xff);
+                            }
+                            rec.put(f[0], v);
+                        }
+                        off += f[1];
+                    }
+                    dataRecords.add(rec);
+                }
             }
             pos += setLen;
         }
