@@ -21,16 +21,18 @@ class PushConfigLoaderFuzzTest {
     private static final String NAME = "fuzz/push_pcap.lua";
     private final PushConfigLoader loader = new PushConfigLoader(new HostChecks(4, "/usr/bin:/bin"), 100_000);
 
+    // libFuzzer dictionary lines: no newline, backslash or double quote inside an entry (Lua's
+    // single-quoted strings instead), or the dictionary is refused.
     @FuzzTest(maxDuration = "60s")
-    @DictionaryEntries({"local Config = {}\n", "Config.Target = {}\n", "table.insert(Config.Target, {", "})\n",
-            "return Config\n", "Desc", "Mode", "Path", "Split", "FileName", "FilterBPF", "Decap", "PipeCmd",
+    @DictionaryEntries({"local Config = {} ", "Config.Target = {} ", "table.insert(Config.Target, {", "}) ",
+            "return Config ", "Desc", "Mode", "Path", "Split", "FileName", "FilterBPF", "Decap", "PipeCmd",
             "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "TimeoutRing", "Source", "RcloneConfig",
-            "\"File\"", "\"RCLONE\"", "\"CURL\"", "\"LXC\"", "\"S3\"", "\"--split-time 60e9\"",
-            "\"--split-byte 1e9\"", "\"--filename-epoch-sec-startend\"", "\"--filename-tstr-HHMMSS\"",
-            "\"tcp port 80\"", "\"vlan 1\"", "\"gzip -1\"", "\".pcap.gz\"", "= true", "= false", "= nil",
-            "function", "end", "for i = 1, 10 do", "while", "repeat", "until", "string.rep(", "string.format(",
-            "string.find(", "os.date(", "os.time(", "tostring(", "tonumber(", "pcall(", "error(", "setmetatable(",
-            "..", "#", "[[", "]]", "--", "5*60e9", "0x", "1e309", "-0", "nil", "{}", "\"/tmp/\""})
+            "'File'", "'RCLONE'", "'CURL'", "'LXC'", "'S3'", "'--split-time 60e9'", "'--split-byte 1e9'",
+            "'--filename-epoch-sec-startend'", "'--filename-tstr-HHMMSS'", "'tcp port 80'", "'vlan 1'",
+            "'gzip -1'", "'.pcap.gz'", "= true", "= false", "= nil", "function", "end", "for i = 1, 10 do",
+            "while", "repeat", "until", "string.rep(", "string.format(", "string.find(", "os.date(", "os.time(",
+            "tostring(", "tonumber(", "pcall(", "error(", "setmetatable(", "..", "#", "[[", "]]", "--", "5*60e9",
+            "0x", "1e309", "-0", "nil", "{}", "'/tmp/'"})
     void fuzzLoad(byte[] source) {
         PushConfig config;
         try {
