@@ -2,6 +2,7 @@ package io.pushcap.cli;
 
 import io.pushcap.PushcapException;
 import io.pushcap.capture.LiveCapture;
+import io.pushcap.internal.ffm.NetNs;
 import io.pushcap.pcap.Packet;
 import io.pushcap.pipeline.PacketSource;
 import io.pushcap.pipeline.SourcePosition;
@@ -28,6 +29,25 @@ final class FlowSources {
         return RingSource.open(path, RingReader.Options.latest("flows"));
     }
 
+    /**
+     * A libpcap live capture of {@code device} inside network namespace {@code netns} (the seed's
+     * {@code --netns}): the capture socket is opened by a thread that joined the namespace, and
+     * packets carry the device's ifindex there.
+     */
+    static PacketSource device(String device, String netns) {
+        if (netns == null) {
+            return device(device);
+        }
+        return NetNs.call(netns, () -> {
+            int ifIndex = NetNs.ifIndex(device);
+            if (ifIndex == 0) {
+                throw new PushcapException("--interface " + device + ": no such interface in network namespace " + netns
+                        + " (list them with: ip netns exec " + netns + " ip link)");
+            }
+            return new LiveSource(LiveCapture.open(options(device)), ifIndex, " in netns " + netns);
+        });
+    }
+
     /** A libpcap live capture of {@code device}; packets carry the device's ifindex. */
     static PacketSource device(String device) {
         int ifIndex = 0;
@@ -39,11 +59,15 @@ final class FlowSources {
         } catch (IOException | NumberFormatException e) {
             ifIndex = 0;
         }
+        return new LiveSource(LiveCapture.open(options(device)), ifIndex, "");
+    }
+
+    private static LiveCapture.Options options(String device) {
         LiveCapture.Options o = LiveCapture.Options.defaults(device);
         // Immediate mode: with TPACKET_V3 a block of packets waits for the block timeout; 256 bytes
         // of each packet hold every header the meter reads.
-        return new LiveSource(LiveCapture.open(new LiveCapture.Options(device, 256, o.promiscuous(), o.bufferBytes(),
-                true, o.timeoutMillis(), o.inboundOnly())), ifIndex);
+        return new LiveCapture.Options(device, 256, o.promiscuous(), o.bufferBytes(), true, o.timeoutMillis(),
+                o.inboundOnly());
     }
 
     /**
@@ -53,10 +77,12 @@ final class FlowSources {
     private static final class LiveSource implements PacketSource {
         private final LiveCapture capture;
         private final int ifIndex;
+        private final String where;
 
-        LiveSource(LiveCapture capture, int ifIndex) {
+        LiveSource(LiveCapture capture, int ifIndex, String where) {
             this.capture = capture;
             this.ifIndex = ifIndex;
+            this.where = where;
         }
 
         @Override
@@ -110,7 +136,7 @@ final class FlowSources {
 
         @Override
         public String describe() {
-            return "interface " + capture.device() + " (ifindex " + ifIndex + ")";
+            return "interface " + capture.device() + where + " (ifindex " + ifIndex + ")";
         }
 
         @Override

@@ -6,11 +6,11 @@ import picocli.CommandLine.Command;
 /**
  * {@code pushcap flows}: meter packets into flows and export them as IPFIX, offline
  * ({@code export}) or live ({@code meter}), and inspect or flush a live meter's cache
- * ({@code dump}, {@code flush}).
+ * ({@code dump}, {@code status}, {@code flush}).
  */
 @Command(name = "flows", mixinStandardHelpOptions = true, description = "Flow metering and IPFIX export.",
         subcommands = {FlowsExportCommand.class, FlowsMeterCommand.class, FlowsDumpCommand.class,
-                FlowsFlushCommand.class})
+                FlowsStatusCommand.class, FlowsFlushCommand.class})
 final class FlowsCommand implements Runnable {
     /** Where a live meter listens by default, and where dump/flush look. */
     static final String DEFAULT_CONTROL = "/run/pushcap/flows.sock";

@@ -13,7 +13,8 @@ import java.util.List;
  * <p><b>Note:</b> immutable and thread-safe; the constructor validates ranges and throws
  * {@link PushcapException} naming the rule and the value.
  *
- * @param collectors               one or more collectors; every message goes to each of them
+ * @param collectors               one or more collectors; every message goes to each of them once
+ *                                 (repeats of one address, port and transport are dropped)
  * @param observationDomainId      the Observation Domain ID in every message header (0..2^32-1)
  * @param mtu                      largest IPFIX message in bytes (one UDP datagram's payload)
  * @param templateRefreshNanos     UDP: re-send templates when this long has passed since the last
@@ -60,6 +61,40 @@ public record FlowExportConfig(List<Collector> collectors, long observationDomai
             }
         }
 
+        /**
+         * What makes two collectors the same destination: the address the name resolves to (as the
+         * transport will resolve it), the port and the transport. A name that does not resolve is
+         * compared by its lower-cased text; the transport reports it when it opens.
+         */
+        public String destination() {
+            String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+            String addr;
+            try {
+                addr = java.net.InetAddress.getByName(h).getHostAddress();
+            } catch (java.net.UnknownHostException e) {
+                addr = h.toLowerCase(java.util.Locale.ROOT);
+            }
+            return addr + "|" + port + "|" + transport;
+        }
+
+        /**
+         * The collectors without repeats: the first of those naming the same {@link #destination()}
+         * stays (a collector named in the template file and again with {@code --collector} would
+         * otherwise get every record twice).
+         */
+        public static List<Collector> distinct(List<Collector> all) {
+            java.util.Map<String, Collector> seen = new java.util.LinkedHashMap<>();
+            for (Collector c : all) {
+                Collector first = seen.putIfAbsent(c.destination(), c);
+                if (first != null && first != c) {
+                    org.slf4j.LoggerFactory.getLogger(FlowExportConfig.class).info(
+                            "collector {} ({}) is the same as {} ({}): sending each record to it once",
+                            c.label(), c.origin(), first.label(), first.origin());
+                }
+            }
+            return List.copyOf(seen.values());
+        }
+
         /** "host:port/udp" as logs and metric labels show it. */
         public String label() {
             return (host.indexOf(':') >= 0 ? "[" + host + "]" : host) + ":" + port + "/" + transport.name().toLowerCase();
@@ -95,7 +130,7 @@ public record FlowExportConfig(List<Collector> collectors, long observationDomai
     }
 
     public FlowExportConfig {
-        collectors = List.copyOf(collectors);
+        collectors = Collector.distinct(collectors);
         templates = List.copyOf(templates);
         enterpriseElements = List.copyOf(enterpriseElements);
         if (collectors.isEmpty()) {

@@ -54,6 +54,10 @@ final class HostChecks {
     /** The first word of {@code commandLine} when it names no executable program, with how to get it; else null. */
     String missingProgram(String commandLine) {
         String program = commandLine.strip().split("\\s+")[0];
+        if (program.indexOf('\0') >= 0) {
+            // Path.of would throw InvalidPathException (found by PushConfigLoaderFuzzTest).
+            return "program '" + program.replace("\0", "\\0") + "' is not a valid file name (it contains a NUL character)";
+        }
         if (program.contains("/")) {
             Path p = Path.of(program);
             return Files.isRegularFile(p) && Files.isExecutable(p) ? null

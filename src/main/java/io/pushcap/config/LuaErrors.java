@@ -24,7 +24,49 @@ final class LuaErrors {
     private static final Pattern RUNTIME = Pattern.compile("^@(.+?):(\\d+|\\?) (.*)$", Pattern.DOTALL);
     private static final Pattern SYMBOL = Pattern.compile("unexpected symbol (\\d+) \\((.*)\\)$", Pattern.DOTALL);
 
+    /** A Java exception LuaJ's {@code load} wrapped into its message: "load @file: java.lang.X: detail". */
+    private static final Pattern LEAKED = Pattern.compile("^load @.*?: ((?:java|org)\\.[\\w.$]*?\\.?(\\w+)): ?(.*)$",
+            Pattern.DOTALL);
+    /** A numeral with two or more points, which LuaJ's lexer hands to Double.parseDouble as is. */
+    private static final Pattern MULTI_POINT = Pattern.compile("(?<![\\w.])\\d+\\.\\d*\\.[\\d.]*");
+
     private LuaErrors() {
+    }
+
+    /**
+     * The message for a script LuaJ could not compile. LuaJ's lexer lets a few Java exceptions
+     * through its {@code load} as text ("load @file: java.lang.NumberFormatException: multiple
+     * points" for {@code 10.0.0.1} written without quotes, found by fuzzing): those become the
+     * file, the line where the bad numeral is, and what to write instead; every other message goes
+     * through {@link #message}.
+     */
+    static String compileMessage(LuaError e, String name, byte[] source) {
+        String m = e.getMessage() == null ? String.valueOf(e.getMessageObject()) : e.getMessage();
+        Matcher leaked = LEAKED.matcher(m);
+        if (!leaked.matches()) {
+            return message(e, name);
+        }
+        if (leaked.group(2).equals("NumberFormatException")) {
+            String[] lines = new String(source, java.nio.charset.StandardCharsets.UTF_8).split("\n", -1);
+            for (int i = 0; i < lines.length; i++) {
+                Matcher n = MULTI_POINT.matcher(lines[i]);
+                if (n.find()) {
+                    return name + ":" + (i + 1) + ": malformed number near '" + n.group()
+                            + "' (a number has at most one '.'; put an address in quotes: \"" + n.group() + "\")";
+                }
+            }
+            return name + ": malformed number (" + leaked.group(3) + ")";
+        }
+        return name + ": the Lua compiler failed: " + leaked.group(3) + " (" + leaked.group(2) + ")";
+    }
+
+    /**
+     * The message for a failure that LuaJ raised as a Java exception rather than a Lua error
+     * while running the script: the file and what failed, without a stack trace.
+     */
+    static String runtimeMessage(RuntimeException e, String name) {
+        String detail = e.getMessage() == null || e.getMessage().isBlank() ? "" : ": " + e.getMessage();
+        return name + ": the script failed inside the Lua runtime (" + e.getClass().getSimpleName() + detail + ")";
     }
 
     /** The message of {@code e} as {@code file:line: message}; {@code name} when LuaJ gave no position. */

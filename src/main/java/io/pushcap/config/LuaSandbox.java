@@ -127,7 +127,9 @@ public final class LuaSandbox {
         try {
             chunk = globals.load(new ByteArrayInputStream(source), "@" + name, "t", globals);
         } catch (LuaError e) {
-            throw new ConfigException(LuaErrors.message(e, name));
+            throw new ConfigException(LuaErrors.compileMessage(e, name, source));
+        } catch (RuntimeException e) {
+            throw new ConfigException(LuaErrors.runtimeMessage(e, name));
         }
         globals.running.state.bytecodes = 0;
         globals.running.state.hookcount = (int) instructionLimit;
@@ -140,6 +142,12 @@ public final class LuaSandbox {
             throw new ConfigException(e.getMessage());
         } catch (StackOverflowError e) {
             throw new ConfigException(name + ": stack overflow (unbounded recursion?)");
+        } catch (ConfigException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // LuaJ's library functions can fail with a plain Java exception (not a LuaError) on
+            // odd arguments; the caller must still get one ConfigException naming the file.
+            throw new ConfigException(LuaErrors.runtimeMessage(e, name));
         } finally {
             globals.running.state.hookfunc = null;
             globals.running.state.hookcount = 0;

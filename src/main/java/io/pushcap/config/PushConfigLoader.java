@@ -53,8 +53,11 @@ public final class PushConfigLoader {
      * @throws ConfigException with every problem of the file, one per line
      */
     public PushConfig load(Path file) {
-        String name = file.toString();
-        byte[] bytes = LuaSandbox.read(file);
+        return load(file.toString(), LuaSandbox.read(file));
+    }
+
+    /** Loads {@code bytes} as the file {@code name} (fuzzing and tests; messages name it). */
+    PushConfig load(String name, byte[] bytes) {
         EvaluatedScript script = evaluator.evaluate(name, bytes);
         LuaValue result = script.result();
         if (!result.istable()) {

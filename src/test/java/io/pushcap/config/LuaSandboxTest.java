@@ -35,6 +35,15 @@ class LuaSandboxTest {
         assertEquals("push_pcap.lua:6: '}' expected (to close '{' at line 3)", error("\n\nlocal t = {\n a = 1,\n b = 2\n"));
     }
 
+    /** Found by PushConfigLoaderFuzzTest: LuaJ's lexer let "java.lang.NumberFormatException" through. */
+    @Test
+    void shouldNameLineAndNumeralWhenAddressIsWrittenWithoutQuotes() {
+        assertEquals("push_pcap.lua:3: malformed number near '10.0.0.1' (a number has at most one '.'; put an"
+                + " address in quotes: \"10.0.0.1\")", error("local Config = {}\n-- 1.2 is fine\nlocal a = 10.0.0.1\n"));
+        assertEquals("push_pcap.lua:1: malformed number near '1..2' (a number has at most one '.'; put an"
+                + " address in quotes: \"1..2\")", error("x = 1..2"));
+    }
+
     @Test
     void shouldReportFileAndLineWithoutTracebackWhenScriptFails() {
         assertEquals("push_pcap.lua:2: attempt to call nil", error("local Config = {}\nfoo()\nreturn Config"));

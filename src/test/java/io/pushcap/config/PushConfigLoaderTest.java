@@ -269,6 +269,15 @@ class PushConfigLoaderTest {
         assertEquals(0, p.exitValue(), String.join(" ", command) + " failed (this test needs root for mount): " + out);
     }
 
+    /** Found by PushConfigLoaderFuzzTest: Path.of threw InvalidPathException out of the loader. */
+    @Test
+    void shouldRefuseProgramWhenItsNameHoldsNulCharacter() throws IOException {
+        List<String> p = problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    ScriptNew = \"logg\\0er -t x\","));
+        assertEquals(1, p.size(), p.toString());
+        assertTrue(p.get(0).startsWith(file + ":9: target 'nfs-tcp': ScriptNew: "), p.get(0));
+        assertTrue(p.get(0).endsWith("program 'logg\\0er' is not a valid file name (it contains a NUL character)"), p.get(0));
+    }
+
     @Test
     void shouldSayWhichProgramIsMissingWhenPipeCmdDoesNotExist() throws IOException {
         assertEquals(List.of(file + ":9: target 'nfs-tcp': PipeCmd: 'pushcap-no-such-zip -c': program 'pushcap-no-such-zip'"

@@ -42,7 +42,16 @@ public final class FlowControlClient {
         return n[0];
     }
 
+    /** The meter's status: source, cache, counters, collectors. */
+    public MeterStatus status() {
+        return MeterStatus.parse(exchange(FlowControlProtocol.statusRequest()));
+    }
+
     private List<FlowEntry> call(String request, long[] count) {
+        return FlowControlProtocol.parseResponse(exchange(request), count);
+    }
+
+    private List<String> exchange(String request) {
         if (!Files.exists(path)) {
             throw new PushcapException("control socket " + path + ": not found (is 'pushcap flows meter' running? "
                     + "--control names its socket)");
@@ -59,7 +68,7 @@ public final class FlowControlClient {
             while ((l = in.readLine()) != null) {
                 lines.add(l);
             }
-            return FlowControlProtocol.parseResponse(lines, count);
+            return lines;
         } catch (IOException e) {
             throw new PushcapException("control socket " + path + ": " + e.getMessage()
                     + " (is 'pushcap flows meter' running?)", e);

@@ -14,9 +14,10 @@ import java.util.List;
  *
  * <pre>
  *   request  = "pushcap-flows 1 " command LF
- *   command  = "dump" | "flush all" | "flush" 1*(SP field "=" value)
+ *   command  = "dump" | "status" | "flush all" | "flush" 1*(SP field "=" value)
  *   field    = "if" | "proto" | "src" | "sport" | "dst" | "dport"
- *   response = *("flow" SP flow-fields LF) ("ok" SP count | "error" SP message) LF
+ *   response = *("flow" SP flow-fields LF | status-line LF) ("ok" SP count | "error" SP message) LF
+ *   status-line = "status" SP key SP value | "collector" SP label 4(SP number)   (see {@link MeterStatus})
  *   flow-fields = ifindex vlan inner-vlan proto src sport dst dport icmp-type-code
  *                 packets octets first-ns last-ns finished(0|1) tcp-flags   (space separated)
  * </pre>
@@ -35,8 +36,15 @@ public final class FlowControlProtocol {
     private FlowControlProtocol() {
     }
 
-    /** A parsed request: a dump, or a flush with its filter. */
-    public record Request(boolean dump, FlowFilter filter) {
+    /** A parsed request: a dump, a status, or a flush with its filter (null for the others). */
+    public record Request(boolean dump, FlowFilter filter, boolean status) {
+        public Request(boolean dump, FlowFilter filter) {
+            this(dump, filter, false);
+        }
+    }
+
+    public static String statusRequest() {
+        return MAGIC + " " + VERSION + " status";
     }
 
     public static String dumpRequest() {
@@ -81,8 +89,11 @@ public final class FlowControlProtocol {
         if (w[2].equals("dump") && w.length == 3) {
             return new Request(true, null);
         }
+        if (w[2].equals("status") && w.length == 3) {
+            return new Request(false, null, true);
+        }
         if (!w[2].equals("flush")) {
-            throw new PushcapException("unknown control command '" + w[2] + "' (expected dump or flush)");
+            throw new PushcapException("unknown control command '" + w[2] + "' (expected dump, status or flush)");
         }
         if (w.length == 4 && w[3].equals("all")) {
             return new Request(false, FlowFilter.ALL);

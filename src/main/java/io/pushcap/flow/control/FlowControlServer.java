@@ -2,6 +2,7 @@ package io.pushcap.flow.control;
 
 import io.pushcap.PushcapException;
 import io.pushcap.flow.FlowEntry;
+import io.pushcap.flow.FlowMeter;
 import io.pushcap.flow.FlowMeterLoop;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,9 +21,10 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
- * Serves {@code flows dump} and {@code flows flush} for a running meter on a UNIX domain socket
+ * Serves {@code flows dump}, {@code flows status} and {@code flows flush} for a running meter on a UNIX domain socket
  * ({@link FlowControlProtocol}). Requests run on the meter thread through
  * {@link FlowMeterLoop#submit}, so the cache is never touched from two threads.
  *
@@ -37,20 +39,31 @@ public final class FlowControlServer implements AutoCloseable {
     private final Path path;
     private final ServerSocketChannel server;
     private final FlowMeterLoop loop;
+    private final Function<FlowMeter, MeterStatus> status;
     private final Thread thread;
     private final Object fileKey;
     private volatile boolean closed;
 
-    private FlowControlServer(Path path, ServerSocketChannel server, FlowMeterLoop loop, Object fileKey) {
+    private FlowControlServer(Path path, ServerSocketChannel server, FlowMeterLoop loop,
+                              Function<FlowMeter, MeterStatus> status, Object fileKey) {
         this.path = path;
         this.server = server;
         this.loop = loop;
+        this.status = status;
         this.fileKey = fileKey;
         this.thread = Thread.ofPlatform().daemon().name("flows-control").unstarted(this::serve);
     }
 
-    /** Binds {@code path} (creating its directory) and starts answering. */
+    /** Binds {@code path} (creating its directory) and starts answering; {@code status} requests are refused. */
     public static FlowControlServer start(Path path, FlowMeterLoop loop) {
+        return start(path, loop, null);
+    }
+
+    /**
+     * Binds {@code path} (creating its directory) and starts answering; {@code status} (run on the
+     * meter thread) answers {@code flows status}.
+     */
+    public static FlowControlServer start(Path path, FlowMeterLoop loop, Function<FlowMeter, MeterStatus> status) {
         try {
             Path dir = path.toAbsolutePath().getParent();
             if (dir != null) {
@@ -65,7 +78,7 @@ public final class FlowControlServer implements AutoCloseable {
             }
             ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
             s.bind(UnixDomainSocketAddress.of(path));
-            FlowControlServer c = new FlowControlServer(path, s, loop, fileKey(path));
+            FlowControlServer c = new FlowControlServer(path, s, loop, status, fileKey(path));
             c.thread.start();
             return c;
         } catch (IOException e) {
@@ -117,6 +130,16 @@ public final class FlowControlServer implements AutoCloseable {
                     out.write('\n');
                 }
                 out.write("ok " + flows.size() + "\n");
+            } else if (req.status()) {
+                if (status == null) {
+                    throw new PushcapException("this meter does not report its status");
+                }
+                MeterStatus st = get(loop.submit(status));
+                for (String l : st.lines()) {
+                    out.write(l);
+                    out.write('\n');
+                }
+                out.write("ok 0\n");
             } else {
                 int n = get(loop.submit(m -> m.flush(req.filter())));
                 out.write("ok " + n + "\n");

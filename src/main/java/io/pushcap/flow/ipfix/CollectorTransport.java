@@ -12,6 +12,13 @@ import java.nio.ByteBuffer;
  */
 public interface CollectorTransport extends AutoCloseable {
 
+    /** What this collector was sent and lost so far (for {@code flows status}). */
+    record Stats(long messages, long records, long dropped, long errors) {
+    }
+
+    /** Counters of this collector so far; may be called from any thread (counters are atomic). */
+    Stats stats();
+
     /** "host:port/udp" for logs and metric labels. */
     String label();
 

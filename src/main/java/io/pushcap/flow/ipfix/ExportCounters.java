@@ -13,6 +13,7 @@ final class ExportCounters {
     final Counter dropped;
     final Counter templates;
     final Counter reconnects;
+    final Counter records;
 
     ExportCounters(MetricsRegistry m, String labels, String collector) {
         String l = MetricsRegistry.labels("collector", collector);
@@ -23,6 +24,7 @@ final class ExportCounters {
         dropped = m.counter("pushcap_ipfix_records_dropped_total",
                 "Data records not delivered to a collector (send error, TCP down or backlogged)", all);
         templates = m.counter("pushcap_ipfix_template_sends_total", "Template Sets sent to a collector", all);
+        records = m.counter("pushcap_ipfix_records_sent_total", "IPFIX data records sent to a collector", all);
         reconnects = m.counter("pushcap_ipfix_reconnects_total", "TCP connections (re)established to a collector", all);
     }
 
@@ -30,10 +32,15 @@ final class ExportCounters {
     void sent(int len, ByteBuffer message, int records) {
         messages.increment();
         bytes.add(len);
+        this.records.add(records);
         int first = IpfixDescriptor.MESSAGE_HEADER_LENGTH + IpfixDescriptor.SET_ID_OFFSET;
         if (message.limit() >= first + 2 && message.getShort(first) == IpfixDescriptor.TEMPLATE_SET_ID) {
             templates.increment();
         }
+    }
+
+    CollectorTransport.Stats stats() {
+        return new CollectorTransport.Stats(messages.get(), records.get(), dropped.get(), errors.get());
     }
 
     void failed(int records) {

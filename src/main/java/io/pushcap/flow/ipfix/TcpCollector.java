@@ -121,6 +121,11 @@ public final class TcpCollector implements CollectorTransport {
     }
 
     @Override
+    public Stats stats() {
+        return counters.stats();
+    }
+
+    @Override
     public void send(ByteBuffer message, int records, long nowNanos) {
         poll(nowNanos);
         if (!connected || backlog.hasRemaining()) {
@@ -151,6 +156,7 @@ public final class TcpCollector implements CollectorTransport {
             sequence += records;
             counters.messages.increment();
             counters.bytes.add(MESSAGE_HEADER_LENGTH + bodyLength);
+            counters.records.add(records);
         } catch (IOException e) {
             counters.failed(records);
             fail(e, nowNanos);

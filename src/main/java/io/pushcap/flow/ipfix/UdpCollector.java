@@ -46,6 +46,11 @@ public final class UdpCollector implements CollectorTransport {
     }
 
     @Override
+    public Stats stats() {
+        return counters.stats();
+    }
+
+    @Override
     public void send(ByteBuffer message, int records, long nowNanos) {
         int len = message.remaining();
         try {

@@ -224,7 +224,7 @@ class FlowControlTest {
 
     @Test
     void shouldAnswerErrorWhenRequestIsUnknown() {
-        assertEquals("unknown control command 'explode' (expected dump or flush)",
+        assertEquals("unknown control command 'explode' (expected dump, status or flush)",
                 assertThrows(PushcapException.class, () -> FlowControlProtocol.parseRequest("pushcap-flows 1 explode")).getMessage());
         assertEquals("control protocol version 2 (this meter speaks 1)",
                 assertThrows(PushcapException.class, () -> FlowControlProtocol.parseRequest("pushcap-flows 2 dump")).getMessage());
