@@ -1,6 +1,7 @@
 package io.pushcap.pipeline;
 
 import io.pushcap.PushcapException;
+import io.pushcap.cli.ExitCodes;
 import io.pushcap.config.PushConfig;
 import io.pushcap.config.PushConfigLoader;
 import io.pushcap.config.TargetConfig;
@@ -147,6 +148,7 @@ public final class PushJob {
     private int summarize(StatusFile status) {
         int failed = 0;
         int exited = 0;
+        int code = ExitCodes.OK;
         for (TargetRunner r : runners) {
             TargetCounters c = r.counters();
             String line = String.format("%-24s %-8s files %d, packets read %d = published %d + filtered %d + dropped %d%s",
@@ -159,16 +161,40 @@ public final class PushJob {
             } else if (r.state() != TargetRunner.State.DONE && !(live && r.state() == TargetRunner.State.STOPPED)) {
                 failed++;
             }
+            code = ExitCodes.worst(code, reportUnwritable(r, status));
+            for (String d : r.damage()) {
+                String msg = "push: " + r.config().desc() + ": damaged input " + d
+                        + "; every whole packet before the damage was pushed";
+                console.println(msg);
+                status.line(msg);
+                code = ExitCodes.worst(code, ExitCodes.DAMAGED);
+            }
         }
         if (exited > 0 && failed == 0) {
             console.println("push: " + exited + " target(s) exited under --ring-timeout-exit; restart to resume at the current time");
-            return EXIT_RING_TIMEOUT;
+            code = ExitCodes.worst(code, EXIT_RING_TIMEOUT);
         }
         if (failed > 0) {
             console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything");
-            return stopRequested ? 130 : 1;
+            code = ExitCodes.worst(code, stopRequested ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE);
         }
-        return 0;
+        return code;
+    }
+
+    /**
+     * Packets a pcap output could not hold (a link type other than the file's) are a loss the
+     * user must hear about: named with their link types and the fix, and the push is INCOMPLETE.
+     */
+    private int reportUnwritable(TargetRunner r, StatusFile status) {
+        if (r.counters().droppedLinkType.get() == 0) {
+            return ExitCodes.OK;
+        }
+        String msg = "push: " + r.config().desc() + ": " + r.counters().droppedLinkType.get()
+                + " packet(s) not written: " + r.unwritableSummary()
+                + "; a pcap file holds one link type, use pcapng output (Format = \"pcapng\" or FileSuffix = \".pcapng\")";
+        console.println(msg);
+        status.line(msg);
+        return ExitCodes.INCOMPLETE;
     }
 
     /** Asks every target to publish what it has and stop; {@link #run()} then returns. Safe from any thread. */

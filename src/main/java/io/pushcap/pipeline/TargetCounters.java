@@ -27,6 +27,7 @@ public final class TargetCounters {
     public final Counter retryWaitMillis;
     public final Counter scriptFailures;
     public final Counter pending;
+    public final Counter damagedInputs;
 
     public TargetCounters(MetricsRegistry r, String desc) {
         String l = MetricsRegistry.labels("target", desc);
@@ -44,6 +45,8 @@ public final class TargetCounters {
         retries = r.counter("pushcap_target_retries_total", "Retries of failed splits", l);
         retryWaitMillis = r.counter("pushcap_target_retry_wait_milliseconds_total", "Time spent backing off before retries", l);
         scriptFailures = r.counter("pushcap_target_script_failures_total", "ScriptNew runs that failed", l);
+        damagedInputs = r.counter("pushcap_target_damaged_inputs_total",
+                "Input captures found damaged; reading stopped at the damage after its whole packets", l);
         pending = r.counter("pushcap_target_packets_pending", "Packets in the open (unpublished) split", l);
     }
 }
