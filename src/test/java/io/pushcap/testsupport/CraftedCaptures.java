@@ -53,7 +53,7 @@ public final class CraftedCaptures {
 
     /** What tcpdump prints of a file, packet bytes included (-xx), up to any damage; never fails on it. */
     public static List<String> tcpdumpRecords(Path file, String... filter) {
-        List<String> cmd = new ArrayList<>(List.of("tcpdump", "-r", file.toString(), "-nn", "--nano", "-tt", "-xx"));
+        List<String> cmd = new ArrayList<>(List.of("tcpdump", "-r", file.toString(), "-nn", "-S", "--nano", "-tt", "-xx"));
         cmd.addAll(Arrays.asList(filter));
         return Cmd.run(null, 120, cmd).lines();
     }
