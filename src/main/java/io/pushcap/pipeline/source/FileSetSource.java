@@ -16,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -49,8 +48,11 @@ public final class FileSetSource implements PacketSource {
     private long lastTimestamp;
     private long consumedBefore;
     private boolean ended;
-    /** Damage found so far, once each (a retry that reads the same file again finds it again). */
-    private final LinkedHashSet<String> damage = new LinkedHashSet<>();
+    /**
+     * Damage found so far by (file, offset), once each: a retry that reads the same file again
+     * finds it again (with another record count, as a seek does not know how many came before).
+     */
+    private final java.util.LinkedHashMap<String, String> damage = new java.util.LinkedHashMap<>();
 
     private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, Pace pace, TimeWindow window)
             throws IOException {
@@ -177,7 +179,7 @@ public final class FileSetSource implements PacketSource {
                 got = reader.next(packet);
             } catch (CorruptCaptureException e) {
                 // The file ends at its damage: what came before was returned whole.
-                damage.add(e.getMessage());
+                damage.putIfAbsent(files.get(index) + "@" + e.offset(), e.getMessage());
                 got = false;
             }
             if (got) {
@@ -258,7 +260,7 @@ public final class FileSetSource implements PacketSource {
 
     @Override
     public List<String> damage() {
-        return List.copyOf(damage);
+        return List.copyOf(damage.values());
     }
 
     @Override
