@@ -34,6 +34,9 @@ public final class LinkType {
     private static final int DLT_RAW = 12;
     private static final int DLT_SLIP_BSDOS = 15;
     private static final int DLT_PPP_BSDOS = 16;
+    private static final int DLT_ATM_CLIP = 19;
+    /** LINKTYPE_ATM_CLIP: in the matching range, so it maps back to 106, not 19 (as in libpcap). */
+    static final int ATM_CLIP = 106;
 
     private LinkType() {
     }
@@ -81,6 +84,23 @@ public final class LinkType {
     public static int effectiveSnaplen(int linkType, int headerSnaplen) {
         int max = maxSnaplen(linkType);
         return headerSnaplen <= 0 || headerSnaplen > max ? max : headerSnaplen;
+    }
+
+    /**
+     * The LINKTYPE value to store in a file for a DLT value a live capture reports
+     * ({@code pcap_datalink}), as libpcap's {@code dlt_to_linktype} does on Linux: DLT_RAW 12 is
+     * LINKTYPE_RAW 101, 11 is 100, 15 is 102, 16 is 103, DLT_ATM_CLIP 19 is 106; the rest keep their
+     * number. The inverse of {@link #toDlt(int)} for the values a Linux capture can report.
+     */
+    public static int fromDlt(int dlt) {
+        return switch (dlt) {
+            case DLT_ATM_RFC1483 -> ATM_RFC1483;
+            case DLT_RAW -> RAW;
+            case DLT_SLIP_BSDOS -> SLIP_BSDOS;
+            case DLT_PPP_BSDOS -> PPP_BSDOS;
+            case DLT_ATM_CLIP -> ATM_CLIP;
+            default -> dlt;
+        };
     }
 
     public static String name(int linkType) {

@@ -28,6 +28,16 @@ class LinkTypeTest {
     }
 
     @Test
+    void shouldStoreLinktypeRawWhenLiveCaptureReportsDltRaw() {
+        assertThat(LinkType.fromDlt(12)).isEqualTo(LinkType.RAW);
+        assertThat(LinkType.fromDlt(1)).isEqualTo(LinkType.ETHERNET);
+        assertThat(LinkType.fromDlt(113)).isEqualTo(LinkType.LINUX_SLL);
+        for (int dlt : new int[] {0, 1, 11, 12, 15, 16, 113, 276}) {
+            assertThat(LinkType.toDlt(LinkType.fromDlt(dlt))).as("DLT %d", dlt).isEqualTo(dlt);
+        }
+    }
+
+    @Test
     void shouldUseLibpcapMaximumWhenHeaderSnaplenIsZeroOrTooLarge() {
         assertThat(LinkType.effectiveSnaplen(LinkType.ETHERNET, 0)).isEqualTo(262_144);
         assertThat(LinkType.effectiveSnaplen(LinkType.ETHERNET, -1)).isEqualTo(262_144);
