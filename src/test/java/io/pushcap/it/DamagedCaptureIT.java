@@ -85,6 +85,17 @@ class DamagedCaptureIT {
         assertDamagedPush(in, 30, damage);
     }
 
+    @Test
+    void shouldWriteWholePacketsAndExitDamagedWhenConvertReadsATruncatedCapture() throws Exception {
+        long damage = records.get(70);
+        Path in = CraftedCaptures.truncate(pcap, damage + 16 + 3, dir.resolve("convert-cut.pcap"));
+        Path out = dir.resolve("convert-cut.out.pcap");
+        PushcapCli.Result r = PushcapCli.run(dir, "convert", in.toString(), out.toString());
+        assertThat(r.exit()).as(r.all()).isEqualTo(ExitCodes.DAMAGED);
+        assertThat(r.all()).contains(in.toString(), "at byte offset " + damage);
+        assertThat(CraftedCaptures.tcpdumpRecords(out)).isEqualTo(CraftedCaptures.tcpdumpRecords(in)).hasSizeGreaterThan(70);
+    }
+
     /** Two targets (time and byte splits) push {@code in}; each must publish the {@code whole} packets. */
     private static void assertDamagedPush(Path in, int whole, long damageOffset) throws Exception {
         assertThat(CraftedCaptures.tcpdumpCount(in)).as("tcpdump's count of whole packets").isEqualTo(whole);
