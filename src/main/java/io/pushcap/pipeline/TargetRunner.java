@@ -12,6 +12,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -71,10 +77,10 @@ public final class TargetRunner implements Runnable {
     private long regionRead;
     private long regionFiltered;
     private long regionDropped;
-    private final java.util.Map<Integer, Long> regionDroppedByType = new java.util.TreeMap<>();
+    private final Map<Integer, Long> regionDroppedByType = new TreeMap<>();
     /** Committed packets no output could hold, by link type; read by the summary after the run. */
-    private final java.util.Map<Integer, Long> droppedByType = new java.util.concurrent.ConcurrentSkipListMap<>();
-    private final java.util.Set<Integer> warnedLinkTypes = new java.util.HashSet<>();
+    private final Map<Integer, Long> droppedByType = new ConcurrentSkipListMap<>();
+    private final Set<Integer> warnedLinkTypes = new HashSet<>();
     private long lostAtRegionStart;
     private long readSeq;
     private long countedSeq;
@@ -144,7 +150,7 @@ public final class TargetRunner implements Runnable {
     }
 
     /** Damaged inputs met (file, offset, problem), for the summary. */
-    public java.util.List<String> damage() {
+    public List<String> damage() {
         return source.damage();
     }
 
@@ -277,7 +283,7 @@ public final class TargetRunner implements Runnable {
         }
     }
 
-    /** "LINUX_SLL (113): 66 packets, ..." for the summary: what a pcap output could not hold. */
+    /** "66 of link type RAW (101) in FILE, whose output holds EN10MB (1) only", for the summary. */
     public String unwritableSummary() {
         StringBuilder b = new StringBuilder();
         droppedByType.forEach((type, n) -> b.append(b.isEmpty() ? "" : ", ").append(n).append(" of link type ")
