@@ -74,7 +74,8 @@ public final class LiveCapture implements AutoCloseable {
         this.dataPtr = arena.allocate(ADDRESS);
         this.stat = arena.allocate(LibPcap.PCAP_STAT);
         this.callState = Errno.allocate(arena);
-        this.linkType = LibPcap.datalink(pcap);
+        // Files and rings store LINKTYPE values; pcap_datalink reports a DLT (DLT_RAW 12 on a tun device).
+        this.linkType = io.pushcap.pcap.LinkType.fromDlt(LibPcap.datalink(pcap));
         this.snaplen = LibPcap.snapshot(pcap);
         this.fd = LibPcap.selectableFd(pcap);
         this.timeoutMillis = Math.max(1, timeoutMillis);

@@ -59,6 +59,11 @@ public final class Main implements Runnable {
         if (user != null) {
             err.println("pushcap " + cl.getCommandName() + ": " + Redact.text(user.getMessage()));
             err.flush();
+            // Damage past the file header: the command wrote every whole packet before it (convert,
+            // rx -r). A file that is no capture at all (offset 0) is a usage error.
+            if (user instanceof io.pushcap.pcap.CorruptCaptureException c && c.offset() > 0) {
+                return ExitCodes.DAMAGED;
+            }
             return EXIT_USER_ERROR;
         }
         LoggerFactory.getLogger(Main.class).debug("internal error", e);

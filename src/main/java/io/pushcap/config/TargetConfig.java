@@ -75,6 +75,18 @@ public record TargetConfig(
                 maxMbps, options, sourceFile, line, RetryBudget.DEFAULT);
     }
 
+    /** Key in {@link #options()} that holds the output format when it is not pcap. */
+    public static final String FORMAT_KEY = "Format";
+    public static final String FORMAT_PCAPNG = "pcapng";
+
+    /**
+     * True when splits are written as pcapng ({@code Format = "pcapng"}, or a FileSuffix such as
+     * ".pcapng"), which holds packets of every link type and interface; else pcap.
+     */
+    public boolean pcapngOutput() {
+        return FORMAT_PCAPNG.equals(options.get(FORMAT_KEY));
+    }
+
     /** "target 'nfs-tcp'" for the front of error messages. */
     public String label() {
         return "target '" + desc + "'";

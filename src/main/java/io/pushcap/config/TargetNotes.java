@@ -69,6 +69,10 @@ final class TargetNotes {
             notes.add("FileSuffix '" + t.fileSuffix() + "' names a compressed format but neither Compress nor PipeCmd"
                     + " is set: the files hold plain pcap");
         }
+        if (t.pcapngOutput() && t.fileSuffix().toLowerCase(Locale.ROOT).matches("\\.?pcap(\\..*)?")) {
+            notes.add("Format pcapng writes pcapng but FileSuffix is '" + t.fileSuffix() + "' (write '.pcapng' for the"
+                    + " usual name)");
+        }
         if (t.pipeCmd() != null && t.fileSuffix().equals(".pcap")) {
             notes.add("PipeCmd '" + t.pipeCmd() + "' transforms the data but FileSuffix is '.pcap': the files carry the"
                     + " command's output under a .pcap name (set FileSuffix, e.g. '.pcap.gz')");

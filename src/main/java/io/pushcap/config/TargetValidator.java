@@ -26,7 +26,7 @@ final class TargetValidator {
     static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
             "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
-            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout");
+            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
             Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS).flatMap(List::stream).toList()));
     static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
@@ -35,8 +35,11 @@ final class TargetValidator {
     /** Modes whose output is a series of files, cut by Split and named by FileName. */
     static final Set<Mode> FILE_MODES = EnumSet.of(Mode.FILE, Mode.RCLONE, Mode.CURL, Mode.S3);
     /** Keys that only make sense for file modes; a stream mode (LXC, TAP) refuses them. */
-    private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew");
+    private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew", "Format");
     private static final String DEFAULT_SUFFIX = ".pcap";
+    private static final String PCAPNG_SUFFIX = ".pcapng";
+    private static final java.util.regex.Pattern PCAPNG_NAME =
+            java.util.regex.Pattern.compile("(^|\\.)pcapng(\\.|$)", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     private final ConfigProblems problems;
     private final SourceLines source;
@@ -231,8 +234,31 @@ final class TargetValidator {
         if (suffix != null && !suffix.matches("[^/\\s\\p{Cntrl}]+")) {
             r.error("FileSuffix", "'" + suffix + "' (a file name ending: no '/', spaces or control characters)");
         }
-        d.fileSuffix = suffix != null ? suffix : spec != null ? DEFAULT_SUFFIX + spec.suffix() : DEFAULT_SUFFIX;
+        boolean pcapng = readFormat(r, suffix);
+        String base = pcapng ? PCAPNG_SUFFIX : DEFAULT_SUFFIX;
+        d.fileSuffix = suffix != null ? suffix : spec != null ? base + spec.suffix() : base;
+        if (pcapng) {
+            d.options.put(TargetConfig.FORMAT_KEY, TargetConfig.FORMAT_PCAPNG);
+        }
         d.scriptNew = program(r, "ScriptNew");
+    }
+
+    /**
+     * The output format: {@code Format = "pcap"|"pcapng"} when set, else pcapng when FileSuffix
+     * names it (".pcapng", ".pcapng.zst"), else pcap. pcapng keeps every interface and link type.
+     */
+    private static boolean readFormat(TableReader r, String suffix) {
+        String format = r.string("Format");
+        if (format != null) {
+            String f = format.strip().toLowerCase(java.util.Locale.ROOT);
+            if (!f.equals("pcap") && !f.equals(TargetConfig.FORMAT_PCAPNG)) {
+                r.error("Format", "'" + format + "' (expected \"pcap\" or \"pcapng\"; pcapng keeps packets of every"
+                        + " link type and interface)");
+                return false;
+            }
+            return f.equals(TargetConfig.FORMAT_PCAPNG);
+        }
+        return suffix != null && PCAPNG_NAME.matcher(suffix).find();
     }
 
     /** A command line whose program must exist, stripped of surrounding blanks (" gzip -c "). */

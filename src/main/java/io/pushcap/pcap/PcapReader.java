@@ -10,9 +10,14 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
 /**
  * Reads classic pcap: microsecond or nanosecond timestamps, either byte order, any link type.
  *
- * <p><b>Note:</b> not thread-safe; see {@link CaptureReader} for buffer ownership. Records whose
- * captured length exceeds the larger of the file's snaplen and libpcap's 262144 are refused as
- * corrupt, as libpcap does.
+ * <p>Lengths are judged as libpcap 1.10 (sf-pcap.c) judges them, so a push carries what tcpdump
+ * reads: the snapshot length is the header's, or libpcap's maximum for the link type
+ * ({@link LinkType#effectiveSnaplen}) when the header's is 0 or larger; a record whose captured
+ * length exceeds that maximum is damage ({@link CorruptCaptureException}); one whose captured
+ * length exceeds the snapshot length is returned cut to it (original length kept) and the reader
+ * skips the rest of its bytes.
+ *
+ * <p><b>Note:</b> not thread-safe; see {@link CaptureReader} for buffer ownership.
  */
 public final class PcapReader implements CaptureReader {
     private final InputWindow in;
@@ -21,6 +26,7 @@ public final class PcapReader implements CaptureReader {
     private final int snaplen;
     private final int linkType;
     private final int maxCaplen;
+    private final int headerSnaplen;
     private long records;
 
     PcapReader(InputWindow in) throws IOException {
@@ -45,9 +51,10 @@ public final class PcapReader implements CaptureReader {
         if (major != VERSION_MAJOR) {
             throw corrupt("pcap version " + major + "." + u16(s, p + VERSION_MINOR_OFFSET) + " is not supported (expected 2.4)");
         }
-        this.snaplen = i32(s, p + SNAPLEN_OFFSET);
+        this.headerSnaplen = i32(s, p + SNAPLEN_OFFSET);
         this.linkType = i32(s, p + LINKTYPE_OFFSET) & LINKTYPE_MASK;
-        this.maxCaplen = Math.min(MAX_RECORD, Math.max(MAX_SNAPLEN, snaplen < 0 ? MAX_RECORD : snaplen));
+        this.maxCaplen = LinkType.maxSnaplen(linkType);
+        this.snaplen = LinkType.effectiveSnaplen(linkType, headerSnaplen);
         in.position(p + FILE_HEADER_LENGTH);
     }
 
@@ -74,7 +81,8 @@ public final class PcapReader implements CaptureReader {
         int caplen = i32(s, p + CAPLEN_OFFSET);
         if (caplen < 0 || caplen > maxCaplen) {
             throw corrupt("record captured length " + Integer.toUnsignedString(caplen)
-                    + " exceeds the maximum " + maxCaplen);
+                    + " exceeds the maximum " + maxCaplen + " for link type " + LinkType.name(linkType)
+                    + " (libpcap stops reading there too)");
         }
         if (!in.ensure(RECORD_HEADER_LENGTH + (long) caplen)) {
             throw corrupt("truncated record: header says " + caplen + " bytes of data, "
@@ -86,7 +94,8 @@ public final class PcapReader implements CaptureReader {
         long frac = i32(s, p + TS_FRAC_OFFSET) & 0xffffffffL;
         long ts = sec * 1_000_000_000L + (nanos ? frac : frac * 1_000L);
         int wirelen = i32(s, p + WIRELEN_OFFSET);
-        packet.set(s, p + RECORD_HEADER_LENGTH, caplen, wirelen, ts, linkType, 0);
+        // libpcap cuts a record longer than the snapshot length to it and skips the rest.
+        packet.set(s, p + RECORD_HEADER_LENGTH, Math.min(caplen, snaplen), wirelen, ts, linkType, 0);
         in.position(p + RECORD_HEADER_LENGTH + caplen);
         records++;
         return true;
@@ -118,9 +127,15 @@ public final class PcapReader implements CaptureReader {
         return linkType;
     }
 
+    /** The snapshot length records are read with (libpcap's; see the class comment). */
     @Override
     public int snaplen() {
         return snaplen;
+    }
+
+    /** The snapshot length as the file header states it. */
+    public int headerSnaplen() {
+        return headerSnaplen;
     }
 
     @Override

@@ -1,7 +1,5 @@
 package io.pushcap.pcap;
 
-import java.io.Closeable;
-import java.io.Flushable;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.lang.foreign.MemorySegment;
@@ -27,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
  * them. It owns the channel or stream and closes it on {@link #close()}. Write failures propagate
  * as {@link IOException}; after one, the output must be treated as incomplete.
  */
-public final class PcapWriter implements Closeable, Flushable {
+public final class PcapWriter implements PacketWriter {
     private static final int BUFFER_SIZE = 1 << 20;
 
     private final WritableByteChannel channel;
@@ -89,7 +87,14 @@ public final class PcapWriter implements Closeable, Flushable {
         bytes = FILE_HEADER_LENGTH;
     }
 
+    /** A pcap file holds one link type: its own. */
+    @Override
+    public boolean accepts(int linkType) {
+        return linkType == this.linkType;
+    }
+
     /** Appends one record copied from {@code packet}. */
+    @Override
     public void write(Packet packet) throws IOException {
         write(packet.timestampNanos(), packet.wirelen(), packet.segment(), packet.offset(), packet.caplen());
     }
@@ -151,10 +156,12 @@ public final class PcapWriter implements Closeable, Flushable {
     }
 
     /** Bytes of pcap written so far (header included), buffered or not. */
+    @Override
     public long bytesWritten() {
         return bytes;
     }
 
+    @Override
     public long packetsWritten() {
         return packets;
     }

@@ -1,7 +1,7 @@
 package io.pushcap.pcap;
 
 /**
- * Layout of the pcapng blocks pushcap reads (draft-ietf-opsawg-pcapng). Every block is
+ * Layout of the pcapng blocks pushcap reads and writes (draft-ietf-opsawg-pcapng). Every block is
  *
  * <pre>
  *    0                   1                   2                   3
@@ -32,6 +32,16 @@ package io.pushcap.pcap;
  * </pre>
  *
  * Blocks of any other type are skipped by their total length.
+ *
+ * <p>{@link PcapngWriter} writes, in host byte order, one section of exactly these blocks:
+ *
+ * <pre>
+ *   SHB  (28 bytes)  0A0D0D0A | 28 | 1A2B3C4D | 1 | 0 | section length -1 (unknown) | 28
+ *   IDB  (32 bytes)  1 | 32 | linktype | 0 | snaplen | if_tsresol: 9, 1, 9 (ns), pad | 0, 0 | 32
+ *                    one per (input interface, link type), written before its first packet
+ *   EPB  (32 + data padded to 4)  6 | len | interface id | ts high | ts low (ns) | caplen | wirelen
+ *                    | data, zero-padded | len
+ * </pre>
  */
 public final class PcapngDescriptor {
     public static final int SHB_TYPE = 0x0A0D0D0A;
@@ -75,6 +85,16 @@ public final class PcapngDescriptor {
     public static final int OPT_ENDOFOPT = 0;
     public static final int OPT_IF_TSRESOL = 9;
     public static final int OPT_IF_TSOFFSET = 14;
+    /** if_tsresol value for nanoseconds (10^-9). */
+    public static final int TSRESOL_NANOS = 9;
+
+    public static final int SHB_VERSION_MINOR = 0;
+    public static final int SHB_MINOR_OFFSET = 14;
+    public static final int SHB_SECTION_LENGTH_OFFSET = 16;
+    /** The section header pushcap writes: no options. */
+    public static final int SHB_WRITTEN_LENGTH = 28;
+    /** The interface block pushcap writes: if_tsresol and opt_endofopt. */
+    public static final int IDB_WRITTEN_LENGTH = 32;
 
     /** Blocks larger than this are taken as corruption rather than allocated. */
     public static final int MAX_BLOCK = 256 << 20;

@@ -16,6 +16,12 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT_UNALIGNED;
  * per-interface timestamp resolution ({@code if_tsresol}) and offset ({@code if_tsoffset}).
  * Enhanced, simple and obsolete packet blocks yield packets; other blocks are skipped.
  *
+ * <p>Lengths follow the pcap rule ({@link PcapReader}): a captured length above libpcap's maximum
+ * for the interface's link type is damage (tcpdump and tshark stop there too); one above the
+ * interface's snapshot length is returned cut to it. (libpcap 1.10 refuses such a record, and any
+ * file whose interfaces differ in link type or snaplen; tshark keeps it whole. Cutting it keeps
+ * every packet, and a pcap output written with that snaplen reads back the same under tcpdump.)
+ *
  * <p><b>Note:</b> not thread-safe; see {@link CaptureReader} for buffer ownership. The packet's
  * interface id is the IDB index within its section.
  */
@@ -29,6 +35,16 @@ public final class PcapngReader implements CaptureReader {
 
     /** Timestamp conversion for one interface: units per second as 10^-e or 2^-e, plus an offset. */
     private record Interface(int linkType, int snaplen, boolean binary, int exponent, long offsetSeconds) {
+        /** The captured length as read: damage above the link type's maximum, cut to the snaplen. */
+        int cut(int caplen, PcapngReader r) {
+            int max = LinkType.maxSnaplen(linkType);
+            if (caplen > max) {
+                throw r.corrupt("packet captured length " + caplen + " exceeds the maximum " + max + " for link type "
+                        + LinkType.name(linkType) + " (tcpdump and tshark stop reading there too)");
+            }
+            return Math.min(caplen, LinkType.effectiveSnaplen(linkType, snaplen));
+        }
+
         long toNanos(long units) {
             long ns;
             if (!binary) {
@@ -199,7 +215,7 @@ public final class PcapngReader implements CaptureReader {
         interfaces.add(new Interface(linkType, snaplen, binary, exponent, offsetSeconds));
         if (firstLinkType < 0) {
             firstLinkType = linkType;
-            firstSnaplen = snaplen;
+            firstSnaplen = LinkType.effectiveSnaplen(linkType, snaplen);
         }
     }
 
@@ -222,6 +238,7 @@ public final class PcapngReader implements CaptureReader {
             throw corrupt("packet captured length " + Integer.toUnsignedString(caplen) + " overruns its "
                     + length + "-byte block");
         }
+        caplen = itf.cut(caplen, this);
         long units = ((long) i32(s, p + EPB_TS_HIGH_OFFSET) << 32) | (i32(s, p + EPB_TS_LOW_OFFSET) & 0xffffffffL);
         packet.set(s, p + EPB_DATA_OFFSET, caplen, i32(s, p + EPB_WIRELEN_OFFSET), itf.toNanos(units), itf.linkType(), id);
         records++;
@@ -238,6 +255,7 @@ public final class PcapngReader implements CaptureReader {
             throw corrupt("packet captured length " + Integer.toUnsignedString(caplen) + " overruns its "
                     + length + "-byte block");
         }
+        caplen = itf.cut(caplen, this);
         long units = ((long) i32(s, p + EPB_TS_HIGH_OFFSET) << 32) | (i32(s, p + EPB_TS_LOW_OFFSET) & 0xffffffffL);
         packet.set(s, p + PB_DATA_OFFSET, caplen, i32(s, p + EPB_WIRELEN_OFFSET), itf.toNanos(units), itf.linkType(), id);
         records++;

@@ -2,6 +2,7 @@ package io.pushcap.pipeline;
 
 import io.pushcap.pcap.Packet;
 import io.pushcap.pipeline.filter.BpfFilter;
+import io.pushcap.pipeline.filter.LinkTypeFilters;
 
 /**
  * The per-packet decision of a target: {@code FilterFrame} on the frame as captured, then
@@ -19,17 +20,22 @@ public final class FilterStage implements AutoCloseable {
         Packet innermost(Packet outer, Packet inner);
     }
 
-    private final BpfFilter frameFilter;
+    private final LinkTypeFilters frameFilter;
     private final Decap decap;
-    private final BpfFilter filter;
+    private final LinkTypeFilters filter;
     private final boolean writeDecapsulated;
     private final Packet inner = new Packet();
     private Packet lastInner;
 
-    public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated) {
-        this.frameFilter = frameFilter;
+    /**
+     * @param frameFilter FilterFrame compiled for the source's link type, or null
+     * @param filter      FilterBPF compiled for the source's link type, or null; packets of other
+     *                    link types (a mixed pcapng) get the expression compiled for theirs
+     */
+    public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated, int snaplen) {
+        this.frameFilter = frameFilter == null ? null : new LinkTypeFilters(frameFilter, snaplen);
         this.decap = decap;
-        this.filter = filter;
+        this.filter = filter == null ? null : new LinkTypeFilters(filter, snaplen);
         this.writeDecapsulated = writeDecapsulated;
     }
 

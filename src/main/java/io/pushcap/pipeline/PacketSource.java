@@ -47,6 +47,14 @@ public interface PacketSource extends AutoCloseable {
     /** Packets lost because they were overwritten before this source read them. */
     long lostPackets();
 
+    /**
+     * Damaged inputs met so far, each as one message naming the file, the byte offset and the
+     * problem. Reading stopped at each damage (and went on with the next file, if any).
+     */
+    default java.util.List<String> damage() {
+        return java.util.List.of();
+    }
+
     /** Link type of the packets (a source mixes none). */
     int linkType();
 

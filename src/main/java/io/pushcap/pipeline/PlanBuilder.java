@@ -51,7 +51,7 @@ final class PlanBuilder {
             BpfFilter frame = compile(t.filterFrame(), linkType, snaplen, opened);
             BpfFilter bpf = compile(t.filterBpf(), linkType, snaplen, opened);
             FilterStage.Decap decap = t.decap() && linkType == LinkType.ETHERNET ? decap(t) : null;
-            FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated());
+            FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated(), snaplen);
             PacketSinkProvider packetMode = PacketSinkProvider.forMode(t.mode());
             Compressor compressor = null;
             Sink sink = null;
@@ -119,6 +119,9 @@ final class PlanBuilder {
         Decapsulator d = new Decapsulator(DecapOptions.of(t.writeDecapsulated()),
                 new DecapCounters(metrics, MetricsRegistry.labels("target", t.desc())));
         return (outer, inner) -> {
+            if (outer.linkType() != LinkType.ETHERNET) {
+                return outer; // a non-Ethernet interface of a mixed pcapng: nothing to decapsulate
+            }
             DecapResult r = d.decapsulate(outer);
             return r.packet();
         };

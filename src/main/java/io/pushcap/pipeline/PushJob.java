@@ -159,6 +159,7 @@ public final class PushJob {
         int failed = 0;
         int exited = 0;
         List<String> failures = new ArrayList<>();
+        int code = ExitCodes.OK;
         for (TargetRunner r : runners) {
             TargetCounters c = r.counters();
             String line = String.format("%-24s %-8s files %d, packets read %d = published %d + filtered %d + dropped %d%s",
@@ -173,10 +174,18 @@ public final class PushJob {
                 failures.add(r.config().label() + " " + r.state()
                         + (r.lastError().isEmpty() ? "" : ": " + r.lastError()));
             }
+            code = ExitCodes.worst(code, reportUnwritable(r, status));
+            for (String d : r.damage()) {
+                String msg = "push: " + r.config().desc() + ": damaged input " + d
+                        + "; every whole packet before the damage was pushed";
+                console.println(msg);
+                status.line(msg);
+                code = ExitCodes.worst(code, ExitCodes.DAMAGED);
+            }
         }
         if (exited > 0 && failed == 0) {
             console.println("push: " + exited + " target(s) exited under --ring-timeout-exit; restart to resume at the current time");
-            return EXIT_RING_TIMEOUT;
+            code = ExitCodes.worst(code, EXIT_RING_TIMEOUT);
         }
         if (failed > 0) {
             console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything"
@@ -185,9 +194,25 @@ public final class PushJob {
                 console.println("push: " + f);
                 status.line("push: " + f);
             }
-            return stopRequested ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE;
+            code = ExitCodes.worst(code, stopRequested ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE);
         }
-        return 0;
+        return code;
+    }
+
+    /**
+     * Packets a pcap output could not hold (a link type other than the file's) are a loss the
+     * user must hear about: named with their link types and the fix, and the push is INCOMPLETE.
+     */
+    private int reportUnwritable(TargetRunner r, StatusFile status) {
+        if (r.counters().droppedLinkType.get() == 0) {
+            return ExitCodes.OK;
+        }
+        String msg = "push: " + r.config().desc() + ": " + r.counters().droppedLinkType.get()
+                + " packet(s) not written: " + r.unwritableSummary()
+                + "; a pcap file holds one link type, use pcapng output (Format = \"pcapng\" or FileSuffix = \".pcapng\")";
+        console.println(msg);
+        status.line(msg);
+        return ExitCodes.INCOMPLETE;
     }
 
     /** Asks every target to publish what it has and stop; {@link #run()} then returns. Safe from any thread. */

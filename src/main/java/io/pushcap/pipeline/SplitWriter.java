@@ -1,7 +1,9 @@
 package io.pushcap.pipeline;
 
 import io.pushcap.pcap.Packet;
+import io.pushcap.pcap.PacketWriter;
 import io.pushcap.pcap.PcapWriter;
+import io.pushcap.pcap.PcapngWriter;
 import io.pushcap.pcap.TimestampPrecision;
 import io.pushcap.pipeline.compress.Compressor;
 import io.pushcap.sink.SplitOutput;
@@ -9,13 +11,12 @@ import io.pushcap.sink.SplitOutput;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.lang.foreign.MemorySegment;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * One split being produced: pcap records into the compressor, the compressed bytes through a
+ * One split being produced: pcap (or pcapng) records into the compressor, the compressed bytes through a
  * SHA-256 digest into the sink's output. Tracks what the manifest records.
  *
  * <p><b>Note:</b> single-threaded. {@link #finish()} completes compression (a failed pipe
@@ -24,30 +25,41 @@ import java.util.HexFormat;
  */
 final class SplitWriter {
     private final SplitOutput output;
-    private final PcapWriter pcap;
+    private final PacketWriter pcap;
     private final DigestingStream digest;
     private final OutputStream closeTarget;
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos;
 
     SplitWriter(SplitOutput output, Compressor compressor, int linkType, int snaplen) throws IOException {
+        this(output, compressor, linkType, snaplen, false);
+    }
+
+    /**
+     * @param pcapng write pcapng (every link type and interface kept) instead of pcap; the format
+     *               writer sits before the compressor, so every compressor gets either
+     */
+    SplitWriter(SplitOutput output, Compressor compressor, int linkType, int snaplen, boolean pcapng) throws IOException {
         this.output = output;
         this.digest = new DigestingStream(output.stream());
         OutputStream compressed = compressor.open(digest);
-        this.pcap = new PcapWriter(new NonClosing(compressed), linkType, snaplen, TimestampPrecision.NANO);
+        this.pcap = pcapng ? new PcapngWriter(new NonClosing(compressed), snaplen)
+                : new PcapWriter(new NonClosing(compressed), linkType, snaplen, TimestampPrecision.NANO);
         this.closeTarget = compressed;
     }
 
-    void write(Packet p) throws IOException {
-        write(p.timestampNanos(), p.wirelen(), p.segment(), p.offset(), p.caplen());
+    /** True when this split's format can hold a packet of {@code linkType}. */
+    boolean accepts(int linkType) {
+        return pcap.accepts(linkType);
     }
 
-    void write(long ts, int wirelen, MemorySegment data, long offset, int caplen) throws IOException {
+    void write(Packet p) throws IOException {
+        long ts = p.timestampNanos();
         if (firstNanos == Long.MIN_VALUE) {
             firstNanos = ts;
         }
         lastNanos = ts;
-        pcap.write(ts, wirelen, data, offset, caplen);
+        pcap.write(p);
     }
 
     /** Finishes the pcap and the compressor; after this the output holds the whole split. */

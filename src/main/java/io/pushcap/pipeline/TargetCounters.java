@@ -33,6 +33,8 @@ public final class TargetCounters {
     public final Counter scriptTimeouts;
     public final Counter sinkCheckFailures;
 
+    public final Counter damagedInputs;
+
     public TargetCounters(MetricsRegistry r, String desc) {
         String l = MetricsRegistry.labels("target", desc);
         read = r.counter("pushcap_target_packets_read_total", "Packets the target read from its source (each once)", l);
@@ -56,6 +58,9 @@ public final class TargetCounters {
         scriptTimeouts = r.counter("pushcap_target_script_timeouts_total", "ScriptNew runs killed after ScriptTimeout", l);
         sinkCheckFailures = r.counter("pushcap_target_sink_check_failures_total",
                 "Sink checks at start that could not reach the server (the target then retries)", l);
+
+        damagedInputs = r.counter("pushcap_target_damaged_inputs_total",
+                "Input captures found damaged; reading stopped at the damage after its whole packets", l);
         pending = r.counter("pushcap_target_packets_pending", "Packets in the open (unpublished) split", l);
     }
 }

@@ -4,6 +4,7 @@ import io.pushcap.PushcapException;
 import io.pushcap.config.SplitRule;
 import io.pushcap.config.TargetConfig;
 import io.pushcap.internal.ffm.LibC;
+import io.pushcap.pcap.LinkType;
 import io.pushcap.pcap.Packet;
 import io.pushcap.pcap.PcapDescriptor;
 import io.pushcap.pipeline.compress.PipeCommandCompressor;
@@ -12,6 +13,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -78,6 +85,10 @@ public final class TargetRunner implements Runnable {
     private long regionRead;
     private long regionFiltered;
     private long regionDropped;
+    private final Map<Integer, Long> regionDroppedByType = new TreeMap<>();
+    /** Committed packets no output could hold, by link type; read by the summary after the run. */
+    private final Map<Integer, Long> droppedByType = new ConcurrentSkipListMap<>();
+    private final Set<Integer> warnedLinkTypes = new HashSet<>();
     private long lostAtRegionStart;
     private long readSeq;
     private long countedSeq;
@@ -111,6 +122,7 @@ public final class TargetRunner implements Runnable {
             loop();
             closeAtEnd();
             state = stopRequested && !source.ended() ? State.STOPPED : State.DONE;
+            reportDamage();
         } catch (RingTimeoutExit e) {
             exitBehind(e.getMessage());
         } catch (PushcapException e) {
@@ -129,6 +141,25 @@ public final class TargetRunner implements Runnable {
                     cfg.desc(), state, counters.files.get(), counters.published.get(), counters.filtered.get(),
                     counters.lost.get()));
         }
+    }
+
+    /**
+     * Names each damaged input in the log once the packets before the damage are published:
+     * the push then exits with {@code ExitCodes.DAMAGED}.
+     */
+    private void reportDamage() {
+        for (String d : source.damage()) {
+            counters.damagedInputs.increment();
+            String msg = "DAMAGED input " + d + "; every whole packet before the damage was pushed, the rest of"
+                    + " that file was not read (repair it, e.g. editcap, and push that file again)";
+            plan.log().line(msg);
+            LOG.error("{}: {}", cfg.label(), msg);
+        }
+    }
+
+    /** Damaged inputs met (file, offset, problem), for the summary. */
+    public List<String> damage() {
+        return source.damage();
     }
 
     private void exitBehind(String message) {
@@ -211,8 +242,8 @@ public final class TargetRunner implements Runnable {
             return;
         }
         Packet out = plan.stage().output(packet);
-        if (out.linkType() != source.linkType()) {
-            regionDropped++;
+        if (out.linkType() != source.linkType() && !(plan.packetSink() == null && cfg.pcapngOutput())) {
+            unwritable(out);
             return;
         }
         if (cfg.ringTimeoutExit() && plan.live() && (readSeq & 1023) == 0) {
@@ -240,6 +271,35 @@ public final class TargetRunner implements Runnable {
         plan.log().progress(open.output().location(), totalBytesRead, false);
     }
 
+    /**
+     * A packet the output cannot hold: a pcap file (or a packet sink) carries one link type. It
+     * is counted as dropped (cause linktype), named in the log the first time per link type, and
+     * makes the push INCOMPLETE; pcapng output would hold it.
+     */
+    private void unwritable(Packet out) {
+        regionDropped++;
+        regionDroppedByType.merge(out.linkType(), 1L, Long::sum);
+        if (warnedLinkTypes.add(out.linkType())) {
+            String where = open != null ? open.output().location() : plan.packetSink() != null ? cfg.mode() + " output"
+                    : "the pcap split";
+            String msg = String.format("packet %d of %s has link type %s (%d), but %s holds %s (%d) only: not written;"
+                            + " use pcapng output (Format = \"pcapng\" or FileSuffix = \".pcapng\") to keep it",
+                    readSeq, source.describe(), LinkType.name(out.linkType()), out.linkType(), where,
+                    LinkType.name(source.linkType()), source.linkType());
+            plan.log().line("ERROR " + msg);
+            LOG.error("{}: {}", cfg.label(), msg);
+        }
+    }
+
+    /** "66 of link type RAW (101) in FILE, whose output holds EN10MB (1) only", for the summary. */
+    public String unwritableSummary() {
+        StringBuilder b = new StringBuilder();
+        droppedByType.forEach((type, n) -> b.append(b.isEmpty() ? "" : ", ").append(n).append(" of link type ")
+                .append(LinkType.name(type)).append(" (").append(type).append(")"));
+        return b + " in " + source.describe() + ", whose output holds " + LinkType.name(source.linkType())
+                + " (" + source.linkType() + ") only";
+    }
+
     private void openSplit(long ts) throws IOException {
         plan.splitter().open(ts);
         nameBeforeOpen = plan.names().lastName();
@@ -247,7 +307,7 @@ public final class TargetRunner implements Runnable {
         String location = plan.names().name(plan.splitter().intervalStart(), end);
         SplitOutput out = plan.sink().open(location);
         try {
-            open = new SplitWriter(out, plan.compressor(), source.linkType(), source.snaplen());
+            open = new SplitWriter(out, plan.compressor(), source.linkType(), source.snaplen(), cfg.pcapngOutput());
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;
@@ -308,6 +368,8 @@ public final class TargetRunner implements Runnable {
         }
         counters.filtered.add(regionFiltered);
         counters.droppedLinkType.add(regionDropped);
+        regionDroppedByType.forEach((type, n) -> droppedByType.merge(type, n, Long::sum));
+        regionDroppedByType.clear();
         long lost = source.lostPackets();
         counters.lost.add(lost - lostAtRegionStart);
         lostAtRegionStart = lost;
@@ -403,6 +465,7 @@ public final class TargetRunner implements Runnable {
         regionPackets = 0;
         regionFiltered = 0;
         regionDropped = 0;
+        regionDroppedByType.clear();
         if (plan.names() != null && nameBeforeOpen != null) {
             plan.names().resumeAfter(nameBeforeOpen);
         }

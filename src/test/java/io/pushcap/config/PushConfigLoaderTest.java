@@ -464,6 +464,28 @@ class PushConfigLoaderTest {
     }
 
     @Test
+    void shouldWritePcapngWhenFormatOrSuffixSaysSo() throws IOException {
+        TargetConfig byKey = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Format = 'pcapng',", "Compress = 'zstd',"))
+                .targets().getFirst();
+        assertTrue(byKey.pcapngOutput());
+        assertEquals(".pcapng.zst", byKey.fileSuffix());
+        assertTrue(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "FileSuffix = '.pcapng',")).targets().getFirst()
+                .pcapngOutput());
+        assertTrue(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "FileSuffix = '.pcapng.gz', Compress = 'gzip',"))
+                .targets().getFirst().pcapngOutput());
+        assertFalse(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE)).targets().getFirst().pcapngOutput());
+        assertFalse(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "FileSuffix = '.pcapng', Format = 'pcap',"))
+                .targets().getFirst().pcapngOutput());
+    }
+
+    @Test
+    void shouldNameValidFormatsWhenFormatIsWrong() throws IOException {
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Format: 'erf' (expected \"pcap\" or \"pcapng\"; pcapng keeps"
+                        + " packets of every link type and interface)"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Format = 'erf',")));
+    }
+
+    @Test
     void shouldParseCompressAndDefaultTheSuffixWhenCompressIsSet() throws IOException {
         TargetConfig t = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Compress = 'zstd:1:2',")).targets().getFirst();
         assertEquals("zstd:1:2", t.compress());

@@ -100,6 +100,40 @@ class PcapReaderTest {
         assertThatThrownBy(() -> readAll(k)).hasMessageContaining("modified (Kuznetzov) pcap format is not supported");
     }
 
+    /** Little-endian micro file, snaplen 4, Ethernet: records of 2, 6 (longer than snaplen) and 1 bytes. */
+    static final byte[] LONGER_THAN_SNAPLEN = HEX.parseHex(""
+            + "d4c3b2a1" + "0200" + "0400" + "00000000" + "00000000" + "04000000" + "01000000"
+            + "01000000" + "00000000" + "02000000" + "02000000" + "0102"
+            + "02000000" + "00000000" + "06000000" + "08000000" + "a1a2a3a4a5a6"
+            + "03000000" + "00000000" + "01000000" + "01000000" + "ff");
+
+    @Test
+    void shouldCutRecordToSnaplenAndSkipItsRestWhenCaplenExceedsSnaplen() throws Exception {
+        // tcpdump -r reads this file as 2/2, 4/8 (a1a2a3a4) and 1/1: libpcap cuts to the snaplen.
+        assertThat(readAll(LONGER_THAN_SNAPLEN)).containsExactly("1000000000/2/2/1/0102",
+                "2000000000/4/8/1/a1a2a3a4", "3000000000/1/1/1/ff");
+    }
+
+    @Test
+    void shouldReadWithLibpcapMaximumWhenHeaderSnaplenIsZero() throws Exception {
+        byte[] f = LONGER_THAN_SNAPLEN.clone();
+        f[16] = 0;
+        try (CaptureReader r = CaptureFiles.open("snap0", f)) {
+            assertThat(r.snaplen()).isEqualTo(262_144);
+        }
+        assertThat(readAll(f)).contains("2000000000/6/8/1/a1a2a3a4a5a6");
+    }
+
+    @Test
+    void shouldReportDamageWhenCaplenExceedsLinkTypeMaximum() {
+        byte[] f = LONGER_THAN_SNAPLEN.clone();
+        f[16] = 0;
+        // Second record claims 300000 bytes: libpcap stops there ("invalid packet capture length").
+        java.nio.ByteBuffer.wrap(f).order(java.nio.ByteOrder.LITTLE_ENDIAN).putInt(24 + 16 + 2 + 8, 300_000);
+        assertThatThrownBy(() -> readAll(f)).isInstanceOf(CorruptCaptureException.class)
+                .hasMessageContaining("300000 exceeds the maximum 262144").hasMessageContaining("at byte offset 42");
+    }
+
     static List<String> readAll(byte[] file) throws IOException {
         List<String> out = new ArrayList<>();
         try (CaptureReader r = CaptureFiles.open("mem", file)) {

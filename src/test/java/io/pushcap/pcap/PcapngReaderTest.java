@@ -99,6 +99,24 @@ class PcapngReaderTest {
     }
 
     @Test
+    void shouldCutEnhancedPacketToInterfaceSnaplenWhenCaplenIsLonger() throws Exception {
+        byte[] file = new Ng(ByteOrder.LITTLE_ENDIAN).shb().idb(1, 2, 9).idb(101, 0, 9)
+                .epb(0, 1, new byte[] {1, 2, 3}, 3).epb(1, 2, new byte[] {4, 5, 6}, 3).bytes();
+        assertThat(read(file)).containsExactly("1/2/3/1/0/0102", "2/3/3/101/1/040506");
+    }
+
+    @Test
+    void shouldReportDamageWhenEnhancedPacketExceedsLinkTypeMaximum() {
+        byte[] file = new Ng(ByteOrder.LITTLE_ENDIAN).shb().idb(1, 0, 9).epb(0, 1, new byte[] {1}, 1).bytes();
+        byte[] big = new byte[262_148];
+        ByteBuffer b = ByteBuffer.allocate(file.length + 32 + big.length).order(ByteOrder.LITTLE_ENDIAN);
+        b.put(file).putInt(6).putInt(32 + big.length).putInt(0).putInt(0).putInt(2).putInt(262_145).putInt(262_145)
+                .put(big).putInt(32 + big.length);
+        assertThatThrownBy(() -> read(b.array())).isInstanceOf(CorruptCaptureException.class)
+                .hasMessageContaining("262145 exceeds the maximum 262144");
+    }
+
+    @Test
     void shouldTruncateSimplePacketToSnaplenWhenOriginalIsLonger() throws Exception {
         byte[] file = new Ng(ByteOrder.LITTLE_ENDIAN).shb().idb(1, 2, -1).spb(new byte[] {1, 2, 3}).bytes();
         assertThat(read(file)).containsExactly("0/2/3/1/0/0102");

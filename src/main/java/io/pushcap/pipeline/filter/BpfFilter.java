@@ -1,6 +1,7 @@
 package io.pushcap.pipeline.filter;
 
 import io.pushcap.internal.ffm.LibPcap;
+import io.pushcap.pcap.LinkType;
 import io.pushcap.pcap.Packet;
 
 import java.lang.foreign.Arena;
@@ -42,7 +43,9 @@ public final class BpfFilter implements AutoCloseable {
     }
 
     /**
-     * Compiles {@code expression} with optimisation for packets of {@code linkType}.
+     * Compiles {@code expression} with optimisation for packets of {@code linkType}, a capture
+     * file's LINKTYPE value (mapped to libpcap's DLT value, {@link LinkType#toDlt}, as libpcap
+     * does when it opens a file; DLT values from a live capture pass unchanged).
      *
      * @throws BpfSyntaxException carrying libpcap's message and the expression
      */
@@ -52,9 +55,11 @@ public final class BpfFilter implements AutoCloseable {
         boolean ok = false;
         COMPILE_LOCK.lock();
         try {
-            MemorySegment dead = LibPcap.openDeadWithTstampPrecision(linkType, snaplen, LibPcap.PCAP_TSTAMP_PRECISION_NANO);
+            int dlt = LinkType.toDlt(linkType);
+            MemorySegment dead = LibPcap.openDeadWithTstampPrecision(dlt, snaplen, LibPcap.PCAP_TSTAMP_PRECISION_NANO);
             if (dead.equals(MemorySegment.NULL)) {
-                throw new BpfSyntaxException(expression, "link type " + linkType + " is not supported by libpcap");
+                throw new BpfSyntaxException(expression, "link type " + LinkType.name(linkType) + " (" + linkType
+                        + ") is not supported by libpcap");
             }
             try {
                 MemorySegment program = arena.allocate(LibPcap.BPF_PROGRAM);

@@ -3,6 +3,7 @@ package io.pushcap.pipeline.source;
 import io.pushcap.PushcapException;
 import io.pushcap.pcap.CaptureFiles;
 import io.pushcap.pcap.CaptureReader;
+import io.pushcap.pcap.CorruptCaptureException;
 import io.pushcap.pcap.Packet;
 import io.pushcap.pcap.PcapReader;
 import io.pushcap.pipeline.PacketSource;
@@ -26,6 +27,11 @@ import java.util.stream.Stream;
  * the page cache holds one copy and {@link Pace} keeps targets close enough together that the
  * input is read from disk once.
  *
+ * <p>A damaged file (truncated inside a record, or a record header that cannot be) ends that
+ * file where the damage starts, as tcpdump reads it: every whole record before it is returned,
+ * the damage is remembered ({@link #damage()}) and reading goes on with the next file. A push
+ * then exits with {@code ExitCodes.DAMAGED} and names the file and offset.
+ *
  * <p><b>Note:</b> single-threaded. Packets are views into the mapping, valid until the next call.
  */
 public final class FileSetSource implements PacketSource {
@@ -42,6 +48,11 @@ public final class FileSetSource implements PacketSource {
     private long lastTimestamp;
     private long consumedBefore;
     private boolean ended;
+    /**
+     * Damage found so far by (file, offset), once each: a retry that reads the same file again
+     * finds it again (with another record count, as a seek does not know how many came before).
+     */
+    private final java.util.LinkedHashMap<String, String> damage = new java.util.LinkedHashMap<>();
 
     private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, Pace pace, TimeWindow window)
             throws IOException {
@@ -163,7 +174,15 @@ public final class FileSetSource implements PacketSource {
     public boolean next(Packet packet) throws IOException {
         while (reader != null) {
             long before = reader.bytesRead();
-            if (reader.next(packet)) {
+            boolean got;
+            try {
+                got = reader.next(packet);
+            } catch (CorruptCaptureException e) {
+                // The file ends at its damage: what came before was returned whole.
+                damage.putIfAbsent(files.get(index) + "@" + e.offset(), e.getMessage());
+                got = false;
+            }
+            if (got) {
                 if (!window.all() && !window.contains(packet.timestampNanos())) {
                     continue;
                 }
@@ -237,6 +256,11 @@ public final class FileSetSource implements PacketSource {
             }
         }
         ended = false;
+    }
+
+    @Override
+    public List<String> damage() {
+        return List.copyOf(damage.values());
     }
 
     @Override

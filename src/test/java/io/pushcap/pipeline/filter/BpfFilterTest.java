@@ -67,4 +67,33 @@ class BpfFilterTest {
             assertThat(b.expression()).isEqualTo("udp dst port 53");
         }
     }
+
+    @Test
+    void shouldCompileForRawIpWhenFileLinktypeIs101() {
+        byte[] frame = Frames.udp(0x0a000001, 0x0a000002, 1234, 53, 20, 1);
+        byte[] ip = java.util.Arrays.copyOfRange(frame, 14, frame.length);
+        try (BpfFilter udp = BpfFilter.compile("udp port 53", LinkType.RAW, 262144);
+             BpfFilter tcp = BpfFilter.compile("tcp", LinkType.RAW, 262144)) {
+            Packet p = new Packet().set(MemorySegment.ofArray(ip), 0, ip.length, ip.length, 0, LinkType.RAW, 0);
+            assertThat(udp.matches(p)).isTrue();
+            assertThat(tcp.matches(p)).isFalse();
+            assertThat(udp.linkType()).isEqualTo(LinkType.RAW);
+        }
+    }
+
+    @Test
+    void shouldCompileAgainPerLinkTypeWhenPacketsMixLinkTypes() {
+        byte[] frame = Frames.udp(0x0a000001, 0x0a000002, 1234, 53, 20, 1);
+        byte[] ip = java.util.Arrays.copyOfRange(frame, 14, frame.length);
+        try (LinkTypeFilters f = new LinkTypeFilters(BpfFilter.compile("udp port 53", LinkType.ETHERNET, 262144), 262144)) {
+            Packet eth = new Packet().set(MemorySegment.ofArray(frame), 0, frame.length, frame.length, 0, LinkType.ETHERNET, 0);
+            Packet raw = new Packet().set(MemorySegment.ofArray(ip), 0, ip.length, ip.length, 0, LinkType.RAW, 1);
+            assertThat(f.matches(eth)).isTrue();
+            assertThat(f.matches(raw)).isTrue();
+            // The Ethernet program applied to the raw bytes would have rejected it:
+            try (BpfFilter ethOnly = BpfFilter.compile("udp port 53", LinkType.ETHERNET, 262144)) {
+                assertThat(ethOnly.matches(raw)).isFalse();
+            }
+        }
+    }
 }
