@@ -58,6 +58,15 @@ pushcap_need_libpcap() {
     pushcap_apt_install libpcap0.8 || exit 69
 }
 
+pushcap_require_libpcap() { # the installed launcher: check only, never install
+    if [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] || [ -e /usr/lib64/libpcap.so.0.8 ] \
+        || ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8'; then
+        return 0
+    fi
+    pushcap_say "libpcap is missing (no libpcap.so.0.8 in the linker cache). Install it: apt-get install libpcap0.8"
+    exit 69
+}
+
 pushcap_need_maven() {
     command -v mvn >/dev/null 2>&1 && return 0
     pushcap_apt_install maven || exit 69
@@ -89,7 +98,9 @@ pushcap_build_if_stale() {
         # build prints nothing) must not turn success into failure under pipefail.
         local log rc=0
         log=$(mktemp "${TMPDIR:-/tmp}/pushcap-build.XXXXXX")
-        mvn -q -B -Dstyle.color=never -DskipTests package >"$log" 2>&1 || rc=$?
+        # -Dpushcap.skipDist: the launcher needs only the jar; the tarball, .deb, completion and man
+        # pages (AsciiDoc through JRuby: tens of seconds) come from a plain `mvn package` / bin/test.
+        mvn -q -B -Dstyle.color=never -DskipTests -Dpushcap.skipDist=true package >"$log" 2>&1 || rc=$?
         sed 's/\x1b\[[0-9;]*m//g' "$log" \
             | grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting this to the maintainers of class com\.google' >&2 || true
         rm -f "$log"

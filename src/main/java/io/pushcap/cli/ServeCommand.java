@@ -4,6 +4,7 @@ import io.pushcap.config.ServiceConfig;
 import io.pushcap.config.ServiceConfigLoader;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.service.Service;
+import io.pushcap.service.ServiceNotifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -54,6 +55,9 @@ final class ServeCommand implements Callable<Integer> {
         Signals.onTerminate(() -> control.add("stop"));
         Signals.onHangup(() -> control.add("reload"));
         service.start();
+        // Type=notify under systemd: READY=1 once a capture is up, watchdog pings, STOPPING=1.
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(service.log());
+        notifier.start(service::captureUp);
         while (true) {
             String request = control.take();
             if (request.equals("stop")) {
@@ -61,6 +65,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             service.reload();
         }
+        notifier.stopping();
         service.stop();
         return 0;
     }

@@ -348,6 +348,23 @@ public final class Service {
         return metrics;
     }
 
+    /**
+     * Whether the service is up for systemd's READY=1: at least one configured capture reads its
+     * interface, or the config has no captures at all (then start() returning is enough).
+     */
+    public boolean captureUp() {
+        boolean any = false;
+        for (SupervisedTask t : supervisor.tasks()) {
+            if (t.component() instanceof CaptureComponent cc) {
+                any = true;
+                if (cc.capturing()) {
+                    return true;
+                }
+            }
+        }
+        return !any;
+    }
+
     public ServiceLog log() {
         return log;
     }
