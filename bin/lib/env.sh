@@ -21,14 +21,14 @@ pushcap_find_java() {
         if [ "${major:-0}" -ge 25 ]; then best=$cand; break; fi
     done
     if [ -z "$best" ]; then
-        for cand in /usr/lib/jvm/*/bin/java; do
+        for cand in "${PUSHCAP_JVM_DIR:-/usr/lib/jvm}"/*/bin/java; do
             [ -x "$cand" ] || continue
             major=$(pushcap_java_major "$cand"); major=${major:-0}
             if [ "$major" -ge 25 ] && [ "$major" -gt "$bestv" ]; then best=$cand; bestv=$major; fi
         done
     fi
     if [ -z "$best" ]; then
-        pushcap_say "no JDK 25 found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*)."
+        pushcap_say "no JDK 25 found (looked at \$JAVA_HOME, java on PATH, ${PUSHCAP_JVM_DIR:-/usr/lib/jvm}/*)."
         pushcap_say "install one (e.g. Temurin 25 under /usr/lib/jvm) or set JAVA_HOME to a JDK 25."
         exit 69
     fi
@@ -38,7 +38,8 @@ pushcap_find_java() {
 }
 
 pushcap_apt_install() { # packages... ; installs as root, otherwise prints the command and fails
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    # PUSHCAP_NO_INSTALL=1 (examples/pushcap.service): a service never runs apt, it says what is missing.
+    if [ -z "${PUSHCAP_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         pushcap_say "installing: $*"
         if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; then
             DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
