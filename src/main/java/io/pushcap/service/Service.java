@@ -71,7 +71,7 @@ public final class Service {
         this.workDir = Path.of("").toAbsolutePath();
         this.config = config;
         this.metrics = metrics;
-        this.log = new ServiceLog(config.logDir());
+        this.log = new ServiceLog(config.logDir(), config.logFile());
         this.supervisor = new Supervisor(log, metrics);
         this.sampler = new RingSampler(metrics);
         this.reloadsApplied = metrics.counter("pushcap_service_reloads_total", "Configuration reloads (SIGHUP) by result",
@@ -332,6 +332,7 @@ public final class Service {
             http.close();
         }
         log.info("serve", "stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+        log.close();
     }
 
     // ---- what /status and /metrics show ----
