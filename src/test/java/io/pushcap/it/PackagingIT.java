@@ -122,6 +122,31 @@ class PackagingIT {
     }
 
     @Test
+    void shouldCompleteSubcommandsWhenZshLoadsTheCompletionFromItsFpath() throws Exception {
+        Cmd.require("zsh", "zsh");
+        Path fpath = Files.createDirectories(dir.resolve("zsh-completions"));
+        Files.copy(PushcapCli.home().resolve("src/main/packaging/completion/_pushcap"), fpath.resolve("_pushcap"));
+        // An interactive zsh in a pseudo-terminal (zpty), as a user's shell: type, press TAB, read the line.
+        Path script = dir.resolve("complete.zsh");
+        Files.writeString(script, """
+                zmodload zsh/zpty
+                zpty z zsh -f -i
+                zpty -w z 'PS1="> "; fpath=(%s $fpath); export PUSHCAP_BASH_COMPLETION=%s; autoload -U compinit && compinit -u'
+                zpty -w -n z $'pushcap ring cre\t'
+                out=""
+                for i in {1..100}; do
+                    while zpty -r -t z chunk; do out+=$chunk; done
+                    [[ $out == *"pushcap ring create "* ]] && break
+                    sleep 0.1
+                done
+                zpty -d z
+                print -r -- "$out"
+                """.formatted(fpath, TARGET.resolve("completion/pushcap")));
+        Cmd.Result r = Cmd.run(null, 60, "zsh", "-f", script.toString());
+        assertThat(r.stdout().replaceAll("\u001b\\[[0-9;?]*[a-zA-Z]", "")).contains("pushcap ring create ");
+    }
+
+    @Test
     void shouldRenderWithNameSynopsisAndExitCodesWhenManFormatsThePages() throws Exception {
         Cmd.require("groff", "groff-base");
         Cmd.Result top = Cmd.run("groff", "-man", "-Tutf8", "-P-cbou", TARGET.resolve("man/pushcap.1").toString());
