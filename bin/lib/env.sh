@@ -21,14 +21,14 @@ pushcap_find_java() {
         if [ "${major:-0}" -ge 25 ]; then best=$cand; break; fi
     done
     if [ -z "$best" ]; then
-        for cand in /usr/lib/jvm/*/bin/java; do
+        for cand in "${PUSHCAP_JVM_DIR:-/usr/lib/jvm}"/*/bin/java; do
             [ -x "$cand" ] || continue
             major=$(pushcap_java_major "$cand"); major=${major:-0}
             if [ "$major" -ge 25 ] && [ "$major" -gt "$bestv" ]; then best=$cand; bestv=$major; fi
         done
     fi
     if [ -z "$best" ]; then
-        pushcap_say "no JDK 25 found (looked at \$JAVA_HOME, java on PATH, /usr/lib/jvm/*)."
+        pushcap_say "no JDK 25 found (looked at \$JAVA_HOME, java on PATH, ${PUSHCAP_JVM_DIR:-/usr/lib/jvm}/*)."
         pushcap_say "install one (e.g. Temurin 25 under /usr/lib/jvm) or set JAVA_HOME to a JDK 25."
         exit 69
     fi
@@ -38,7 +38,8 @@ pushcap_find_java() {
 }
 
 pushcap_apt_install() { # packages... ; installs as root, otherwise prints the command and fails
-    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+    # PUSHCAP_NO_INSTALL=1 (examples/pushcap.service): a service never runs apt, it says what is missing.
+    if [ -z "${PUSHCAP_NO_INSTALL:-}" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         pushcap_say "installing: $*"
         if ! DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null 2>&1; then
             DEBIAN_FRONTEND=noninteractive apt-get update -qq >/dev/null 2>&1 || true
@@ -56,6 +57,15 @@ pushcap_need_libpcap() {
         return 0
     fi
     pushcap_apt_install libpcap0.8 || exit 69
+}
+
+pushcap_require_libpcap() { # the installed launcher: check only, never install
+    if [ -e /usr/lib/x86_64-linux-gnu/libpcap.so.0.8 ] || [ -e /usr/lib64/libpcap.so.0.8 ] \
+        || ldconfig -p 2>/dev/null | grep -q 'libpcap\.so\.0\.8'; then
+        return 0
+    fi
+    pushcap_say "libpcap is missing (no libpcap.so.0.8 in the linker cache). Install it: apt-get install libpcap0.8"
+    exit 69
 }
 
 pushcap_need_maven() {
@@ -89,7 +99,9 @@ pushcap_build_if_stale() {
         # build prints nothing) must not turn success into failure under pipefail.
         local log rc=0
         log=$(mktemp "${TMPDIR:-/tmp}/pushcap-build.XXXXXX")
-        mvn -q -B -Dstyle.color=never -DskipTests package >"$log" 2>&1 || rc=$?
+        # -Dpushcap.skipDist: the launcher needs only the jar; the tarball, .deb, completion and man
+        # pages (AsciiDoc through JRuby: tens of seconds) come from a plain `mvn package` / bin/test.
+        mvn -q -B -Dstyle.color=never -DskipTests -Dpushcap.skipDist=true package >"$log" 2>&1 || rc=$?
         sed 's/\x1b\[[0-9;]*m//g' "$log" \
             | grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting this to the maintainers of class com\.google' >&2 || true
         rm -f "$log"

@@ -24,7 +24,7 @@ import java.util.concurrent.Callable;
  *
  * <p><b>Note:</b> reads the file system and compiles filters, creates nothing.
  */
-@Command(name = "check", description = "Validate a push_pcap.lua and print the resolved targets.")
+@Command(name = "check", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Validate a push_pcap.lua and print the resolved targets.")
 final class CheckCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "FILE", description = "push configuration, e.g. etc/push_pcap.lua")
     Path file;

@@ -19,7 +19,7 @@ import java.util.concurrent.Callable;
  * {@code pushcap convert IN OUT}: reads pcap or pcapng and writes classic pcap, optionally
  * through a BPF filter, like {@code tcpdump -r IN -w OUT [filter]}.
  */
-@Command(name = "convert", description = "Read pcap/pcapng, write pcap (ns by default), optionally filtered.")
+@Command(name = "convert", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = "Read pcap/pcapng, write pcap (ns by default), optionally filtered.")
 final class ConvertCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "IN", description = "input capture (pcap or pcapng), or - for stdin")
     Path in;

@@ -18,6 +18,18 @@ import java.io.PrintWriter;
  */
 @Command(name = "pushcap", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Packet capture-and-push recorder: capture, buffer, store and push PCAP.",
+        // The table of cli.ExitCodes, so that `pushcap --help` (and the man page) show it.
+        exitCodeListHeading = "%nExit codes (the same for every command):%n",
+        exitCodeList = {
+            ExitCodes.OK + ":OK: everything asked for was done",
+            ExitCodes.INCOMPLETE + ":INCOMPLETE: some part failed (a target gave up, a packet could not be written)",
+            ExitCodes.USAGE + ":USAGE: bad command line or configuration; nothing was done",
+            ExitCodes.RING_TIMEOUT + ":RING_TIMEOUT: targets exited under --ring-timeout-exit",
+            ExitCodes.DAMAGED + ":DAMAGED: an input capture is damaged (whole packets before it were pushed)",
+            ExitCodes.LOCKED + ":LOCKED: another pushcap process holds the lock",
+            ExitCodes.UNAVAILABLE + ":UNAVAILABLE: the host lacks something needed (JDK 25, libpcap, Maven)",
+            ExitCodes.INTERNAL + ":INTERNAL: a bug: an unexpected error (stack trace at DEBUG)",
+            ExitCodes.INTERRUPTED + ":INTERRUPTED: stopped by SIGINT/SIGTERM before an offline push finished"},
         subcommands = {
             ConvertCommand.class,
             CheckCommand.class,

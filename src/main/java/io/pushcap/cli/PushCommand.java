@@ -26,7 +26,7 @@ import java.util.concurrent.Callable;
  * {@code pushcap push --config FILE [--force] --offline SOURCE...}: runs every target of a
  * push_pcap.lua over capture files, as the appliance's {@code push_pcap.lua --force --offline}.
  */
-@Command(name = "push", description = {
+@Command(name = "push", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, description = {
         "Run the targets of a push_pcap.lua and publish their splits.",
         "With --offline, over capture files, directories or capture names, then exit;",
         "without, follow each target's ring or capture live until SIGTERM/SIGINT."})

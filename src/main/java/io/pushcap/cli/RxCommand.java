@@ -30,8 +30,12 @@ import java.util.concurrent.Callable;
  * releases the ring's writer slot and prints a summary on stderr.
  */
 @Command(name = "rx", description = "Capture an interface (-i), load a capture file (-r) or receive a tunnelled tap (-E)"
-        + " into a ring (fluxcap -rx).", mixinStandardHelpOptions = true)
+        + " into a ring (fluxcap -rx).", versionProvider = VersionProvider.class)
 final class RxCommand implements Callable<Integer> {
+    /** -h/--help and --version: -V is fluxcap's VLAN option here, so not picocli's standard mixin. */
+    @picocli.CommandLine.Mixin
+    HelpOnly helpOnly;
+
     private static final Logger LOG = LoggerFactory.getLogger(RxCommand.class);
 
     @Option(names = {"-i", "--interface"}, paramLabel = "IFACE",

@@ -5,6 +5,7 @@ import io.pushcap.config.ServiceConfigLoader;
 import io.pushcap.internal.Redact;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.service.Service;
+import io.pushcap.service.ServiceNotifier;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -60,6 +61,9 @@ final class ServeCommand implements Callable<Integer> {
         });
         Signals.onHangup(() -> control.add("reload"));
         service.start();
+        // Type=notify under systemd: READY=1 once a capture is up, watchdog pings, STOPPING=1.
+        ServiceNotifier notifier = ServiceNotifier.fromEnvironment(service.log());
+        notifier.start(service::captureUp);
         while (true) {
             // SIGHUPs that arrived during a reload are one more reload, not one each; a stop wins.
             List<String> requests = new ArrayList<>();
@@ -70,6 +74,7 @@ final class ServeCommand implements Callable<Integer> {
             }
             service.reload();
         }
+        notifier.stopping();
         service.stop();
         return 0;
     }

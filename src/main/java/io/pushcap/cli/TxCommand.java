@@ -31,10 +31,14 @@ import java.util.concurrent.Callable;
  * go out of one NIC. Runs until SIGINT/SIGTERM ({@code --once}: until the ring holds nothing
  * more), then prints a summary on stderr.
  */
-@Command(name = "tx", mixinStandardHelpOptions = true,
+@Command(name = "tx", versionProvider = VersionProvider.class,
         description = "Re-transmit a ring's packets out of a NIC (-i) or through a GRE/GRETAP/ERSPAN/VXLAN tunnel (-E)"
                 + " (fluxcap -tx).")
 final class TxCommand implements Callable<Integer> {
+    /** -h/--help and --version: -V is fluxcap's VLAN option here, so not picocli's standard mixin. */
+    @picocli.CommandLine.Mixin
+    HelpOnly helpOnly;
+
     private static final Logger LOG = LoggerFactory.getLogger(TxCommand.class);
     private static final long IDLE_WAIT_NANOS = 100_000_000L;
     private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();

@@ -24,7 +24,17 @@ import java.util.stream.Stream;
 public record ServiceConfig(String file, HostPort http, Path stateDir, Path logDir, Path ringDir, String ringMount,
                             int stopTimeoutSeconds, List<Path> analyticsDirs, List<Ring> rings, List<Capture> captures,
                             List<Tunnel> tunnels, List<Transmit> transmits, List<Recorder> recorders,
-                            List<Schedule> schedules, List<FlowExport> flowExports) {
+                            List<Schedule> schedules, List<FlowExport> flowExports, LogFile logFile) {
+
+    /**
+     * How serve writes {@code <LogDir>/serve.log}: {@code format} "text" (a dated line per event)
+     * or "json" (logback's JsonEncoder, one object per line), rolled daily and at
+     * {@code maxBytes} into {@code serve.<date>.<n>.log.gz}, kept {@code maxDays} days.
+     */
+    public record LogFile(String format, long maxBytes, int maxDays) {
+        public static final long DEFAULT_MAX_BYTES = 100L << 20;
+        public static final int DEFAULT_MAX_DAYS = 14;
+    }
 
     public static final String DEFAULT_HTTP = "127.0.0.1:9487";
     public static final int DEFAULT_STOP_TIMEOUT_SECONDS = 20;

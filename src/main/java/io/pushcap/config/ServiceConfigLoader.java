@@ -24,7 +24,8 @@ import java.util.function.Function;
  * starts nothing.
  */
 public final class ServiceConfigLoader {
-    static final List<String> GLOBAL_KEYS = List.of("Http", "StateDir", "LogDir", "RingDir", "RingMount", "StopTimeout",
+    static final List<String> GLOBAL_KEYS = List.of("Http", "StateDir", "LogDir", "LogFormat", "LogMaxSize", "LogMaxDays",
+            "RingDir", "RingMount", "StopTimeout",
             "AnalyticsDir", "Ring", "Capture", "Tunnel", "Transmit", "Recorder", "Schedule", "FlowExport");
     /** Where the default ring directory is: a ramfs that serve mounts. */
     public static final String DEFAULT_RING_DIR = "/run/pushcap/ram";
@@ -93,9 +94,23 @@ public final class ServiceConfigLoader {
         List<ServiceConfig.Schedule> scheduleList = read(sections, service, "Schedule",
                 "{ Loader = \"push_pcap\", Config = \"etc/push_pcap.lua\", Window = \"always\" }", schedules::read);
         ServiceConfig config = new ServiceConfig(name, g.http, g.stateDir, g.logDir, g.ringDir, g.ringMount, g.stopTimeout,
-                g.analyticsDirs, rings, captures, tunnels, transmits, recorders, scheduleList, flows);
+                g.analyticsDirs, rings, captures, tunnels, transmits, recorders, scheduleList, flows, logFile(service));
         problems.throwIfAny();
         return config;
+    }
+
+    /** serve.log's format and rotation: LogFormat ("text" or "json"), LogMaxSize, LogMaxDays. */
+    private static ServiceConfig.LogFile logFile(TableReader s) {
+        String format = s.string("LogFormat");
+        if (format != null && !format.equals("text") && !format.equals("json")) {
+            s.error("LogFormat", "'" + format + "' (expected \"text\": one dated line per event, or \"json\": one JSON"
+                    + " object per line, logback's JsonEncoder)");
+        }
+        long maxSize = ServiceSections.size(s, "LogMaxSize", ServiceConfig.LogFile.DEFAULT_MAX_BYTES,
+                "size at which serve.log rolls over to serve.DATE.N.log.gz");
+        long days = ServiceSections.integer(s, "LogMaxDays", 1, 3650, ServiceConfig.LogFile.DEFAULT_MAX_DAYS,
+                "days of rolled serve logs to keep");
+        return new ServiceConfig.LogFile(format == null ? "text" : format, maxSize, (int) days);
     }
 
     private record Globals(ServiceConfig.HostPort http, Path stateDir, Path logDir, Path ringDir, String ringMount,

@@ -56,6 +56,12 @@ public final class CaptureComponent extends WorkerComponent<InterfaceReceiver> {
         }
     }
 
+    /** Whether this capture has its interface open and is reading it. */
+    public boolean capturing() {
+        InterfaceReceiver rx = worker();
+        return rx != null && rx.capturing();
+    }
+
     @Override
     protected void stopWorker(InterfaceReceiver rx) {
         rx.stop();

@@ -75,7 +75,7 @@ public final class Service {
         this.workDir = Path.of("").toAbsolutePath();
         this.config = config;
         this.metrics = metrics;
-        this.log = new ServiceLog(config.logDir());
+        this.log = new ServiceLog(config.logDir(), config.logFile());
         this.supervisor = new Supervisor(log, metrics);
         this.sampler = new RingSampler(metrics);
         this.reloadsApplied = metrics.counter("pushcap_service_reloads_total", "Configuration reloads (SIGHUP) by result",
@@ -344,6 +344,7 @@ public final class Service {
             http.close();
         }
         log.info("serve", "stopped in " + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0) + " ms");
+        log.close();
     }
 
     // ---- what /status and /metrics show ----
@@ -358,6 +359,23 @@ public final class Service {
 
     public MetricsRegistry metrics() {
         return metrics;
+    }
+
+    /**
+     * Whether the service is up for systemd's READY=1: at least one configured capture reads its
+     * interface, or the config has no captures at all (then start() returning is enough).
+     */
+    public boolean captureUp() {
+        boolean any = false;
+        for (SupervisedTask t : supervisor.tasks()) {
+            if (t.component() instanceof CaptureComponent cc) {
+                any = true;
+                if (cc.capturing()) {
+                    return true;
+                }
+            }
+        }
+        return !any;
     }
 
     public ServiceLog log() {

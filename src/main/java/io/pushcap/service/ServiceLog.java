@@ -5,32 +5,26 @@ import io.pushcap.internal.Redact;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import ch.qos.logback.classic.Level;
+import io.pushcap.config.ServiceConfig;
+
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.format.DateTimeFormatter;
 import java.util.ArrayDeque;
 import java.util.Deque;
 import java.util.List;
-import java.util.Locale;
 
 /**
  * The service's own log: every start, exit, restart, window, reload and stop, as one line
  * {@code 2025-05-29 15:36:46.123 WARN  capture 'eth0': interface went down ...} appended to
- * {@code logs/serve.log} and written to stderr (the journal under systemd) through SLF4J. The
- * last warnings and errors are kept for {@code /status}.
+ * {@code logs/serve.log} (through logback, rolled by size and day, text or JSON: {@link ServeLogFile})
+ * and written to stderr (the journal under systemd) through SLF4J. The last warnings and errors are
+ * kept for {@code /status}.
  *
- * <p><b>Note:</b> thread-safe (synchronized). A log file that cannot be written is reported once
- * on stderr and then left alone; the stderr copy continues.
+ * <p><b>Note:</b> thread-safe. A log file that cannot be opened is reported once on stderr and then
+ * left alone; the stderr copy continues.
  */
 public final class ServiceLog {
     private static final Logger LOG = LoggerFactory.getLogger("serve");
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSS", Locale.ROOT)
-            .withZone(ZoneId.systemDefault());
     private static final int KEEP = 50;
 
     /** One kept warning or error. */
@@ -38,11 +32,27 @@ public final class ServiceLog {
     }
 
     private final Path file;
+    private final ServeLogFile out;
     private final Deque<Event> problems = new ArrayDeque<>();
-    private boolean fileFailed;
 
+    /** serve.log in {@code logDir} as text with the default rotation; no file when logDir is null. */
     public ServiceLog(Path logDir) {
+        this(logDir, new ServiceConfig.LogFile("text", ServiceConfig.LogFile.DEFAULT_MAX_BYTES,
+                ServiceConfig.LogFile.DEFAULT_MAX_DAYS));
+    }
+
+    public ServiceLog(Path logDir, ServiceConfig.LogFile settings) {
         this.file = logDir == null ? null : logDir.resolve("serve.log");
+        ServeLogFile f = null;
+        if (logDir != null) {
+            f = new ServeLogFile(logDir, settings);
+            if (f.problem() != null) {
+                LOG.warn("{} (service log lines go to stderr only)", f.problem());
+                f.close();
+                f = null;
+            }
+        }
+        this.out = f;
     }
 
     public Path file() {
@@ -81,17 +91,16 @@ public final class ServiceLog {
         }
     }
 
-    private synchronized void append(String level, String source, String message) {
-        if (file == null || fileFailed) {
-            return;
+    private void append(String level, String source, String message) {
+        if (out != null) {
+            out.append(Level.toLevel(level.strip()), source + ": " + message);
         }
-        String line = STAMP.format(Instant.now()) + " " + level + " " + source + ": " + message + "\n";
-        try {
-            Files.createDirectories(file.toAbsolutePath().getParent());
-            Files.writeString(file, line, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            fileFailed = true;
-            LOG.warn("cannot write {}: {} (service log lines go to stderr only)", file, e.getMessage());
+    }
+
+    /** Closes serve.log (the service has stopped). */
+    public void close() {
+        if (out != null) {
+            out.close();
         }
     }
 }

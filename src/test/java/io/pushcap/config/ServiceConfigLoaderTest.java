@@ -75,6 +75,16 @@ class ServiceConfigLoaderTest {
     }
 
     @Test
+    void shouldReadServeLogSettingsWhenGivenAndDefaultThemWhenNot() throws IOException {
+        ServiceConfig d = load("");
+        assertThat(d.logFile()).isEqualTo(new ServiceConfig.LogFile("text", 100L << 20, 14));
+        ServiceConfig j = load("Service.LogFormat = \"json\"\nService.LogMaxSize = \"10m\"\nService.LogMaxDays = 3\n");
+        assertThat(j.logFile()).isEqualTo(new ServiceConfig.LogFile("json", 10L << 20, 3));
+        assertThat(problems("Service.LogFormat = \"xml\"\n")).containsExactly(at("LogFormat") + "Service.LogFormat: 'xml'"
+                + " (expected \"text\": one dated line per event, or \"json\": one JSON object per line, logback's JsonEncoder)");
+    }
+
+    @Test
     void shouldReportEveryProblemWithItsLineWhenTheConfigIsMalformed() throws IOException {
         List<String> p = problems("""
                 Service.Htp = "x"
@@ -88,7 +98,7 @@ class ServiceConfigLoaderTest {
                 """);
         assertThat(p).contains(
                 at("Service.Htp") + "Service.Htp: unknown key (did you mean Http?); valid keys: Http, StateDir, LogDir,"
-                        + " RingDir, RingMount, StopTimeout, AnalyticsDir, Ring, Capture, Tunnel, Transmit, Recorder, Schedule,"
+                        + " LogFormat, LogMaxSize, LogMaxDays, RingDir, RingMount, StopTimeout, AnalyticsDir, Ring, Capture, Tunnel, Transmit, Recorder, Schedule,"
                         + " FlowExport",
                 at("\"64x\"") + "ring 'r1': Size: '64x' (expected a size such as \"256m\", \"1g\", \"512k\" or 65536: the"
                         + " ring file's size, header included)",
