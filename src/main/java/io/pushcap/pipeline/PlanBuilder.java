@@ -18,6 +18,7 @@ import io.pushcap.sink.PacketSinkProvider;
 import io.pushcap.sink.Sink;
 import io.pushcap.sink.SinkContext;
 import io.pushcap.sink.SinkFactory;
+import io.pushcap.sink.ftp.FtpLocation;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -74,7 +75,7 @@ final class PlanBuilder {
             log.header("push_" + System.currentTimeMillis() * 1_000_000L, t, notes);
             log.line("source " + source.describe() + (live ? " (live)" : " (offline)"));
             return new TargetPlan(t, source, stage, Splitter.of(t.split()),
-                    t.fileName() == null ? null : new FileNameEncoder(t.fileName(), t.path(), t.fileSuffix()), compressor, sink,
+                    t.fileName() == null ? null : new FileNameEncoder(t.fileName(), FtpLocation.withoutPassword(t.path()), t.fileSuffix()), compressor, sink,
                     packetSink, manifest, cursors,
                     log, new TargetCounters(metrics, t.desc()), notes, live, options.retry(), options.stuckAfterMillis(),
                     options.workDir());
