@@ -40,7 +40,7 @@ record MatrixCell(String desc, Sink sink, SplitForm split, boolean timeoutRing, 
         GZIP("gzip", null, ".gz", List.of("gzip", "-dc")),
         ZSTD("zstd:3:1", null, ".zst", List.of("zstd", "-dc")),
         LZ4("lz4", null, ".lz4", List.of("lz4", "-dc")),
-        XZ("xz:1", null, ".xz", List.of("xz", "-dc")),
+        XZ("xz:0", null, ".xz", List.of("xz", "-dc")),
         PIPE_GZIP(null, "gzip -1 -c", ".gz", List.of("gzip", "-dc"));
 
         final String compress;

@@ -69,8 +69,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  *
  * <p><b>Judge.</b> For every target: each output is fetched from where its sink put it (the
  * directory, S3Proxy through the AWS SDK, the FTP server's disk, the ring through the ring
- * reader), decompressed with the standard CLI, and read by tcpdump ({@code -V} over all the
- * target's files in name order); the records must equal tcpdump's selection of the input
+ * reader), decompressed with the standard CLI, and read by tcpdump; the records of all the
+ * target's files, in name order, must equal tcpdump's selection of the input
  * ({@code tcpdump -r in -w - FILTER}; with Decap, tcpdump's selection of the decapsulated twin)
  * byte for byte: time to the ns, lengths, data. Names must follow the encoder (recomputed here
  * from each file's packets) and sort in time order (compared without the suffix); the manifest
@@ -113,8 +113,11 @@ class PushMatrixIT {
     }
 
     @Test
-    void shouldPublishTcpdumpsSelectionRecordForRecordWhenEveryPairOfSplitNameCodecAndSinkIsPushed(@TempDir Path dir)
+    void shouldPublishTcpdumpsSelectionRecordForRecordWhenEveryPairOfSplitNameCodecAndSinkIsPushed(@TempDir Path temp)
             throws Exception {
+        // -Dpushcap.matrix.keep=DIR keeps configs, logs and outputs there for a look after a failure.
+        String keep = System.getProperty("pushcap.matrix.keep");
+        Path dir = keep == null ? temp : Files.createDirectories(Path.of(keep));
         tmp = dir;
         rings = Files.createDirectories(Path.of("/dev/shm", "pushcap-matrix-" + ProcessHandle.current().pid()));
         ExecutorService pool = Executors.newFixedThreadPool(3);
@@ -236,10 +239,17 @@ class PushMatrixIT {
         lua.append("return Config\n");
         Path config = work.resolve("push_pcap.lua");
         Files.writeString(config, lua);
-        PushcapCli.Result r = PushcapCli.run(work, Duration.ofSeconds(170), pushEnv(), "push", "--force", "--no-progress",
-                "--config", config.toString(), "--log-dir", work.resolve("logs").toString(),
-                "--state-dir", work.resolve("state").toString(), "--max-retries", "3",
-                "--offline", run.input().file().toString());
+        PushcapCli.Result r;
+        try {
+            // A deadline for a hung push, not a timing: the whole matrix takes about a minute of
+            // CPU, but this machine is shared and may be many times oversubscribed.
+            r = PushcapCli.run(work, Duration.ofMinutes(8), pushEnv(), "push", "--force", "--no-progress",
+                    "--config", config.toString(), "--log-dir", work.resolve("logs").toString(),
+                    "--state-dir", work.resolve("state").toString(), "--max-retries", "3",
+                    "--offline", run.input().file().toString());
+        } catch (AssertionError e) {
+            return run.cells().stream().map(c -> "FAIL " + c.label() + ": " + tail(e.getMessage())).toList();
+        }
         long pushed = System.nanoTime();
         Map<String, Summary> summaries = summaries(r.all());
         List<String> lines = new ArrayList<>();
@@ -257,13 +267,34 @@ class PushMatrixIT {
             lines.add((failure == null ? "PASS " : "FAIL ") + c.label() + " files " + files
                     + (failure == null ? "" : ": " + failure.strip().replace("\n", "\n    ") + c.knownIssueHint()));
         }
-        System.out.printf("run %s: push %d ms, judge %d ms%n", run.name(), (pushed - started) / 1_000_000,
-                (System.nanoTime() - pushed) / 1_000_000);
+        String leak = passwordLeak(r, work);
+        if (leak != null) {
+            lines.add("FAIL push '" + run.name() + "': the FTP password of a Path appears in " + leak);
+        }
+        System.out.printf("run %s: push %d ms, judge %d ms%n%s%n", run.name(), (pushed - started) / 1_000_000,
+                (System.nanoTime() - pushed) / 1_000_000, String.join("\n", lines));
         if (allDone && r.exit() != 0) {
             lines.add("FAIL push '" + run.name() + "' exited " + r.exit() + " though every target published everything:\n"
                     + r.all());
         }
         return lines;
+    }
+
+    /** Where the FTP password (as written in the Path, URL-encoded) shows: the output, a log, a manifest; or null. */
+    private String passwordLeak(PushcapCli.Result r, Path work) throws IOException {
+        String secret = ftp.url().substring(ftp.url().indexOf(':', 6) + 1, ftp.url().indexOf('@'));
+        if (r.all().contains(secret)) {
+            return "the push's output";
+        }
+        try (Stream<Path> files = Files.walk(work)) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> f.toString().contains("/logs/")
+                    || f.toString().contains("/state/")).toList()) {
+                if (Files.readString(f, java.nio.charset.StandardCharsets.ISO_8859_1).contains(secret)) {
+                    return f.toString();
+                }
+            }
+        }
+        return null;
     }
 
     private Map<String, String> pushEnv() {
@@ -360,8 +391,8 @@ class PushMatrixIT {
         }
         outputs.sort(Comparator.comparing(o -> stem(o.name(), c.suffixText())));
         Path plainDir = Files.createDirectories(work.resolve("plain").resolve(c.desc()));
-        List<Path> plains = new ArrayList<>();
         List<PcapRecords> perFile = new ArrayList<>();
+        List<String> badNames = new ArrayList<>();
         for (int i = 0; i < outputs.size(); i++) {
             Output o = outputs.get(i);
             Path plain = o.raw();
@@ -369,32 +400,57 @@ class PushMatrixIT {
                 plain = plainDir.resolve(String.format("%04d.pcap", i));
                 Exec.run(c.codec().decompressor, o.raw(), plain, Duration.ofSeconds(60)).requireSuccess(c.codec().decompressor);
             }
-            PcapRecords p = PcapRecords.read(plain);
+            PcapRecords p = tcpdumpRead(plain, plainDir.resolve(String.format("%04d.tcpdump.pcap", i)));
             assertThat(p.linkType()).as("link type of %s", o.name()).isEqualTo(c.input().linkType());
             assertThat(p.records()).as("records in %s", o.name()).isNotEmpty();
-            checkName(c, o.name(), p);
-            plains.add(plain);
+            String bad = nameProblem(c, o.name(), p);
+            if (bad != null) {
+                badNames.add(bad);
+            }
             perFile.add(p);
         }
-        compare("the files (read by tcpdump, in name order)", tcpdumpAll(plains, plainDir), expected);
-        checkManifest(c, work, outputs, perFile);
-        checkSummary(s, outputs.size(), inputCount, expected.size());
+        // Every check runs, so that a wrong name does not hide wrong records.
+        List<String> problems = new ArrayList<>();
+        if (!badNames.isEmpty()) {
+            problems.add(badNames.size() + " of " + outputs.size() + " names do not follow " + c.name().option()
+                    + ", e.g. " + badNames.getFirst());
+        }
+        soft(problems, () -> compare("the files (read by tcpdump, in name order)",
+                perFile.stream().flatMap(p -> p.records().stream()).toList(), expected));
+        soft(problems, () -> checkManifest(c, work, outputs, perFile));
+        soft(problems, () -> checkSummary(s, outputs.size(), inputCount, expected.size()));
+        if (!problems.isEmpty()) {
+            throw new AssertionError(String.join("\n", problems));
+        }
         return outputs.size();
+    }
+
+    private interface Check {
+        void run() throws Exception;
+    }
+
+    private static void soft(List<String> problems, Check check) {
+        try {
+            check.run();
+        } catch (AssertionError | Exception e) {
+            problems.add(String.valueOf(e.getMessage()).strip());
+        }
     }
 
     private static String stem(String name, String suffix) {
         return name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
     }
 
-    private static void checkName(MatrixCell c, String name, PcapRecords p) {
+    /** Why {@code name} is not the encoder's name for the packets of its file, or null. */
+    private static String nameProblem(MatrixCell c, String name, PcapRecords p) {
         List<PcapRecords.Rec> recs = p.records();
         String want = c.expectedStem(recs.getFirst().tsNanos(), recs.getLast().tsNanos());
         String s = stem(name, c.suffixText());
-        if (!s.equals(want) && !s.matches(Pattern.quote(want) + "_\\d{3}")) {
-            throw new AssertionError("name '" + name + "' does not follow " + c.name().option() + ": expected '" + want
-                    + c.suffixText() + "' (or with _NNN) for packets " + recs.getFirst().tsNanos() + ".."
-                    + recs.getLast().tsNanos());
+        if (s.equals(want) || s.matches(Pattern.quote(want) + "_\\d{3}")) {
+            return null;
         }
+        return "'" + name + "', expected '" + want + c.suffixText() + "' (or with _NNN) for packets "
+                + recs.getFirst().tsNanos() + ".." + recs.getLast().tsNanos();
     }
 
     private static void checkSummary(Summary s, long files, long read, long published) {
@@ -440,20 +496,16 @@ class PushMatrixIT {
         }
     }
 
-    /** tcpdump reads every file in order ({@code -V}) and writes them as one capture. */
-    private static List<PcapRecords.Rec> tcpdumpAll(List<Path> files, Path dir) throws IOException {
-        if (files.isEmpty()) {
-            return List.of();
-        }
-        Path list = dir.resolve("files.txt");
-        Files.write(list, files.stream().map(Path::toString).toList());
-        Path all = dir.resolve("all-by-tcpdump.pcap");
-        // -Z root: as root, tcpdump drops to its own user after opening the first file and then
-        // cannot open the next ones in the test's private directory.
-        List<String> cmd = List.of("tcpdump", "-nn", "-Z", "root", "--time-stamp-precision=nano", "-V", list.toString(),
-                "-w", all.toString());
+    /**
+     * tcpdump reads each file and writes it again; the records it wrote, file after file. (One
+     * tcpdump per file: with {@code -V} tcpdump reads the files after the first at microsecond
+     * precision despite {@code --time-stamp-precision=nano}.)
+     */
+    private static PcapRecords tcpdumpRead(Path file, Path out) throws IOException {
+        List<String> cmd = List.of("tcpdump", "-nn", "--time-stamp-precision=nano", "-r", file.toString(), "-w",
+                out.toString());
         Exec.run(cmd, null, null, Duration.ofSeconds(60)).requireSuccess(cmd);
-        return PcapRecords.read(all).records();
+        return PcapRecords.read(out);
     }
 
     /** tcpdump's selection of the input; with Decap, the input packets whose decapsulated twin tcpdump selects. */
