@@ -57,9 +57,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * (ending in {@code /}) or a prefix, the compression (none, in-process gzip, zstd with a worker,
  * lz4, xz, and {@code PipeCmd = "gzip -1 -c"}), the {@code FileSuffix} (not set, with a dot,
  * without one as the seed's 1 GB example writes it), four {@code FilterBPF}s, and {@code Decap}
- * on or off. The full product is 124,416 targets; the test covers <b>every pair</b> of values
- * instead (a pairwise covering array from {@link PairwiseCover}, deterministic, checked in the
- * test: every pair appears in some row). LXC is a stream, so its rows have no split, name, path
+ * on or off. The full product is 51,856 distinct targets (16 of them LXC); the test covers
+ * <b>every pair</b> of values instead (a pairwise covering array from {@link PairwiseCover},
+ * deterministic, 43 rows; the test checks that every pair appears in some row). LXC is a stream, so its rows have no split, name, path
  * form, codec or suffix, and pairs of LXC with those are not required.
  *
  * <p><b>Inputs.</b> 5 MB of generated mixed traffic (tunnels, VLANs, MPLS) for the covering
@@ -264,8 +264,8 @@ class PushMatrixIT {
                 failure = e.getMessage();
                 allDone = false;
             }
-            lines.add((failure == null ? "PASS " : "FAIL ") + c.label() + " files " + files
-                    + (failure == null ? "" : ": " + failure.strip().replace("\n", "\n    ") + c.knownIssueHint()));
+            lines.add(failure == null ? "PASS " + c.label() + " files " + files
+                    : "FAIL " + c.label() + ": " + failure.strip().replace("\n", "\n    ") + c.knownIssueHint());
         }
         String leak = passwordLeak(r, work);
         if (leak != null) {
