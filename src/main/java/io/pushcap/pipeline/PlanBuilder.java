@@ -18,6 +18,7 @@ import io.pushcap.sink.PacketSinkProvider;
 import io.pushcap.sink.Sink;
 import io.pushcap.sink.SinkContext;
 import io.pushcap.sink.SinkFactory;
+import io.pushcap.sink.ftp.FtpLocation;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -90,7 +91,7 @@ final class PlanBuilder {
                         t.label(), unreachable.getMessage());
             }
             return new TargetPlan(t, source, stage, Splitter.of(t.split()),
-                    t.fileName() == null ? null : new FileNameEncoder(t.fileName(), t.path(), t.fileSuffix()), compressor, sink,
+                    t.fileName() == null ? null : new FileNameEncoder(t.fileName(), FtpLocation.withoutPassword(t.path()), t.fileSuffix()), compressor, sink,
                     packetSink, manifest, cursors,
                     log, counters, notes, live, options.retry(), options.stuckAfterMillis(),
                     options.workDir());

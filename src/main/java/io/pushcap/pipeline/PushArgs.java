@@ -2,6 +2,7 @@ package io.pushcap.pipeline;
 
 import io.pushcap.config.SplitRule;
 import io.pushcap.config.TargetConfig;
+import io.pushcap.sink.ftp.FtpLocation;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -15,7 +16,7 @@ final class PushArgs {
     }
 
     static List<String> of(String uid, TargetConfig t) {
-        List<String> a = new ArrayList<>(List.of("--uid", uid, "-o", t.path()));
+        List<String> a = new ArrayList<>(List.of("--uid", uid, "-o", FtpLocation.withoutPassword(t.path())));
         if (t.split().kind() == SplitRule.Kind.TIME) {
             a.add("--split-time");
             a.add(Double.toString(t.split().value()).replace(".0E", "e"));

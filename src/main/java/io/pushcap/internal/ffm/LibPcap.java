@@ -105,6 +105,15 @@ public final class LibPcap {
         }
     }
 
+    /** {@code pcap_open_offline_with_tstamp_precision}: NULL on failure, with the reason in {@code errbuf}. */
+    public static MemorySegment openOfflineWithTstampPrecision(MemorySegment fname, int precision, MemorySegment errbuf) {
+        try {
+            return (MemorySegment) h("pcap_open_offline_with_tstamp_precision").invokeExact(fname, precision, errbuf);
+        } catch (Throwable t) {
+            throw rethrow(t);
+        }
+    }
+
     public static int compile(MemorySegment pcap, MemorySegment program, MemorySegment filter, int optimize, int netmask) {
         try {
             return (int) h("pcap_compile").invokeExact(pcap, program, filter, optimize, netmask);
@@ -301,6 +310,8 @@ public final class LibPcap {
             FunctionDescriptor intPtrInt = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
             bind.accept("pcap_lib_version", FunctionDescriptor.of(ADDRESS));
             bind.accept("pcap_open_dead_with_tstamp_precision", FunctionDescriptor.of(ADDRESS, JAVA_INT, JAVA_INT, JAVA_INT));
+            bind.accept("pcap_open_offline_with_tstamp_precision",
+                    FunctionDescriptor.of(ADDRESS, ADDRESS, JAVA_INT, ADDRESS));
             bind.accept("pcap_compile", FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS, JAVA_INT, JAVA_INT));
             bind.accept("pcap_freecode", FunctionDescriptor.ofVoid(ADDRESS));
             bind.accept("pcap_create", FunctionDescriptor.of(ADDRESS, ADDRESS, ADDRESS));

@@ -4,8 +4,14 @@ import io.pushcap.internal.ffm.LibPcap;
 import io.pushcap.pcap.LinkType;
 import io.pushcap.pcap.Packet;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.concurrent.locks.ReentrantLock;
 
 import static java.lang.foreign.ValueLayout.JAVA_INT;
@@ -55,8 +61,7 @@ public final class BpfFilter implements AutoCloseable {
         boolean ok = false;
         COMPILE_LOCK.lock();
         try {
-            int dlt = LinkType.toDlt(linkType);
-            MemorySegment dead = LibPcap.openDeadWithTstampPrecision(dlt, snaplen, LibPcap.PCAP_TSTAMP_PRECISION_NANO);
+            MemorySegment dead = handleToCompileFor(linkType, snaplen);
             if (dead.equals(MemorySegment.NULL)) {
                 throw new BpfSyntaxException(expression, "link type " + LinkType.name(linkType) + " (" + linkType
                         + ") is not supported by libpcap");
@@ -78,6 +83,41 @@ public final class BpfFilter implements AutoCloseable {
                 arena.close();
             }
         }
+    }
+
+    /**
+     * The libpcap handle a filter is compiled against: a dead handle, except for BSD loopback
+     * (NULL, LOOP), where it is a handle on a capture file of that link type, as tcpdump has. For
+     * those, libpcap's "ip6" (and so "udp", "tcp", ...) tests the address family; on a dead handle
+     * it assumes a live Linux capture and tests only Linux's AF_INET6 (10), while on a file it
+     * tests every platform's value (24, 28, 30): the values the BSD and macOS captures that have
+     * this link type carry. Their IPv6 packets were filtered out.
+     */
+    private static MemorySegment handleToCompileFor(int linkType, int snaplen) {
+        if (linkType == LinkType.NULL || linkType == LinkType.LOOP) {
+            try (Arena a = Arena.ofConfined()) {
+                Path header = Files.createTempFile("pushcap-bpf-", ".pcap");
+                try {
+                    ByteBuffer b = ByteBuffer.allocate(24).order(ByteOrder.nativeOrder());
+                    b.putInt(0xa1b23c4d).putShort((short) 2).putShort((short) 4).putInt(0).putInt(0)
+                            .putInt(snaplen).putInt(linkType);
+                    Files.write(header, b.array());
+                    MemorySegment errbuf = a.allocate(LibPcap.PCAP_ERRBUF_SIZE);
+                    MemorySegment file = LibPcap.openOfflineWithTstampPrecision(a.allocateFrom(header.toString()),
+                            LibPcap.PCAP_TSTAMP_PRECISION_NANO, errbuf);
+                    if (!file.equals(MemorySegment.NULL)) {
+                        return file;
+                    }
+                } finally {
+                    Files.deleteIfExists(header);
+                }
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot write a capture header to compile a filter for link type "
+                        + linkType + ": " + e.getMessage(), e);
+            }
+        }
+        // A dead handle takes libpcap's DLT value; a file header (above) holds the LINKTYPE value.
+        return LibPcap.openDeadWithTstampPrecision(LinkType.toDlt(linkType), snaplen, LibPcap.PCAP_TSTAMP_PRECISION_NANO);
     }
 
     /** The same filter, compiled again for use on another thread. */

@@ -14,7 +14,10 @@ import java.time.format.DateTimeFormatter;
  *
  * <p>Names sort in time order and never repeat: when a name would equal or sort before the
  * previous one (two size splits in one second, a sub-second time split), {@code _NNN} is added
- * before the suffix, which sorts after the plain name and before the next second's.
+ * before the suffix, which sorts after the plain name and before the next second's. Names are
+ * compared without the suffix: a {@code FileSuffix} without a leading dot ({@code "pcap.gz"}, as
+ * the seed writes it) would otherwise make {@code x_001pcap.gz} sort before {@code xpcap.gz} and no
+ * {@code _NNN} could ever follow the plain name.
  *
  * <p><b>Note:</b> single-threaded; remembers the last name it gave (restore it with
  * {@link #resumeAfter(String)} after a restart so names stay unique across runs).
@@ -50,7 +53,7 @@ public final class FileNameEncoder {
     public String name(long startNanos, long endNanos) {
         String stem = prefix + encode(startNanos, endNanos);
         String candidate = stem + suffix;
-        if (candidate.compareTo(last) <= 0) {
+        if (stemOf(candidate).compareTo(stemOf(last)) <= 0) {
             candidate = disambiguate(stem);
         }
         last = candidate;
@@ -60,11 +63,16 @@ public final class FileNameEncoder {
     private String disambiguate(String stem) {
         for (int n = 1; n < 1_000_000; n++) {
             String c = stem + String.format("_%03d", n) + suffix;
-            if (c.compareTo(last) > 0) {
+            if (stemOf(c).compareTo(stemOf(last)) > 0) {
                 return c;
             }
         }
         throw new IllegalStateException("no unique name after " + last);
+    }
+
+    /** The name without this encoder's suffix: what the time order is decided on. */
+    private String stemOf(String name) {
+        return name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name;
     }
 
     private String encode(long startNanos, long endNanos) {

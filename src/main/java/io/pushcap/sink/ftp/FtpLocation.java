@@ -66,6 +66,16 @@ public record FtpLocation(String user, String password, String host, int port, S
                 && java.util.Objects.equals(user, o.user);
     }
 
+    /**
+     * {@code url} without the password of its user part ({@code ftp://user:pw@host/p} becomes
+     * {@code ftp://user@host/p}); anything not an FTP URL is returned unchanged. The pipeline names
+     * splits with this, so that locations, which go to logs, the manifest and error messages, never
+     * carry the secret; {@link FtpSink} adds the password of its Path back when it connects.
+     */
+    public static String withoutPassword(String url) {
+        return url.replaceFirst("^(?i)(ftps?://[^/:@]*):[^/@]*@", "$1@");
+    }
+
     public boolean sameServerIgnoringUser(FtpLocation o) {
         return o != null && host.equalsIgnoreCase(o.host) && port == o.port;
     }

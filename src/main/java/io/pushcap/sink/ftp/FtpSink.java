@@ -88,6 +88,11 @@ public final class FtpSink implements Sink {
     }
 
     private FtpLocation withCredentials(FtpLocation loc) {
+        if (loc.user() != null && loc.password() == null && loc.user().equals(prefix.user())
+                && prefix.password() != null && prefix.sameServerIgnoringUser(loc)) {
+            // A location named without the password (FtpLocation.withoutPassword): the Path's own.
+            return new FtpLocation(loc.user(), prefix.password(), loc.host(), loc.port(), loc.path());
+        }
         if (loc.user() != null) {
             return loc;
         }

@@ -31,6 +31,28 @@ class BpfFilterTest {
     }
 
     @Test
+    void shouldMatchIpv6OfEveryBsdWhenLinkTypeIsLoopbackNull() {
+        // A BSD/macOS loopback capture (LINKTYPE_NULL) carries AF_INET6 as 24, 28 or 30 in the
+        // writer's byte order; tcpdump's "ip6" (and "udp", which includes IPv6) matches all three.
+        // A filter compiled on a dead handle matched only Linux's AF_INET6 (10).
+        byte[] ipv6Udp = java.util.HexFormat.of().parseHex("600d4fcd002d11402001"
+                + "0db800018435c325dac859efd1c720010db80100000000000000000000538f100035002d510a");
+        try (BpfFilter ip6 = BpfFilter.compile("ip6", LinkType.NULL, 262144);
+             BpfFilter udp = BpfFilter.compile("udp", LinkType.NULL, 262144);
+             BpfFilter ip = BpfFilter.compile("ip", LinkType.NULL, 262144)) {
+            for (int family : new int[] {24, 28, 30}) {
+                byte[] frame = new byte[4 + ipv6Udp.length];
+                java.nio.ByteBuffer.wrap(frame).order(java.nio.ByteOrder.nativeOrder()).putInt(family);
+                System.arraycopy(ipv6Udp, 0, frame, 4, ipv6Udp.length);
+                MemorySegment seg = MemorySegment.ofArray(frame);
+                assertThat(ip6.matches(seg, 0, frame.length, frame.length)).as("ip6, AF %d", family).isTrue();
+                assertThat(udp.matches(seg, 0, frame.length, frame.length)).as("udp, AF %d", family).isTrue();
+                assertThat(ip.matches(seg, 0, frame.length, frame.length)).as("ip, AF %d", family).isFalse();
+            }
+        }
+    }
+
+    @Test
     void shouldUseWireLengthWhenFilterAsksForPacketLength() {
         byte[] frame = Frames.udp(1, 2, 3, 4, 10, 1);
         try (BpfFilter greater = BpfFilter.compile("greater 1000", LinkType.ETHERNET, 262144)) {

@@ -47,6 +47,21 @@ class FileNameEncoderTest {
     }
 
     @Test
+    void shouldNeverRepeatWhenSuffixHasNoLeadingDotAndSplitsShareASecond() {
+        // The seed's 1 GB example writes FileSuffix = "pcap.gz": "_001pcap.gz" sorts before
+        // "pcap.gz", which used to leave no unique name ("no unique name after ...").
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "capture", "pcap.gz");
+        List<String> names = new ArrayList<>();
+        names.add(e.name(T, T));
+        names.add(e.name(T + 10, T + 10));
+        names.add(e.name(T + 20, T + 20));
+        names.add(e.name(T + 1_000_000_000L, T + 1_000_000_000L));
+        assertThat(names).containsExactly("capture_20210524_095100pcap.gz", "capture_20210524_095100_001pcap.gz",
+                "capture_20210524_095100_002pcap.gz", "capture_20210524_095101pcap.gz");
+        assertThat(names.stream().map(n -> n.substring(0, n.length() - "pcap.gz".length())).toList()).isSorted();
+    }
+
+    @Test
     void shouldContinueUniqueNamesAfterRestartWhenResumed() {
         FileNameEncoder first = new FileNameEncoder(FileNameFormat.EPOCH_SEC, "d/", ".pcap");
         String a = first.name(T, T);

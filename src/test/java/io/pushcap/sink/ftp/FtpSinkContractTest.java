@@ -83,6 +83,22 @@ class FtpSinkContractTest extends SinkContractTest {
     }
 
     @Test
+    void shouldUsePathsPasswordWhenLocationIsNamedWithoutIt() throws Exception {
+        // The pipeline names splits from FtpLocation.withoutPassword(Path), so that logs, the
+        // manifest and error messages never show the password; the sink must still log in.
+        String path = server.url() + "/" + prefix + "/";
+        String named = FtpLocation.withoutPassword(path) + "nopw.pcap";
+        org.assertj.core.api.Assertions.assertThat(named).startsWith("ftp://" + FtpTestServer.USER + "@127.0.0.1:")
+                .doesNotContain("rd@").doesNotContain(":p%40");
+        try (FtpSink s = new FtpSink(path, Netrc.empty())) {
+            var out = s.open(named);
+            out.stream().write(new byte[] {4, 5, 6});
+            out.commit();
+        }
+        assertArrayEquals(new byte[] {4, 5, 6}, read("nopw.pcap"));
+    }
+
+    @Test
     void shouldStorePendingNameWhenNotYetCommitted() throws Exception {
         var out = write("p.pcap", data(300_000, 1));
         out.stream().flush();

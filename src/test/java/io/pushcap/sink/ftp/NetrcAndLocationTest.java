@@ -2,6 +2,7 @@ package io.pushcap.sink.ftp;
 
 import org.junit.jupiter.api.Test;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -44,6 +45,16 @@ class NetrcAndLocationTest {
         assertNull(anon.user());
         assertEquals(21, anon.port());
         assertEquals("/abs/x", FtpLocation.parse("ftp://h//abs/x").path());
+    }
+
+    @Test
+    void shouldDropOnlyThePasswordWhenUrlIsShownWithoutSecret() {
+        assertThat(FtpLocation.withoutPassword("ftp://u:p%40ss%3Aw%2Frd@10.0.0.1:2121/dir/x_"))
+                .isEqualTo("ftp://u@10.0.0.1:2121/dir/x_");
+        assertThat(FtpLocation.withoutPassword("ftp://u@h/d/")).isEqualTo("ftp://u@h/d/");
+        assertThat(FtpLocation.withoutPassword("ftp://h/d/")).isEqualTo("ftp://h/d/");
+        assertThat(FtpLocation.withoutPassword("/mnt/a:b@c/x")).isEqualTo("/mnt/a:b@c/x");
+        assertThat(FtpLocation.withoutPassword("remote:dir/p@x")).isEqualTo("remote:dir/p@x");
     }
 
     @Test
