@@ -46,7 +46,7 @@ final class ConvertCommand implements Callable<Integer> {
                 System.err.printf("pass %.3f%n", (System.nanoTime() - t0) / 1e9);
             }
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void convertOnce() throws Exception {

@@ -73,6 +73,6 @@ final class FlowsMeterCommand implements Callable<Integer> {
                 loop.run();
             }
         }
-        return 0;
+        return ExitCodes.OK;
     }
 }

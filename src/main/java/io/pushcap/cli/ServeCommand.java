@@ -46,7 +46,7 @@ final class ServeCommand implements Callable<Integer> {
             c.rings().forEach(r -> out.println("  ring " + r.name() + " " + r.sizeBytes() + " bytes"));
             c.components().forEach(x -> out.println("  " + x.label()));
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
         Service service = Service.prepare(config, home, c, MetricsRegistry.global());
         // Handlers only after prepare: until then nothing runs, and the default action (exit) is right.
@@ -62,6 +62,6 @@ final class ServeCommand implements Callable<Integer> {
             service.reload();
         }
         service.stop();
-        return 0;
+        return ExitCodes.OK;
     }
 }

@@ -1,6 +1,7 @@
 package io.pushcap.pipeline;
 
 import io.pushcap.PushcapException;
+import io.pushcap.cli.ExitCodes;
 import io.pushcap.config.PushConfig;
 import io.pushcap.config.PushConfigLoader;
 import io.pushcap.config.TargetConfig;
@@ -43,7 +44,7 @@ public final class PushJob {
     }
 
     /** Exit status when targets gave up under {@code --ring-timeout-exit} (restart them). */
-    public static final int EXIT_RING_TIMEOUT = 3;
+    public static final int EXIT_RING_TIMEOUT = ExitCodes.RING_TIMEOUT;
 
     private final Options options;
     private final PrintStream console;
@@ -193,9 +194,9 @@ public final class PushJob {
         }
         if (failed > 0) {
             console.println("push: " + failed + " of " + runners.size() + " target(s) did not publish everything");
-            return stopRequested ? 130 : 1;
+            return stopRequested ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE;
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** Asks every target to publish what it has and stop; {@link #run()} then returns. Safe from any thread. */

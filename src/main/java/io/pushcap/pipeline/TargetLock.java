@@ -55,10 +55,9 @@ public final class TargetLock implements AutoCloseable {
     public static TargetLock acquire(Path stateDir, String desc, String label) {
         Path file = fileFor(stateDir, desc);
         try {
-            Files.createDirectories(file.getParent());
-        } catch (IOException e) {
-            throw new PushcapException(label + ": --state-dir " + stateDir + ": cannot create " + file.getParent()
-                    + ": " + IoProblems.describe(e) + " (give a writable directory with --state-dir or $PUSHCAP_STATE_DIR)");
+            IoProblems.createDirectory(file.getParent(), "--state-dir");
+        } catch (PushcapException e) {
+            throw new PushcapException(label + ": " + e.getMessage());
         }
         FileChannel ch;
         try {
