@@ -37,14 +37,21 @@ import java.util.Set;
  * <p><b>Note:</b> single-threaded (the target's thread); one process per manifest, which
  * {@link TargetLock} ensures. The hot path, a new name, costs one append and one fsync; a
  * compaction costs a read and a write of the manifest, at most once per as many appends as the
- * manifest holds names, so appends stay amortised O(1).
+ * manifest holds names, so appends stay amortised O(1). While names only grow, as time-based
+ * names do, no set of them is kept in memory.
  */
 public final class Manifest implements AutoCloseable {
     /** Compaction waits until at least this many lines are stale (and as many as are live). */
     private static final int MIN_STALE_TO_COMPACT = 64;
 
     private final Path file;
-    private final Set<String> names = new HashSet<>();
+    /**
+     * Every name in the manifest, built only when a name arrives that does not sort after all
+     * earlier ones (an input pushed again): names of one target usually grow (they encode
+     * time), and a long live push should not hold all of them in memory to find none repeated.
+     */
+    private Set<String> names;
+    private String maxName;
     private FileChannel channel;
     private String lastName;
     private long lastLineStart;
@@ -58,7 +65,9 @@ public final class Manifest implements AutoCloseable {
             rewrite(file, scan.lastIndex);
             scan = scan(file);
         }
-        names.addAll(scan.lastIndex.keySet());
+        for (String n : scan.lastIndex.keySet()) {
+            maxName = maxName == null || n.compareTo(maxName) > 0 ? n : maxName;
+        }
         lastName = scan.lastName;
         lastLineStart = scan.lastLineStart;
         this.channel = open(file);
@@ -75,15 +84,25 @@ public final class Manifest implements AutoCloseable {
             // the cut and the write leaves the line out, but the cursor has not moved past it
             // either, so the split is produced and recorded once more on restart.
             channel.truncate(lastLineStart);
-        } else if (!names.add(e.name())) {
-            stale++;
+        } else if (maxName == null || e.name().compareTo(maxName) > 0) {
+            if (names != null) {
+                names.add(e.name());
+            }
+            maxName = e.name();
+        } else {
+            if (names == null) {
+                names = new HashSet<>(scan(file).lastIndex.keySet());
+            }
+            if (!names.add(e.name())) {
+                stale++;
+            }
         }
         long start = channel.size();
         write(channel, e.toJson() + "\n");
         channel.force(false);
         lastName = e.name();
         lastLineStart = start;
-        if (stale >= MIN_STALE_TO_COMPACT && stale >= names.size()) {
+        if (stale >= MIN_STALE_TO_COMPACT && stale >= names.size()) {   // stale > 0: names was built
             compact();
         }
     }

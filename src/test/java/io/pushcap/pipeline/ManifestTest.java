@@ -97,6 +97,21 @@ class ManifestTest {
     }
 
     @Test
+    void shouldFindRepeatedNamesWhenNamesDoNotGrow() throws Exception {
+        Path f = dir.resolve("t.jsonl");
+        try (Manifest m = new Manifest(f)) {
+            m.append(entry("/out/c", 1));
+            m.append(entry("/out/a", 1));
+            m.append(entry("/out/b", 1));
+            m.append(entry("/out/c", 2));
+            m.append(entry("/out/a", 2));
+            m.append(entry("/out/d", 1));
+        }
+        assertThat(lines(f)).containsExactly(entry("/out/b", 1).toJson(), entry("/out/c", 2).toJson(),
+                entry("/out/a", 2).toJson(), entry("/out/d", 1).toJson());
+    }
+
+    @Test
     void shouldReadNamesWithEscapes() {
         assertThat(Manifest.nameIn(entry("/out/a \"q\" \\ b", 1).toJson())).isEqualTo("/out/a \"q\" \\ b");
         assertThat(Manifest.nameIn("{\"other\":1}")).isNull();
