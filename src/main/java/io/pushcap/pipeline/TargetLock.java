@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,10 +23,17 @@ import java.util.concurrent.TimeUnit;
  * <p>The lock is an fcntl lock, which the kernel drops when the holder dies (kill -9 included),
  * so a crashed push never blocks the next one. The file holds the holder's pid, for the message.
  *
- * <p><b>Note:</b> thread-safe to close from any thread. Taking a lock this JVM already holds is
- * refused too (an {@link OverlappingFileLockException}), as another process's would be.
+ * <p><b>Note:</b> thread-safe. Taking a lock this JVM already holds is refused too, as another
+ * process's would be, without touching the file (see {@link #HELD}).
  */
 public final class TargetLock implements AutoCloseable {
+    /**
+     * Lock files this JVM holds. A second channel on a held file must never be opened: closing it
+     * would release this process's fcntl lock (POSIX drops all of a process's locks on a file when
+     * any of its descriptors of that file is closed).
+     */
+    private static final java.util.Set<Path> HELD = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     /** How long a refused taker waits for a new holder to write its pid (a holder writes it at once). */
     private static final long PID_WAIT_MILLIS = 1_000;
 
@@ -59,6 +65,25 @@ public final class TargetLock implements AutoCloseable {
         } catch (PushcapException e) {
             throw new PushcapException(label + ": " + e.getMessage());
         }
+        Path key = file.toAbsolutePath().normalize();
+        if (!HELD.add(key)) {
+            throw refused(label, file, Long.toString(ProcessHandle.current().pid()) + ", this process");
+        }
+        try {
+            return lock(file, stateDir, label);
+        } catch (RuntimeException e) {
+            HELD.remove(key);
+            throw e;
+        }
+    }
+
+    private static LockedException refused(String label, Path file, String pid) {
+        return new LockedException(label + ": another push of this target is running (pid " + pid
+                + ", holding " + file + "); two pushes of one target and --state-dir would write the same"
+                + " files and manifest: stop it first, or give this push its own --state-dir");
+    }
+
+    private static TargetLock lock(Path file, Path stateDir, String label) {
         FileChannel ch;
         try {
             ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
@@ -67,18 +92,11 @@ public final class TargetLock implements AutoCloseable {
                     + IoProblems.describe(e) + " (give a writable directory with --state-dir or $PUSHCAP_STATE_DIR)");
         }
         try {
-            FileLock l;
-            try {
-                l = ch.tryLock();
-            } catch (OverlappingFileLockException e) {
-                l = null;
-            }
+            FileLock l = ch.tryLock();
             if (l == null) {
                 String pid = holderPid(ch);
                 ch.close();
-                throw new LockedException(label + ": another push of this target is running (pid " + pid
-                        + ", holding " + file + "); two pushes of one target and --state-dir would write the same"
-                        + " files and manifest: stop it first, or give this push its own --state-dir");
+                throw refused(label, file, pid);
             }
             byte[] me = (ProcessHandle.current().pid() + "\n").getBytes(StandardCharsets.US_ASCII);
             ch.truncate(0);
@@ -130,7 +148,10 @@ public final class TargetLock implements AutoCloseable {
 
     /** Releases the lock. The file stays: deleting it would race with a process about to lock it. */
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (!channel.isOpen()) {
+            return;
+        }
         try {
             if (lock.isValid()) {
                 lock.release();
@@ -138,6 +159,8 @@ public final class TargetLock implements AutoCloseable {
             channel.close();
         } catch (IOException ignored) {
             // closing the channel releases the lock in any case
+        } finally {
+            HELD.remove(file.toAbsolutePath().normalize());
         }
     }
 }
