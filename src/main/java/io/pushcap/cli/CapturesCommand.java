@@ -74,7 +74,7 @@ final class CapturesCommand implements Callable<Integer> {
         for (String p : problems) {
             System.err.println("pushcap captures: " + p);
         }
-        return problems.isEmpty() ? 0 : 1;
+        return problems.isEmpty() ? ExitCodes.OK : ExitCodes.INCOMPLETE;
     }
 
     private static String time(long ns) {

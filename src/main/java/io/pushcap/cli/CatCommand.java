@@ -62,7 +62,7 @@ final class CatCommand implements Callable<Integer> {
                     MetricsRegistry.labels("ring", ring.path().toString()));
             copy(ring, reader, skipped);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void copy(RingFile ring, RingReader reader, Counter skipped) throws IOException, InterruptedException {

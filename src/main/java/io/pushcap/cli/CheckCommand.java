@@ -44,11 +44,11 @@ final class CheckCommand implements Callable<Integer> {
             err.println(file + ": " + e.problems().size() + (e.problems().size() == 1 ? " problem" : " problems")
                     + ", nothing would be pushed");
             err.flush();
-            return Main.EXIT_USER_ERROR;
+            return ExitCodes.USAGE;
         }
         out.print(Redact.text(TargetReport.of(config)));
         out.flush();
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** The text of a valid configuration, one block per target. */

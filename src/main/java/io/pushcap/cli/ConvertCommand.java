@@ -41,15 +41,19 @@ final class ConvertCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         for (int i = 0; i < Math.max(1, repeat); i++) {
             long t0 = System.nanoTime();
-            convertOnce();
+            int code = convertOnce();
+            if (code != ExitCodes.OK) {
+                return code;
+            }
             if (repeat > 1) {
                 System.err.printf("pass %.3f%n", (System.nanoTime() - t0) / 1e9);
             }
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
-    private void convertOnce() throws Exception {
+    /** Converts once; a write that fails midway is reported in one line and exits INCOMPLETE. */
+    private int convertOnce() throws Exception {
         Packet p = new Packet();
         try (CaptureReader reader = CaptureFiles.open(in)) {
             TimestampPrecision precision = micro ? TimestampPrecision.MICRO : TimestampPrecision.NANO;
@@ -68,11 +72,16 @@ final class ConvertCommand implements Callable<Integer> {
                         writer.write(p);
                     }
                 }
+            } catch (java.io.IOException e) {
+                System.err.println("pushcap convert: " + out + ": cannot write: " + io.pushcap.internal.IoProblems.describe(e)
+                        + " (the output holds the packets written before the failure)");
+                return ExitCodes.INCOMPLETE;
             } finally {
                 if (bpf != null) {
                     bpf.close();
                 }
             }
         }
+        return ExitCodes.OK;
     }
 }

@@ -56,6 +56,6 @@ final class DoctorCommand implements Callable<Integer> {
         }
         out.println(bad == 0 ? "all checks VALID" : bad + " check(s) need attention");
         out.flush();
-        return bad == 0 ? 0 : 1;
+        return bad == 0 ? ExitCodes.OK : ExitCodes.INCOMPLETE;
     }
 }

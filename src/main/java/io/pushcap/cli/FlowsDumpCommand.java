@@ -53,7 +53,7 @@ final class FlowsDumpCommand implements Callable<Integer> {
             }
         }
         out.flush();
-        return 0;
+        return ExitCodes.OK;
     }
 
     static String endpoint(FlowAddress a, int port) {

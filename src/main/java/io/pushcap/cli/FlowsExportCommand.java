@@ -91,7 +91,7 @@ final class FlowsExportCommand implements Callable<Integer> {
             metrics.snapshot().forEach((k, v) -> err.println(k + " " + v));
             err.flush();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     /**

@@ -50,7 +50,7 @@ final class FlowsFlushCommand implements Callable<Integer> {
         long n = new FlowControlClient(control).flush(filter);
         spec.commandLine().getOut().println("flushed " + n + " flows");
         spec.commandLine().getOut().flush();
-        return 0;
+        return ExitCodes.OK;
     }
 
     FlowFilter filter() {

@@ -87,7 +87,7 @@ final class FlowsMeterCommand implements Callable<Integer> {
                 loop.run();
             }
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** The meter's status for {@code flows status}; runs on the meter thread. */

@@ -66,7 +66,7 @@ final class GenCommand implements Callable<Integer> {
         System.err.printf(Locale.ROOT, "pushcap gen: %d packets, %d bytes to %s%s in %.2f s (%.0f MB/s)%n",
                 s.packets(), s.bytes(), out, twin == null ? "" : " (twin " + twin + ", " + s.twinBytes() + " bytes)",
                 secs, s.bytes() / 1e6 / Math.max(secs, 1e-9));
-        return 0;
+        return ExitCodes.OK;
     }
 
     /** "1g" = 1 GiB; digits with an optional k/m/g/t suffix (powers of 1024). */

@@ -84,7 +84,7 @@ final class IoCommand implements java.util.concurrent.Callable<Integer> {
         } finally {
             rings.forEach(RingFile::close);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private static List<RingInfo> snapshot(List<RingFile> rings) {

@@ -13,7 +13,8 @@ import java.io.PrintWriter;
  * {@code bin/pushcap}.
  *
  * <p><b>Note:</b> errors meant for the user ({@link PushcapException}) are printed as one line
- * and exit with status 2; anything else is an internal error, printed as one line with the
+ * and exit with their {@link ExitCodes} row (2, USAGE, unless another process holds a lock: 5,
+ * or a host library is missing: 69); anything else is an internal error, printed as one line with the
  * exception type, its stack trace going to the debug log only.
  */
 @Command(name = "pushcap", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -76,13 +77,24 @@ public final class Main implements Runnable {
             if (user instanceof io.pushcap.pcap.CorruptCaptureException c && c.offset() > 0) {
                 return ExitCodes.DAMAGED;
             }
-            return EXIT_USER_ERROR;
+            return exitCodeOf(user);
         }
         LoggerFactory.getLogger(Main.class).debug("internal error", e);
         err.println("pushcap " + cl.getCommandName() + ": internal error: " + e.getClass().getName() + ": "
                 + Redact.text(e.getMessage()) + " (PUSHCAP_LOG_LEVEL=DEBUG shows the stack trace)");
         err.flush();
         return EXIT_INTERNAL_ERROR;
+    }
+
+    /** A user error's row of the {@link ExitCodes} table: most are USAGE (found before starting). */
+    static int exitCodeOf(PushcapException e) {
+        if (e instanceof io.pushcap.LockedException) {
+            return ExitCodes.LOCKED;
+        }
+        if (e instanceof io.pushcap.internal.ffm.NativeLibraryMissingException) {
+            return ExitCodes.UNAVAILABLE;
+        }
+        return EXIT_USER_ERROR;
     }
 
     private static PushcapException userError(Throwable e) {

@@ -53,7 +53,7 @@ final class PushCommand implements Callable<Integer> {
             defaultValue = "${env:PUSHCAP_LOG_DIR:-${sys:pushcap.home:-.}/logs}")
     Path logDir;
 
-    @Option(names = "--state-dir", paramLabel = "DIR", description = "manifests and cursors (default: ${DEFAULT-VALUE})",
+    @Option(names = "--state-dir", paramLabel = "DIR", description = "manifests, cursors and target locks (default: ${DEFAULT-VALUE})",
             defaultValue = "${env:PUSHCAP_STATE_DIR:-${sys:pushcap.home:-.}/var}")
     Path stateDir;
 

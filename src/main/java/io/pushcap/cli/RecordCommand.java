@@ -76,7 +76,7 @@ final class RecordCommand implements Callable<Integer> {
             Store store = Store.create(Store.resolve(storeDir));
             CaptureRecorder r = RecordStart.open(store, ring, ringPath, name, options, () -> stopping);
             if (r == null) {
-                return 0;
+                return ExitCodes.OK;
             }
             recorder = r;
             if (stopping) {
@@ -86,7 +86,7 @@ final class RecordCommand implements Callable<Integer> {
                     store.dir(), chunkSize, chunkTime, flushInterval);
             r.run();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void stop() {

@@ -65,7 +65,7 @@ final class RingCommand implements Runnable {
                 }
             }
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 
@@ -94,7 +94,7 @@ final class RingCommand implements Runnable {
                 out.println(json ? RingJson.info(info) : text(info));
             }
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
 
         static String text(RingInfo i) {
@@ -158,7 +158,7 @@ final class RingCommand implements Runnable {
                 spec.commandLine().getOut().println("deleted ring " + p);
             }
             spec.commandLine().getOut().flush();
-            return 0;
+            return ExitCodes.OK;
         }
     }
 }

@@ -89,7 +89,7 @@ final class RxCommand implements Callable<Integer> {
         try (StopOnSignal signal = StopOnSignal.install(this::stop)) {
             receive();
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private void stop() {

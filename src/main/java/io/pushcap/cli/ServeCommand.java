@@ -50,7 +50,7 @@ final class ServeCommand implements Callable<Integer> {
             c.rings().forEach(r -> out.println("  ring " + r.name() + " " + r.sizeBytes() + " bytes"));
             c.components().forEach(x -> out.println("  " + Redact.text(x.label())));
             out.flush();
-            return 0;
+            return ExitCodes.OK;
         }
         Service service = Service.prepare(config, home, c, MetricsRegistry.global());
         // Handlers only after prepare: until then nothing runs, and the default action (exit) is right.
@@ -76,6 +76,6 @@ final class ServeCommand implements Callable<Integer> {
         }
         notifier.stopping();
         service.stop();
-        return 0;
+        return ExitCodes.OK;
     }
 }

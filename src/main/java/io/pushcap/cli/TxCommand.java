@@ -112,7 +112,7 @@ final class TxCommand implements Callable<Integer> {
             LOG.info("tx ring {} -> {}", rf.path(), options.destination());
             transmit(reader, sender, rf);
         }
-        return 0;
+        return ExitCodes.OK;
     }
 
     private TapOptions options(String name) {

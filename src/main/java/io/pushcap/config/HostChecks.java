@@ -101,6 +101,10 @@ final class HostChecks {
             return existing.equals(dir) ? dir + " is not a directory"
                     : "cannot create directory " + dir + ": " + existing + " is not a directory";
         }
+        String fs = io.pushcap.internal.IoProblems.fileSystemProblem(existing);
+        if (fs != null) {
+            return (existing.equals(dir) ? dir.toString() : "cannot create directory " + dir + ": " + existing) + " " + fs;
+        }
         if (!Files.isWritable(existing) || !Files.isExecutable(existing)) {
             return existing.equals(dir) ? "directory " + dir + " is not writable by this user"
                     : "cannot create directory " + dir + ": " + existing + " is not writable by this user";

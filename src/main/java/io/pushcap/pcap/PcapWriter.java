@@ -64,8 +64,17 @@ public final class PcapWriter implements PacketWriter {
     /** Creates (or truncates) a file and writes the header. */
     public static PcapWriter create(Path file, int linkType, int snaplen, TimestampPrecision precision)
             throws IOException {
-        FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING);
+        FileChannel ch;
+        try {
+            ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+        } catch (IOException e) {
+            Path parent = file.toAbsolutePath().getParent();
+            String fs = parent != null && java.nio.file.Files.isDirectory(parent)
+                    ? io.pushcap.internal.IoProblems.fileSystemProblem(parent) : null;
+            throw new io.pushcap.PushcapException(file + ": cannot create the output: "
+                    + (fs != null ? parent + " " + fs : io.pushcap.internal.IoProblems.describe(e)));
+        }
         try {
             return new PcapWriter(ch, linkType, snaplen, precision);
         } catch (IOException | RuntimeException e) {

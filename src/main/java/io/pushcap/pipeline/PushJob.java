@@ -44,7 +44,7 @@ public final class PushJob {
     }
 
     /** Exit status when targets gave up under {@code --ring-timeout-exit} (restart them). */
-    public static final int EXIT_RING_TIMEOUT = 3;
+    public static final int EXIT_RING_TIMEOUT = ExitCodes.RING_TIMEOUT;
 
     private final Options options;
     private final PrintStream console;
@@ -74,6 +74,33 @@ public final class PushJob {
     /** Runs the push; returns the process exit status (0 only when every target published everything). */
     public int run() throws IOException, InterruptedException {
         PushConfig config = new PushConfigLoader().load(options.config());
+        List<TargetLock> locks = lockTargets(config);
+        try {
+            return runLocked(config);
+        } finally {
+            locks.forEach(TargetLock::close);
+        }
+    }
+
+    /**
+     * Takes every target's {@link TargetLock} before anything is opened, live or offline: a second
+     * push of the same target and state directory is refused (naming the first one's pid) instead
+     * of writing the same files and manifest.
+     */
+    private List<TargetLock> lockTargets(PushConfig config) {
+        List<TargetLock> locks = new ArrayList<>();
+        try {
+            for (TargetConfig t : config.targets()) {
+                locks.add(TargetLock.acquire(options.stateDir(), t.desc(), t.label()));
+            }
+            return locks;
+        } catch (RuntimeException e) {
+            locks.forEach(TargetLock::close);
+            throw e;
+        }
+    }
+
+    private int runLocked(PushConfig config) throws IOException, InterruptedException {
         if (options.offline() == null || options.offline().isEmpty()) {
             return runLive(config);
         }

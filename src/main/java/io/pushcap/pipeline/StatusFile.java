@@ -25,7 +25,7 @@ public final class StatusFile {
     private boolean failed;
 
     public StatusFile(Path logDir, String loader) throws IOException {
-        Files.createDirectories(logDir);
+        io.pushcap.internal.IoProblems.createDirectory(logDir, "--log-dir");
         this.file = logDir.resolve("analytics_" + loader + ".cur");
     }
 

@@ -42,11 +42,16 @@ public final class TargetLog implements AutoCloseable {
 
     /** Opens a new log for {@code target} in {@code dir}. */
     public static TargetLog open(Path dir, TargetConfig target) throws IOException {
-        Files.createDirectories(dir);
+        io.pushcap.internal.IoProblems.createDirectory(dir, "--log-dir");
         String safe = fileSafe(target.desc());
         Path file = dir.resolve("push_" + safe + "_" + LocalDateTime.now().format(FILE_STAMP));
-        BufferedWriter w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE,
-                StandardOpenOption.APPEND);
+        BufferedWriter w;
+        try {
+            w = Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new io.pushcap.PushcapException(target.label() + ": --log-dir " + dir + ": cannot write " + file + ": "
+                    + io.pushcap.internal.IoProblems.describe(e));
+        }
         Path cur = dir.resolve("push_" + safe + ".cur");
         try {
             Files.deleteIfExists(cur);

@@ -99,7 +99,7 @@ public final class RingWriter implements AutoCloseable {
             long current = (long) LONG.getVolatile(seg, (long) WRITER_OWNER_OFFSET);
             if (current != 0 && ProcessIdentity.alive(current)) {
                 String who = RingFile.readName(seg, WRITER_SOURCE_OFFSET, WRITER_SOURCE_LENGTH);
-                throw new PushcapException("ring " + ring.path() + " already has a writer: pid "
+                throw new io.pushcap.LockedException("ring " + ring.path() + " already has a writer: pid "
                         + ProcessIdentity.pid(current) + (current == me ? " (this process)" : "")
                         + (who.isEmpty() ? "" : " writing from " + who) + "; a ring takes one writer");
             }

@@ -42,7 +42,7 @@ record SlotClaim(int slot, boolean sameName) {
                 boolean alive = owner != 0 && ProcessIdentity.alive(owner);
                 if (slotName.equals(name)) {
                     if (alive) {
-                        throw new PushcapException("ring " + ring.path() + ": reader name '" + name + "' is in use by pid "
+                        throw new io.pushcap.LockedException("ring " + ring.path() + ": reader name '" + name + "' is in use by pid "
                                 + ProcessIdentity.pid(owner) + (owner == me ? " (this process)" : "")
                                 + "; give each reader its own name");
                     }

@@ -49,7 +49,7 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
     /** What the schedule is doing, for /status. */
     public enum Phase { IDLE, RUNNING, STOPPING, WAITING_TO_RESTART }
 
-    private static final int EXIT_RING_TIMEOUT = 3;
+    private static final int EXIT_RING_TIMEOUT = io.pushcap.cli.ExitCodes.RING_TIMEOUT;
     private static final long POLL_MILLIS = 200;
 
     private record Fire(Instant scheduled, boolean catchUp) {

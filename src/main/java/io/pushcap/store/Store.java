@@ -50,11 +50,8 @@ public final class Store {
 
     /** A store at {@code dir}, created if missing. */
     public static Store create(Path dir) {
-        try {
-            Files.createDirectories(dir);
-        } catch (IOException e) {
-            throw new PushcapException("store " + dir + ": cannot create the directory: " + e.getMessage(), e);
-        }
+        // Names the reason: a file in the way, /proc or a read-only mount, no permission.
+        io.pushcap.internal.IoProblems.createDirectory(dir, "store");
         if (!Files.isWritable(dir)) {
             throw new PushcapException("store " + dir + ": directory is not writable");
         }

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -237,11 +238,13 @@ class PushConfigLoaderTest {
         Path ro = Files.createDirectory(dir.resolve("ro"));
         boolean mounted = makeReadOnly(ro);
         try {
+            // Root is refused by the read-only mount, anyone else by the directory's mode.
+            String why = mounted ? " is on a read-only file system (tmpfs tmpfs)" : " is not writable by this user";
             assertEquals(List.of(file + ":6: target 'nfs-tcp': Path: '" + ro + "/push/tcp': cannot create directory "
-                            + ro + "/push: " + ro + " is not writable by this user"),
+                            + ro + "/push: " + ro + why),
                     problems(target("    Path      = \"@DIR@/ro/push/tcp\",", SPLIT_LINE, NAME_LINE)));
-            assertEquals(List.of(file + ":6: target 'nfs-tcp': Path: '" + ro + "/tcp': directory " + ro
-                            + " is not writable by this user"),
+            assertEquals(List.of(file + ":6: target 'nfs-tcp': Path: '" + ro + "/tcp': " + (mounted ? "" : "directory ")
+                            + ro + why),
                     problems(target("    Path      = \"@DIR@/ro/tcp\",", SPLIT_LINE, NAME_LINE)));
         } finally {
             if (mounted) {
@@ -250,6 +253,17 @@ class PushConfigLoaderTest {
                 ro.toFile().setWritable(true);
             }
         }
+    }
+
+    @Test
+    void shouldNameThePathWhenItIsOnAKernelFileSystem() throws IOException {
+        // A Path under /proc used to pass check, then fail the push with an internal error.
+        assertEquals(List.of(file + ":6: target 'nfs-tcp': Path: '/proc/pushcap/tcp': cannot create directory /proc/pushcap:"
+                        + " /proc is on the kernel's proc file system, which cannot hold pushcap's files (give a directory"
+                        + " on a disk or in RAM, such as /var/lib/pushcap or /dev/shm)"),
+                problems(target("    Path      = \"/proc/pushcap/tcp\",", SPLIT_LINE, NAME_LINE)));
+        assertThat(problems(target("    Path      = \"/sys/tcp\",", SPLIT_LINE, NAME_LINE)).getFirst())
+                .contains("Path: '/sys/tcp': /sys is on the kernel's sysfs file system");
     }
 
     /** Root may write anywhere but on a read-only mount: mount one; anyone else gets a mode 0555 directory. */

@@ -105,6 +105,10 @@ public final class FileSetSource implements PacketSource {
                 out.addAll(byFirstTimestamp(inDir));
             } else if (Files.isRegularFile(a)) {
                 out.add(a);
+            } else if (Files.exists(a)) {
+                // A FIFO, socket or device: an offline push maps each file and reads it once per target.
+                throw new PushcapException(a + ": is not a regular file (a FIFO, socket or device); an offline push"
+                        + " reads its files once per target: save the capture to a file first");
             } else if (a.getNameCount() == 1 && Store.at(storeDir).contains(a.toString())) {
                 out.addAll(window.all() ? CaptureChunks.of(Store.at(storeDir), a.toString())
                         : CaptureChunks.between(Store.at(storeDir), a.toString(), window.fromNanos(), window.toNanos()));

@@ -1,0 +1,144 @@
+package io.pushcap.it;
+
+import io.pushcap.testing.Cmd;
+import io.pushcap.testsupport.PushcapCli;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Hostile paths and inputs given to {@code check}, {@code push} and {@code convert} through
+ * {@code bin/pushcap}: each is refused before anything starts with one clear line naming the
+ * key and the value, and exit 2 (USAGE), never an "internal error" (70) or a stack trace. A
+ * {@code Path} under /proc used to pass {@code check} and then fail the push with "internal error
+ * ... IOException".
+ */
+class PushErrorsIT {
+    @TempDir
+    Path dir;
+    private Path capture;
+    private Path readOnly;
+
+    @BeforeEach
+    void capture() throws Exception {
+        capture = dir.resolve("in.pcap");
+        PushcapCli.run(dir, Duration.ofMinutes(1), Map.of(), "gen", "-w", capture.toString(), "--size", "2m").ok();
+    }
+
+    @AfterEach
+    void unmount() {
+        if (readOnly != null) {
+            Cmd.run("umount", readOnly.toString());
+        }
+    }
+
+    private Path config(String name, String path) throws Exception {
+        Path cfg = dir.resolve(name + ".lua");
+        Files.writeString(cfg, """
+                local Config = {}
+                Config.Target = {}
+                table.insert(Config.Target, { Desc = "t", Path = "%s", Split = "--split-size 1e6",
+                    FileName = "--filename-tstr-HHMMSS_SUB", FilterBPF = "" })
+                return Config
+                """.formatted(path));
+        return cfg;
+    }
+
+    private PushcapCli.Result push(Path cfg, String source, String logDir, String stateDir) throws Exception {
+        return PushcapCli.run(dir, Duration.ofMinutes(1), Map.of(), "push", "--config", cfg.toString(), "--force",
+                "--offline", source, "--log-dir", logDir, "--state-dir", stateDir);
+    }
+
+    /** Exit 2 with a clear message holding every one of {@code expected}, and no internal error or trace. */
+    private static void assertRefused(PushcapCli.Result r, String... expected) {
+        assertThat(r.exit()).as("exit; output:\n%s", r.all()).isEqualTo(2);
+        assertClear(r, expected);
+    }
+
+    /**
+     * An input that is no capture at all: USAGE (2), or DAMAGED (4) should the readers report it
+     * so; never an internal error.
+     */
+    private static void assertNoCapture(PushcapCli.Result r, String... expected) {
+        assertThat(r.exit()).as("exit; output:\n%s", r.all()).isIn(2, 4);
+        assertClear(r, expected);
+    }
+
+    private static void assertClear(PushcapCli.Result r, String... expected) {
+        assertThat(r.all()).contains(expected).doesNotContain("internal error").doesNotContain("Exception")
+                .doesNotContain("\tat ");
+    }
+
+    @Test
+    void shouldRefuseAPathOnAKernelFileSystemInCheckAndPush() throws Exception {
+        for (String path : List.of("/proc/pushcap/out", "/sys/pushcap")) {
+            Path cfg = config("kernel", path);
+            assertRefused(PushcapCli.run(dir, "check", cfg.toString()), "Path", path, "file system");
+            PushcapCli.Result r = push(cfg, capture.toString(), "logs", "var");
+            assertRefused(r, "target 't'", "Path", path, "file system");
+            assertThat(r.stderr().strip()).doesNotContain("\n");
+        }
+    }
+
+    @Test
+    void shouldRefuseAPathUnderAFileOrOnAReadOnlyFileSystem() throws Exception {
+        Files.writeString(dir.resolve("afile"), "x");
+        assertRefused(PushcapCli.run(dir, "check", config("underfile", dir + "/afile/out").toString()),
+                "Path", dir + "/afile/out", "not a directory");
+
+        readOnly = Files.createDirectory(dir.resolve("ro"));
+        Cmd.Result mount = Cmd.run("mount", "-t", "tmpfs", "-o", "ro,size=1m", "tmpfs", readOnly.toString());
+        assertThat(mount.exitCode()).as("mount a read-only tmpfs (the test runs as root): %s", mount.stderr()).isZero();
+        Path cfg = config("readonly", readOnly + "/out");
+        assertRefused(PushcapCli.run(dir, "check", cfg.toString()), "Path", readOnly + "/out", "read-only file system");
+        assertRefused(push(config("ok", dir + "/out/t"), capture.toString(), readOnly + "/logs", "var"),
+                "--log-dir", readOnly + "/logs", "read-only file system");
+    }
+
+    @Test
+    void shouldNameTheLogOrStateDirWhenItCannotHoldFiles() throws Exception {
+        Path cfg = config("ok", dir + "/out/t");
+        Files.writeString(dir.resolve("afile"), "x");
+        assertRefused(push(cfg, capture.toString(), "afile", "var"), "--log-dir afile", "not a directory");
+        assertRefused(push(cfg, capture.toString(), "/proc/pushcap-logs", "var"), "--log-dir /proc/pushcap-logs",
+                "proc file system");
+        assertRefused(push(cfg, capture.toString(), "logs", "afile"), "target 't'", "--state-dir", "afile",
+                "not a directory");
+        assertRefused(push(cfg, capture.toString(), "logs", "/sys/pushcap-state"), "--state-dir", "sysfs");
+    }
+
+    @Test
+    void shouldRefuseOfflineSourcesThatAreNoCaptures() throws Exception {
+        Path cfg = config("ok", dir + "/out/t");
+        Path fifo = dir.resolve("fifo");
+        Cmd.run("mkfifo", fifo.toString()).ok();
+        assertRefused(push(cfg, fifo.toString(), "logs", "var"), fifo.toString(), "not a regular file");
+        Path empty = Files.createFile(dir.resolve("empty.pcap"));
+        assertNoCapture(push(cfg, empty.toString(), "logs", "var"), empty.toString(), "empty");
+        Path junk = Files.createDirectory(dir.resolve("junk"));
+        Files.writeString(junk.resolve("notes.pcap"), "not a capture at all\n");
+        assertNoCapture(push(cfg, junk.toString(), "logs", "var"), "notes.pcap");
+        Path none = Files.createDirectory(dir.resolve("none"));
+        Files.writeString(none.resolve("readme.txt"), "x");
+        assertRefused(push(cfg, none.toString(), "logs", "var"), none.toString(), "no .pcap");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void shouldRefuseAConvertOutputThatCannotBeCreated() throws Exception {
+        Files.writeString(dir.resolve("afile"), "x");
+        assertRefused(PushcapCli.run(dir, "convert", capture.toString(), "/proc/x.pcap"), "/proc/x.pcap",
+                "proc file system");
+        assertRefused(PushcapCli.run(dir, "convert", capture.toString(), "afile/x.pcap"), "afile/x.pcap",
+                "not a directory");
+    }
+}
