@@ -5,7 +5,9 @@ import io.pushcap.pipeline.filter.BpfFilter;
 
 /**
  * The per-packet decision of a target: {@code FilterFrame} on the frame as captured, then
- * decapsulation, then {@code FilterBPF} on the innermost packet. Says whether to keep the packet
+ * decapsulation, then {@code FilterBPF} on the innermost packet (or, for a filter that names
+ * encapsulation headers such as {@code vlan 1}, on the frame as captured, where those headers
+ * still are). Says whether to keep the packet
  * and which bytes to write (the captured frame, or with {@code WriteDecap} the decapsulated one).
  *
  * <p><b>Note:</b> single-threaded: owns its filters and decapsulator. The packet returned by
@@ -23,10 +25,18 @@ public final class FilterStage implements AutoCloseable {
     private final Decap decap;
     private final BpfFilter filter;
     private final boolean writeDecapsulated;
+    private final boolean filterOnCaptured;
     private final Packet inner = new Packet();
     private Packet lastInner;
 
     public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated) {
+        this(frameFilter, decap, filter, writeDecapsulated, false);
+    }
+
+    /** @param filterOnCaptured match {@code filter} against the captured frame, not the innermost one */
+    public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated,
+                       boolean filterOnCaptured) {
+        this.filterOnCaptured = filterOnCaptured;
         this.frameFilter = frameFilter;
         this.decap = decap;
         this.filter = filter;
@@ -37,6 +47,13 @@ public final class FilterStage implements AutoCloseable {
     public boolean accept(Packet p) {
         if (frameFilter != null && !frameFilter.matches(p)) {
             return false;
+        }
+        if (filterOnCaptured) {
+            if (filter != null && !filter.matches(p)) {
+                return false;
+            }
+            lastInner = decap != null && writeDecapsulated ? decap.innermost(p, inner) : p;
+            return true;
         }
         Packet view = p;
         if (decap != null) {

@@ -1,7 +1,7 @@
 package io.pushcap.it;
 
-import io.pushcap.testing.Cmd;
 import io.pushcap.testsupport.FtpTestServer;
+import io.pushcap.testsupport.PcapRecords;
 import io.pushcap.testsupport.PushcapCli;
 import io.pushcap.testsupport.S3ProxyServer;
 import org.junit.jupiter.api.BeforeAll;
@@ -188,32 +188,10 @@ class SizeSplitNamesIT {
     }
 
     private static long nanos(String record) {
-        String ts = record.substring(0, record.indexOf(' '));
-        int dot = ts.indexOf('.');
-        return Long.parseLong(ts.substring(0, dot)) * 1_000_000_000L + Long.parseLong(ts.substring(dot + 1));
+        return PcapRecords.nanos(record);
     }
 
-    /** One string per record: tcpdump's line with ns time and the whole frame in hex. */
     private static List<String> records(Path file, String filter) {
-        List<String> args = new ArrayList<>(List.of("-tt", "-S", "--time-stamp-precision=nano", "-xx"));
-        if (filter != null) {
-            args.add(filter);
-        }
-        List<String> out = new ArrayList<>();
-        StringBuilder cur = null;
-        for (String line : Cmd.tcpdump(file, args.toArray(String[]::new))) {
-            if (line.startsWith("\t")) {
-                cur.append('\n').append(line);
-            } else {
-                if (cur != null) {
-                    out.add(cur.toString());
-                }
-                cur = new StringBuilder(line);
-            }
-        }
-        if (cur != null) {
-            out.add(cur.toString());
-        }
-        return out;
+        return PcapRecords.records(file, filter);
     }
 }
