@@ -64,7 +64,13 @@ final class PlanBuilder {
                 compressor = Compressors.forTarget(t);
                 sink = sinks.create(t);
                 opened.add(sink);
-                sink.check();
+                try {
+                    sink.check();
+                } catch (IOException e) {
+                    // Not an internal error: the sink's medium (server, bucket, directory) refused; say which target.
+                    throw new io.pushcap.PushcapException(t.label() + ": Mode " + t.mode() + " cannot start on Path '"
+                            + redacted(t.path()) + "': " + e.getMessage(), e);
+                }
             }
             String safe = TargetLog.fileSafe(t.desc());
             Manifest manifest = new Manifest(options.stateDir().resolve("manifest").resolve(safe + ".jsonl"));
@@ -89,6 +95,11 @@ final class PlanBuilder {
             }
             throw e;
         }
+    }
+
+    /** A Path fit for messages: an ftp://user:password@ URL loses its password. */
+    private static String redacted(String path) {
+        return path.replaceFirst("^(ftps?://[^/:@]*):[^/@]*@", "$1:***@");
     }
 
     private static BpfFilter compile(String expr, int linkType, int snaplen, List<AutoCloseable> opened) {
