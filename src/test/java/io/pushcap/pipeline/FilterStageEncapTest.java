@@ -42,8 +42,9 @@ class FilterStageEncapTest {
     }
 
     private static boolean accepts(String filter, boolean onCaptured, Packet p) {
-        try (BpfFilter f = BpfFilter.compile(filter, LinkType.ETHERNET, 65535);
-             FilterStage s = new FilterStage(null, UNTAG, f, false, onCaptured)) {
+        // the stage owns (and closes) its filter
+        try (FilterStage s = new FilterStage(null, UNTAG, BpfFilter.compile(filter, LinkType.ETHERNET, 65535), false,
+                onCaptured)) {
             return s.accept(p);
         }
     }
