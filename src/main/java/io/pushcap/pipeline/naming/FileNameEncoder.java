@@ -117,7 +117,13 @@ public final class FileNameEncoder {
 
     /** Continues after a name given in an earlier run. */
     public void resumeAfter(String lastName) {
-        this.last = lastName == null ? "" : lastName;
+        String l = lastName == null ? "" : lastName;
+        // A cursor saved before names in a directory lost their leading "_" ("dir/_2024...") would
+        // sort after every new name ("dir/2024..."): compare without it.
+        if (sep.isEmpty() && l.startsWith(prefix + "_")) {
+            l = prefix + l.substring(prefix.length() + 1);
+        }
+        this.last = l;
     }
 
     public String lastName() {

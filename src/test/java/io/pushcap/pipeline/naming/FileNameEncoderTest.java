@@ -93,4 +93,11 @@ class FileNameEncoderTest {
         assertThat(new FileNameEncoder(FileNameFormat.EPOCH_SEC, "/mnt/push/all-", ".pcap").name(t, t))
                 .isEqualTo("/mnt/push/all-1621849865.pcap");
     }
+
+    @Test
+    void shouldContinueAfterAnOldUnderscoreNameWhenResumedInADirectory() {
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "/d/", ".pcap");
+        e.resumeAfter("/d/_20210524_095100.pcap");
+        assertThat(e.name(T + MIN, T + 2 * MIN)).isEqualTo("/d/20210524_095200.pcap");
+    }
 }
