@@ -41,6 +41,10 @@ import java.util.concurrent.Semaphore;
  * aborts the upload. A part that fails (after the SDK's own retries) fails the next write or the
  * commit with an {@link IOException}; the caller aborts and retries the split.
  *
+ * <p>A split opened by {@link S3Sink#openRenamable} (a size split named by its last packet)
+ * uploads to {@code NAME.pending}; {@link #commitAs(String)} completes that object, copies it
+ * server-side to the final key ({@link S3Copy}) and deletes it; abort deletes it too.
+ *
  * <p><b>Note:</b> {@link #stream()}, commit and abort are for the target's thread; upload
  * threads touch only their part's buffer, the part list (synchronized) and the first failure
  * (volatile).
