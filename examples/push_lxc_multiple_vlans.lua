@@ -1,7 +1,8 @@
 -- The seed's "Push to Multiple lxc_ring 24/7", kept as the seed has it: both targets filter
--- "vlan 1" (the second one was presumably meant to be "vlan 2"). With Decap on (the default)
--- the filter sees packets with their VLAN tags removed, so "vlan" matches nothing: pushcap
--- check prints a note; set Config.Decap = false to filter on the tags.
+-- "vlan 1" (the second one was presumably meant to be "vlan 2"). A FilterBPF that names
+-- encapsulation headers (vlan, mpls, pppoes, geneve) is matched against the frame as captured,
+-- before Decap removes those headers, so "vlan 1" delivers exactly what tcpdump 'vlan 1' selects
+-- although Decap stays on (docs/configuration.md, "Decap and filters on encapsulation headers").
 local Config = {}
 
 Config.Target = {}

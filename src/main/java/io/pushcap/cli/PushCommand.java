@@ -16,6 +16,8 @@ import java.time.format.DateTimeParseException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -35,9 +37,16 @@ final class PushCommand implements Callable<Integer> {
             defaultValue = "${sys:pushcap.home:-.}/etc/push_pcap.lua")
     Path config;
 
-    @Option(names = "--offline", arity = "1..*", paramLabel = "SOURCE",
-            description = "pcap/pcapng files, directories of them, or capture names of the store, pushed in time order")
+    // 0..*: "--offline --day D" (no SOURCE: the store's captures of that day) and "--offline --day D SOURCE"
+    // must parse; with 1..* picocli took --day for the missing SOURCE and refused the command line.
+    @Option(names = "--offline", arity = "0..*", paramLabel = "SOURCE",
+            description = "pcap/pcapng files, directories of them, or capture names of the store, pushed in time order;"
+                    + " sources may also follow the other options, and --offline --day DATE alone pushes the store's"
+                    + " captures of that day")
     List<Path> offline = new ArrayList<>();
+
+    @Spec
+    CommandSpec spec;
 
     @Parameters(paramLabel = "SOURCE", arity = "0..*", description = "more offline sources")
     List<Path> more = new ArrayList<>();
@@ -116,6 +125,11 @@ final class PushCommand implements Callable<Integer> {
         List<Path> sources = new ArrayList<>(offline);
         sources.addAll(more);
         TimeWindow window = window();
+        boolean offlineGiven = spec != null && spec.commandLine().getParseResult().hasMatchedOption("--offline");
+        if (offlineGiven && sources.isEmpty() && window.all()) {
+            throw new PushcapException("--offline needs SOURCE... (capture files, directories or capture names) or a time"
+                    + " range (--day DATE, --from/--to) to push the store's captures of");
+        }
         if (sources.isEmpty() && !window.all()) {
             sources = capturesIn(Store.at(Store.resolve(storeDir)), window);
         }

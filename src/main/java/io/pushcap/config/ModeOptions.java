@@ -22,6 +22,8 @@ final class ModeOptions {
     static final List<String> S3_KEYS = List.of("Endpoint", "Region", "PathStyle", "Checksum", "PartSizeMiB",
             "PartsInFlight", "PayloadSigning");
     static final List<String> TAP_KEYS = List.of("Encap", "Key", "Interface", "Snaplen", "Vlan", "StripVlan");
+    /** The rclone sink's key: the rclone config file (default $PUSHCAP_HOME/etc/rclone.conf), as docs/sinks.md says. */
+    static final List<String> RCLONE_KEYS = List.of("RcloneConfig");
     private static final long MAX_SNAPLEN = 262_144;
 
     private ModeOptions() {
@@ -34,6 +36,9 @@ final class ModeOptions {
         }
         for (String key : TAP_KEYS) {
             modeOnly(r, mode, key, Mode.TAP);
+        }
+        for (String key : RCLONE_KEYS) {
+            modeOnly(r, mode, key, Mode.RCLONE);
         }
         Map<String, String> options = new TreeMap<>();
         if (mode == Mode.S3) {
@@ -48,6 +53,12 @@ final class ModeOptions {
             put(options, "PartSizeMiB", r.integer("PartSizeMiB", 5, 5 * 1024, "MiB per multipart part"));
             put(options, "PartsInFlight", r.integer("PartsInFlight", 1, 64, "parts uploaded at once"));
             put(options, "PayloadSigning", r.bool("PayloadSigning"));
+        } else if (mode == Mode.RCLONE) {
+            String conf = r.string("RcloneConfig");
+            if (conf != null && (conf.isBlank() || !java.nio.file.Files.isReadable(java.nio.file.Path.of(conf)))) {
+                r.error("RcloneConfig", "'" + conf + "' (expected a readable rclone config file)");
+            }
+            put(options, "RcloneConfig", conf);
         } else if (mode == Mode.TAP) {
             put(options, "Encap", r.string("Encap"));
             put(options, "Key", tapKey(r));

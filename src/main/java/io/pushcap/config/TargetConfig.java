@@ -92,6 +92,22 @@ public record TargetConfig(
         return "target '" + desc + "'";
     }
 
+    /** The libpcap primitives that test encapsulation headers themselves (docs/configuration.md). */
+    private static final java.util.regex.Pattern ENCAP_PRIMITIVES =
+            java.util.regex.Pattern.compile("\\b(vlan|mpls|pppoes|geneve)\\b");
+
+    /**
+     * True when FilterBPF names an encapsulation primitive ({@code vlan}, {@code mpls},
+     * {@code pppoes}, {@code geneve}). Such a filter is matched against the
+     * frame as captured, even with Decap on: those primitives test the very headers Decap
+     * removes, and libpcap gives them a meaning (step past the header, test the rest) only on
+     * the captured frame. So {@code FilterBPF = "vlan 1"} selects what {@code tcpdump 'vlan 1'}
+     * selects.
+     */
+    public boolean filterOnCapturedFrame() {
+        return filterBpf != null && ENCAP_PRIMITIVES.matcher(filterBpf).find();
+    }
+
     public String option(String key, String fallback) {
         String v = options.get(key);
         return v == null ? fallback : v;

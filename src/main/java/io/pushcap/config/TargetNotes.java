@@ -16,7 +16,6 @@ import java.util.regex.Pattern;
 final class TargetNotes {
     /** Filter words that test encapsulation headers, which Decap removes before the filter runs. */
     private static final Pattern COMPRESSED_SUFFIX = Pattern.compile("(?i)(gz|zst|zstd|lz4|xz|bz2)$");
-    private static final Pattern ENCAP_WORDS = Pattern.compile("\\b(vlan|mpls|pppoes|geneve)\\b");
 
     private TargetNotes() {
     }
@@ -89,10 +88,9 @@ final class TargetNotes {
     }
 
     private static void filters(TargetConfig t, List<String> notes) {
-        if (t.decap() && t.filterBpf() != null && ENCAP_WORDS.matcher(t.filterBpf()).find()) {
-            notes.add("FilterBPF '" + t.filterBpf() + "' tests encapsulation headers, but Decap is on: the filter"
-                    + " sees the packet after VLAN, MPLS and tunnel headers are removed, so those words match no"
-                    + " packet; set Decap = false to filter on the headers, or use FilterFrame");
+        if (t.decap() && t.filterOnCapturedFrame()) {
+            notes.add("FilterBPF '" + t.filterBpf() + "' names encapsulation headers (vlan, mpls, pppoes, geneve): it is"
+                    + " matched against the frame as captured, before Decap, as tcpdump would match it");
         }
         if (t.filterFrame() != null) {
             notes.add("FilterFrame '" + t.filterFrame() + "' is applied to the frame as captured, before Decap; a"

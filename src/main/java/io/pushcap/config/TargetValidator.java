@@ -28,9 +28,10 @@ final class TargetValidator {
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
             "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
-            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS).flatMap(List::stream).toList()));
+            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS).flatMap(List::stream).toList()));
     static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
-            + "; Mode S3: " + String.join(", ", ModeOptions.S3_KEYS) + "; Mode TAP: " + String.join(", ", ModeOptions.TAP_KEYS);
+            + "; Mode S3: " + String.join(", ", ModeOptions.S3_KEYS) + "; Mode TAP: " + String.join(", ", ModeOptions.TAP_KEYS)
+            + "; Mode RCLONE: " + String.join(", ", ModeOptions.RCLONE_KEYS);
 
     /** Modes whose output is a series of files, cut by Split and named by FileName. */
     static final Set<Mode> FILE_MODES = EnumSet.of(Mode.FILE, Mode.RCLONE, Mode.CURL, Mode.S3);

@@ -6,7 +6,9 @@ import io.pushcap.pipeline.filter.LinkTypeFilters;
 
 /**
  * The per-packet decision of a target: {@code FilterFrame} on the frame as captured, then
- * decapsulation, then {@code FilterBPF} on the innermost packet. Says whether to keep the packet
+ * decapsulation, then {@code FilterBPF} on the innermost packet (or, for a filter that names
+ * encapsulation headers such as {@code vlan 1}, on the frame as captured, where those headers
+ * still are). Says whether to keep the packet
  * and which bytes to write (the captured frame, or with {@code WriteDecap} the decapsulated one).
  *
  * <p><b>Note:</b> single-threaded: owns its filters and decapsulator. The packet returned by
@@ -24,15 +26,23 @@ public final class FilterStage implements AutoCloseable {
     private final Decap decap;
     private final LinkTypeFilters filter;
     private final boolean writeDecapsulated;
+    private final boolean filterOnCaptured;
     private final Packet inner = new Packet();
     private Packet lastInner;
 
-    /**
-     * @param frameFilter FilterFrame compiled for the source's link type, or null
-     * @param filter      FilterBPF compiled for the source's link type, or null; packets of other
-     *                    link types (a mixed pcapng) get the expression compiled for theirs
-     */
     public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated, int snaplen) {
+        this(frameFilter, decap, filter, writeDecapsulated, snaplen, false);
+    }
+
+    /**
+     * @param frameFilter      FilterFrame compiled for the source's link type, or null
+     * @param filter           FilterBPF compiled for the source's link type, or null; packets of other
+     *                         link types (a mixed pcapng) get the expression compiled for theirs
+     * @param filterOnCaptured match {@code filter} against the captured frame, not the innermost one
+     */
+    public FilterStage(BpfFilter frameFilter, Decap decap, BpfFilter filter, boolean writeDecapsulated, int snaplen,
+                       boolean filterOnCaptured) {
+        this.filterOnCaptured = filterOnCaptured;
         this.frameFilter = frameFilter == null ? null : new LinkTypeFilters(frameFilter, snaplen);
         this.decap = decap;
         this.filter = filter == null ? null : new LinkTypeFilters(filter, snaplen);
@@ -43,6 +53,13 @@ public final class FilterStage implements AutoCloseable {
     public boolean accept(Packet p) {
         if (frameFilter != null && !frameFilter.matches(p)) {
             return false;
+        }
+        if (filterOnCaptured) {
+            if (filter != null && !filter.matches(p)) {
+                return false;
+            }
+            lastInner = decap != null && writeDecapsulated ? decap.innermost(p, inner) : p;
+            return true;
         }
         Packet view = p;
         if (decap != null) {

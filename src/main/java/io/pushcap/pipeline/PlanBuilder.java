@@ -52,7 +52,8 @@ final class PlanBuilder {
             BpfFilter frame = compile(t.filterFrame(), linkType, snaplen, opened);
             BpfFilter bpf = compile(t.filterBpf(), linkType, snaplen, opened);
             FilterStage.Decap decap = t.decap() && linkType == LinkType.ETHERNET ? decap(t) : null;
-            FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated(), snaplen);
+            // A filter on encapsulation headers (vlan 1) is matched before Decap removes them.
+            FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated(), snaplen, t.filterOnCapturedFrame());
             PacketSinkProvider packetMode = PacketSinkProvider.forMode(t.mode());
             Compressor compressor = null;
             Sink sink = null;

@@ -305,7 +305,8 @@ public final class TargetRunner implements Runnable {
         nameBeforeOpen = plan.names().lastName();
         long end = plan.splitter().intervalEnd() == Long.MAX_VALUE ? ts : plan.splitter().intervalEnd();
         String location = plan.names().name(plan.splitter().intervalStart(), end);
-        SplitOutput out = plan.sink().open(location);
+        // A size split named by its end is renamed when it closes (publish: commitAs).
+        SplitOutput out = renamedAtEnd() ? plan.sink().openRenamable(location) : plan.sink().open(location);
         try {
             open = new SplitWriter(out, plan.compressor(), source.linkType(), source.snaplen(), cfg.pcapngOutput());
         } catch (IOException | RuntimeException e) {
@@ -313,6 +314,10 @@ public final class TargetRunner implements Runnable {
             throw e;
         }
         plan.log().progress(location, totalBytesRead, true);
+    }
+
+    private boolean renamedAtEnd() {
+        return cfg.split().kind() == SplitRule.Kind.BYTES && plan.names().namesEnd();
     }
 
     private void checkBehind(long packetNanos) throws RingTimeoutExit {
@@ -337,7 +342,7 @@ public final class TargetRunner implements Runnable {
         SplitWriter w = open;
         w.finish();
         String location = w.output().location();
-        if (cfg.split().kind() == SplitRule.Kind.BYTES && plan.names().namesEnd()) {
+        if (renamedAtEnd()) {
             location = plan.names().rename(nameBeforeOpen, w.firstNanos(), w.lastNanos());
         }
         w.output().commitAs(location);

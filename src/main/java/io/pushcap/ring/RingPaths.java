@@ -32,4 +32,13 @@ public final class RingPaths {
         }
         return Path.of(name);
     }
+
+    /**
+     * Why a push target cannot write to the ring at {@code path}, or null when it exists: the one
+     * sentence both {@code check} and {@code push} print, so the two agree.
+     */
+    public static String missingRing(Path path) {
+        return java.nio.file.Files.exists(path) ? null
+                : "ring '" + path + "' does not exist (create it with: pushcap ring create -s 100m " + path + ")";
+    }
 }

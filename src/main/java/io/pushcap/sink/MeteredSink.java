@@ -36,6 +36,11 @@ public final class MeteredSink implements Sink {
     }
 
     @Override
+    public SplitOutput openRenamable(String location) throws IOException {
+        return new Metered(delegate.openRenamable(location));
+    }
+
+    @Override
     public void check() throws IOException {
         delegate.check();
     }
@@ -83,9 +88,23 @@ public final class MeteredSink implements Sink {
 
         @Override
         public void commit() throws IOException {
+            publish(null);
+        }
+
+        /** Size splits named by their end are published under the name known only now. */
+        @Override
+        public void commitAs(String finalLocation) throws IOException {
+            publish(finalLocation);
+        }
+
+        private void publish(String finalLocation) throws IOException {
             long t0 = System.nanoTime();
             try {
-                split.commit();
+                if (finalLocation == null) {
+                    split.commit();
+                } else {
+                    split.commitAs(finalLocation);
+                }
                 metrics.commits().increment();
             } catch (IOException | RuntimeException e) {
                 metrics.commitFailures().increment();

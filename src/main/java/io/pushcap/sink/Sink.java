@@ -24,6 +24,17 @@ public interface Sink extends AutoCloseable {
      */
     SplitOutput open(String location) throws IOException;
 
+    /**
+     * Starts a split whose final name is known only when it ends (a size split named by its last
+     * packet's time): the caller publishes it with {@link SplitOutput#commitAs(String)}. Sinks
+     * that write to a pending name first (File, FTP, rclone) need nothing more than
+     * {@link #open(String)}; sinks that write straight to the final name (S3) override this to
+     * write to a pending name they can rename from.
+     */
+    default SplitOutput openRenamable(String location) throws IOException {
+        return open(location);
+    }
+
     /** Validates that the sink can work (directory writable, bucket reachable); called before any packet. */
     default void check() throws IOException {
     }

@@ -185,8 +185,10 @@ public final class SinkFactory {
         @Override
         public Sink create(TargetConfig t, SinkContext c) {
             String p = t.path();
-            if (p.isBlank() || p.startsWith(":") || p.contains("://")) {
-                throw badPath(t, "REMOTE:path/prefix (a remote of the rclone config) or a local path", null);
+            // The seed's own form, REMOTE://path (e.g. s3-fmad://pcap/all), is rclone's REMOTE:path with
+            // a path that starts with "//": rclone takes it as it is, and so do we, as the appliance did.
+            if (p.isBlank() || p.startsWith(":")) {
+                throw badPath(t, "REMOTE:path/prefix or REMOTE://path (a remote of the rclone config) or a local path", null);
             }
             String conf = t.options().get("RcloneConfig");
             Path config = conf != null ? Path.of(conf) : c.home().resolve("etc").resolve("rclone.conf");

@@ -28,7 +28,15 @@ public final class ThrottledSink implements Sink {
 
     @Override
     public SplitOutput open(String location) throws IOException {
-        SplitOutput split = delegate.open(location);
+        return capped(delegate.open(location));
+    }
+
+    @Override
+    public SplitOutput openRenamable(String location) throws IOException {
+        return capped(delegate.openRenamable(location));
+    }
+
+    private SplitOutput capped(SplitOutput split) {
         OutputStream capped = new RateLimitedOutputStream(split.stream(), limiter, metrics.throttledNanos());
         return new SplitOutput() {
             @Override
@@ -39,6 +47,11 @@ public final class ThrottledSink implements Sink {
             @Override
             public void commit() throws IOException {
                 split.commit();
+            }
+
+            @Override
+            public void commitAs(String finalLocation) throws IOException {
+                split.commitAs(finalLocation);
             }
 
             @Override

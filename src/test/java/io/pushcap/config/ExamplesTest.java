@@ -142,8 +142,8 @@ class ExamplesTest {
         for (TargetConfig t : vlans) {
             assertEquals(Mode.LXC, t.mode());
             assertEquals(SplitRule.NONE, t.split());
-            assertTrue(PushConfigLoader.notes(t).getFirst().startsWith("FilterBPF 'vlan 1' tests encapsulation headers,"
-                    + " but Decap is on"), PushConfigLoader.notes(t).toString());
+            assertTrue(PushConfigLoader.notes(t).getFirst().startsWith("FilterBPF 'vlan 1' names encapsulation headers"
+                    + " (vlan, mpls, pppoes, geneve): it is matched against the frame as captured, before Decap"), PushConfigLoader.notes(t).toString());
         }
         TargetConfig all = load("examples/push_lxc_all.lua").targets().getFirst();
         assertNull(all.filterBpf());

@@ -154,4 +154,26 @@ public abstract class SinkContractTest {
         }
         assertEquals(List.of("seq-0.pcap", "seq-1.pcap", "seq-2.pcap"), names());
     }
+
+    /**
+     * A size split named by its last packet learns its name at the end: opened renamable, published
+     * with commitAs under another name, through the metering wrapper every target's sink has (it
+     * used to drop the late name: "this sink cannot publish ... under another name").
+     */
+    @Test
+    void shouldPublishUnderTheLateNameWhenOpenedRenamable() throws Exception {
+        Sink metered = new MeteredSink(sink, SinkMetrics.detached("late-name"));
+        for (int size : new int[] {20_000, largeSize()}) {
+            byte[] d = data(size, 77 + size);
+            SplitOutput out = metered.openRenamable(location("early-" + size + ".pcap"));
+            out.stream().write(d);
+            out.commitAs(location("late-" + size + ".pcap"));
+            assertArrayEquals(d, read("late-" + size + ".pcap"));
+        }
+        SplitOutput aborted = metered.openRenamable(location("gone.pcap"));
+        aborted.stream().write(data(1000, 5));
+        aborted.abort();
+        assertEquals(java.util.stream.Stream.of("late-" + largeSize() + ".pcap", "late-20000.pcap").sorted().toList(),
+                names());
+    }
 }

@@ -31,6 +31,8 @@ public final class FileNameEncoder {
     private final String prefix;
     private final String suffix;
     private final ZoneId localZone;
+    /** "_" between a file prefix and a time string; none in a directory (see {@link #separator}). */
+    private final String sep;
     private String last = "";
 
     public FileNameEncoder(FileNameFormat format, String prefix, String suffix) {
@@ -42,6 +44,17 @@ public final class FileNameEncoder {
         this.prefix = prefix;
         this.suffix = suffix == null ? "" : suffix;
         this.localZone = localZone;
+        this.sep = separator(prefix);
+    }
+
+    /**
+     * The time strings ({@code --filename-tstr-*}) follow a file prefix after "_", as the
+     * appliance writes {@code everything_20210521_010600.pcap}. A Path that ends in "/" (a
+     * directory), an rclone remote's root ("remote:") or an empty Path has no prefix to separate
+     * from: the name starts with the date ({@code 20240101_000000.pcap}), never with "_".
+     */
+    static String separator(String prefix) {
+        return prefix == null || prefix.isEmpty() || prefix.endsWith("/") || prefix.endsWith(":") ? "" : "_";
     }
 
     /**
@@ -80,10 +93,10 @@ public final class FileNameEncoder {
         return switch (format) {
             case EPOCH_SEC_STARTEND -> startSec + "-" + Math.floorDiv(endNanos + 999_999_999L, 1_000_000_000L);
             case EPOCH_SEC -> Long.toString(startSec);
-            case TSTR_HHMM -> "_" + utc(startNanos).format(HHMM);
-            case TSTR_HHMMSS -> "_" + utc(startNanos).format(HHMMSS);
-            case TSTR_HHMMSS_TZ -> "_" + ZonedDateTime.ofInstant(instant(startNanos), localZone).format(TZ);
-            case TSTR_HHMMSS_SUB -> "_" + utc(startNanos).format(HHMMSS) + "."
+            case TSTR_HHMM -> sep + utc(startNanos).format(HHMM);
+            case TSTR_HHMMSS -> sep + utc(startNanos).format(HHMMSS);
+            case TSTR_HHMMSS_TZ -> sep + ZonedDateTime.ofInstant(instant(startNanos), localZone).format(TZ);
+            case TSTR_HHMMSS_SUB -> sep + utc(startNanos).format(HHMMSS) + "."
                     + String.format("%09d", Math.floorMod(startNanos, 1_000_000_000L));
         };
     }
@@ -112,7 +125,13 @@ public final class FileNameEncoder {
 
     /** Continues after a name given in an earlier run. */
     public void resumeAfter(String lastName) {
-        this.last = lastName == null ? "" : lastName;
+        String l = lastName == null ? "" : lastName;
+        // A cursor saved before names in a directory lost their leading "_" ("dir/_2024...") would
+        // sort after every new name ("dir/2024..."): compare without it.
+        if (sep.isEmpty() && l.startsWith(prefix + "_")) {
+            l = prefix + l.substring(prefix.length() + 1);
+        }
+        this.last = l;
     }
 
     public String lastName() {

@@ -51,6 +51,30 @@ final class FtpSplit implements SplitOutput {
 
     @Override
     public void commit() throws IOException {
+        publish(target);
+    }
+
+    /**
+     * Renames the pending file to another name in the same directory: a size split named by its
+     * last packet's time learns its name only now.
+     */
+    @Override
+    public void commitAs(String finalLocation) throws IOException {
+        FtpLocation to;
+        try {
+            to = FtpLocation.parse(finalLocation);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("FTP commit " + FtpSink.redact(finalLocation) + ": " + e.getMessage(), e);
+        }
+        if (!to.host().equals(loc.host()) || to.port() != loc.port() || !to.directory().equals(loc.directory())
+                || to.fileName().isEmpty()) {
+            throw new IOException("FTP commit " + FtpSink.redact(finalLocation) + ": must stay in " + loc.directory()
+                    + " of " + loc.host());
+        }
+        publish(target.substring(0, target.lastIndexOf('/') + 1) + to.fileName());
+    }
+
+    private void publish(String target) throws IOException {
         if (!stream.end()) {
             throw new IOException("FTP " + loc + ": split already ended");
         }

@@ -61,6 +61,16 @@ final class RcloneSplit implements SplitOutput {
 
     @Override
     public void commit() throws IOException {
+        publish(location);
+    }
+
+    /** {@code rclone moveto} takes any name: a size split named by its end learns it only now. */
+    @Override
+    public void commitAs(String finalLocation) throws IOException {
+        publish(finalLocation);
+    }
+
+    private void publish(String location) throws IOException {
         if (!stream.end()) {
             throw new IOException("rclone " + location + ": split already ended");
         }

@@ -155,7 +155,26 @@ public final class S3Sink implements Sink {
                     + S3Location.SYNTAX + "NAME)");
         }
         abortStaleUploads(loc);
-        return new S3Split(client, loc, location, settings, uploads, metrics);
+        return new S3Split(client, loc, location, settings, uploads, metrics, false);
+    }
+
+    /**
+     * S3 cannot rename: a split whose name is known only at its end is uploaded to
+     * {@code <name>.pending} and, on commit, copied server-side to its final key (the copy is
+     * atomic: the final object appears whole or not at all), then the pending object is deleted.
+     */
+    @Override
+    public SplitOutput openRenamable(String location) throws IOException {
+        S3Location loc;
+        try {
+            loc = S3Location.parse(location, true);
+        } catch (IllegalArgumentException e) {
+            throw new PushcapException("S3 location '" + location + "' (" + e.getMessage() + "; expected "
+                    + S3Location.SYNTAX + "NAME)");
+        }
+        S3Location pending = new S3Location(loc.bucket(), loc.key() + ".pending");
+        abortStaleUploads(pending);
+        return new S3Split(client, pending, location, settings, uploads, metrics, true);
     }
 
     /** Aborts multipart uploads left open for this exact key by earlier attempts. */

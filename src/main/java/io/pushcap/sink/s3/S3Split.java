@@ -41,6 +41,10 @@ import java.util.concurrent.Semaphore;
  * aborts the upload. A part that fails (after the SDK's own retries) fails the next write or the
  * commit with an {@link IOException}; the caller aborts and retries the split.
  *
+ * <p>A split opened by {@link S3Sink#openRenamable} (a size split named by its last packet)
+ * uploads to {@code NAME.pending}; {@link #commitAs(String)} completes that object, copies it
+ * server-side to the final key ({@link S3Copy}) and deletes it; abort deletes it too.
+ *
  * <p><b>Note:</b> {@link #stream()}, commit and abort are for the target's thread; upload
  * threads touch only their part's buffer, the part list (synchronized) and the first failure
  * (volatile).
@@ -66,9 +70,15 @@ final class S3Split implements SplitOutput {
     private int partNumber;
     private long written;
     private boolean done;
+    /** Uploading to a pending key, copied to the final key on commit (openRenamable). */
+    private final boolean pendingKey;
+    /** The pending object exists (its upload completed) and must go on abort. */
+    private boolean pendingStored;
 
+    /** @param loc where the bytes are uploaded: the final key, or its pending key when {@code pendingKey} */
     S3Split(S3Client client, S3Location loc, String location, S3Settings settings, ExecutorService pool,
-            SinkMetrics metrics) {
+            SinkMetrics metrics, boolean pendingKey) {
+        this.pendingKey = pendingKey;
         this.client = client;
         this.loc = loc;
         this.location = location;
@@ -191,6 +201,47 @@ final class S3Split implements SplitOutput {
 
     @Override
     public void commit() throws IOException {
+        if (pendingKey) {
+            commitAs(location);
+            return;
+        }
+        upload();
+    }
+
+    /**
+     * Publishes a split opened by {@link S3Sink#openRenamable}: completes the pending object,
+     * copies it to {@code finalLocation} (same bucket) and deletes it.
+     */
+    @Override
+    public void commitAs(String finalLocation) throws IOException {
+        if (!pendingKey) {
+            SplitOutput.super.commitAs(finalLocation);
+            return;
+        }
+        S3Location to;
+        try {
+            to = S3Location.parse(finalLocation, true);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("S3 commit " + finalLocation + ": " + e.getMessage(), e);
+        }
+        if (!to.bucket().equals(loc.bucket())) {
+            throw new IOException("S3 commit " + finalLocation + ": must stay in bucket " + loc.bucket());
+        }
+        if (!pendingStored) {
+            upload();
+            pendingStored = true;
+        }
+        S3Copy.copy(client, loc, to, written);
+        try {
+            client.deleteObject(r -> r.bucket(loc.bucket()).key(loc.key()));
+        } catch (SdkException e) {
+            // Published already; a later attempt at this name overwrites the leftover.
+            LOG.warn("S3 DeleteObject {} after publishing {}: {}", loc, to, S3Errors.describe(e));
+        }
+        pendingStored = false;
+    }
+
+    private void upload() throws IOException {
         if (done) {
             throw new IOException("S3 " + loc + ": split already ended");
         }
@@ -247,6 +298,15 @@ final class S3Split implements SplitOutput {
 
     @Override
     public void abort() {
+        if (pendingStored) {
+            pendingStored = false;
+            try {
+                client.deleteObject(r -> r.bucket(loc.bucket()).key(loc.key()));
+            } catch (SdkException e) {
+                LOG.warn("S3 DeleteObject {}: {}", loc, S3Errors.describe(e));
+            }
+            return;
+        }
         done = true;
         buf = null;
         if (failure == null) {

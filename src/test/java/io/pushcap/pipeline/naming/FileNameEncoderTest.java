@@ -79,4 +79,40 @@ class FileNameEncoderTest {
         assertThat(e.rename(before, T, T + 2_500_000_000L)).isEqualTo("s/1621849860-1621849863.pcap");
         assertThat(e.namesEnd()).isTrue();
     }
+
+    @Test
+    void shouldStartNamesWithTheDateWhenPathIsADirectory() {
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        long t = T + 5_123_456_789L;
+        for (String dir : List.of("/mnt/push/", "s3://b/p/", "ftp://h/d/", "remote:", "remote:dir/", "")) {
+            assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMM, dir, ".pcap", tokyo).name(t, t))
+                    .isEqualTo(dir + "20210524_0951.pcap");
+            assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, dir, ".pcap", tokyo).name(t, t))
+                    .isEqualTo(dir + "20210524_095105.pcap");
+            assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS_TZ, dir, ".pcap", tokyo).name(t, t))
+                    .isEqualTo(dir + "20210524_185105+0900.pcap");
+            assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS_SUB, dir, ".pcap", tokyo).name(t, t))
+                    .isEqualTo(dir + "20210524_095105.123456789.pcap");
+            assertThat(new FileNameEncoder(FileNameFormat.EPOCH_SEC, dir, ".pcap", tokyo).name(t, t))
+                    .isEqualTo(dir + "1621849865.pcap");
+            assertThat(new FileNameEncoder(FileNameFormat.EPOCH_SEC_STARTEND, dir, ".pcap", tokyo).name(t, t + MIN))
+                    .isEqualTo(dir + "1621849865-1621849926.pcap");
+        }
+    }
+
+    @Test
+    void shouldSeparateTheDateFromAPrefixWhenPathIsAPrefix() {
+        long t = T + 5_123_456_789L;
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "/mnt/push/all-", ".pcap").name(t, t))
+                .isEqualTo("/mnt/push/all-_20210524_095105.pcap");
+        assertThat(new FileNameEncoder(FileNameFormat.EPOCH_SEC, "/mnt/push/all-", ".pcap").name(t, t))
+                .isEqualTo("/mnt/push/all-1621849865.pcap");
+    }
+
+    @Test
+    void shouldContinueAfterAnOldUnderscoreNameWhenResumedInADirectory() {
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "/d/", ".pcap");
+        e.resumeAfter("/d/_20210524_095100.pcap");
+        assertThat(e.name(T + MIN, T + 2 * MIN)).isEqualTo("/d/20210524_095200.pcap");
+    }
 }

@@ -125,4 +125,16 @@ class S3SinkContractTest extends SinkContractTest {
         assertEquals(List.of(), names());
         assertEquals(List.of(), judge.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads());
     }
+
+    /** Above S3's 5 GiB CopyObject limit the late name is reached by a multipart copy (limits scaled down). */
+    @Test
+    void shouldCopyInPartsWhenObjectExceedsTheSingleCopyLimit() throws Exception {
+        byte[] d = data(11 << 20, 46);
+        publish("src.pcap", d);
+        S3Copy.copy(judge, new S3Location(BUCKET, prefix + "src.pcap"), new S3Location(BUCKET, prefix + "dst.pcap"),
+                d.length, 1 << 20, 5 << 20);
+        assertArrayEquals(d, read("dst.pcap"));
+        String etag = judge.headObject(b -> b.bucket(BUCKET).key(prefix + "dst.pcap")).eTag();
+        assertTrue(etag.contains("-3"), "copied in 3 parts: " + etag);
+    }
 }
