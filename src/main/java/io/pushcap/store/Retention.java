@@ -98,6 +98,29 @@ public final class Retention {
                 MetricsRegistry.labels("store", dir, "reason", "min_free"));
         m.gauge("pushcap_store_usage_bytes", "Bytes in the store's files, as retention accounts them",
                 MetricsRegistry.labels("store", dir), () -> usage);
+        String sl = MetricsRegistry.labels("store", dir);
+        m.gauge("pushcap_store_max_bytes", "The store's MaxBytes limit (no sample without one)", sl,
+                () -> limits.maxBytes() > 0 ? limits.maxBytes() : MetricsRegistry.ABSENT);
+        m.gauge("pushcap_store_min_free_bytes", "The store's MinFree limit (no sample without one)", sl,
+                () -> limits.minFreeBytes() > 0 ? limits.minFreeBytes() : MetricsRegistry.ABSENT);
+        // Free and total space of the store's file system, so alerts see it filling (other writers included).
+        m.gauge("pushcap_store_filesystem_avail_bytes", "Bytes available to pushcap on the store's file system", sl,
+                () -> space(FileStore::getUsableSpace));
+        m.gauge("pushcap_store_filesystem_size_bytes", "Size of the store's file system", sl,
+                () -> space(FileStore::getTotalSpace));
+    }
+
+    private long space(SpaceQuery q) {
+        try {
+            return q.bytes(fileStore);
+        } catch (IOException e) {
+            return MetricsRegistry.ABSENT;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SpaceQuery {
+        long bytes(FileStore f) throws IOException;
     }
 
     /** Recomputes usage from disk and enforces the limits now. */

@@ -295,10 +295,10 @@ class ServeEndToEndTest {
         return -1;
     }
 
-    private long metric(String name) throws IOException {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*iface=\"" + veth.capture + "\"[^}]*} (\\d+)$")
+    private double metric(String name) throws IOException {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*iface=\"" + veth.capture + "\"[^}]*} (\\S+)$")
                 .matcher(get("/metrics"));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     private String log(String relative) {
