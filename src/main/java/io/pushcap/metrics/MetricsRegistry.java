@@ -46,6 +46,9 @@ public final class MetricsRegistry {
      */
     public static final long ABSENT = Long.MIN_VALUE;
 
+    /** What a gauge's supplier returns for +Inf (e.g. seconds until a reader that keeps up is overtaken). */
+    public static final long INFINITY = Long.MAX_VALUE;
+
     private static final MetricsRegistry GLOBAL = new MetricsRegistry();
 
     private record Key(String name, String labels) {
@@ -184,7 +187,7 @@ public final class MetricsRegistry {
     }
 
     private void add(Map<String, List<Sample>> byName, Key k, long raw) {
-        double v = raw * scales.getOrDefault(k.name(), 1.0);
+        double v = raw == INFINITY ? Double.POSITIVE_INFINITY : raw * scales.getOrDefault(k.name(), 1.0);
         byName.computeIfAbsent(k.name(), n -> new ArrayList<>()).add(new Sample(k.name(),
                 types.getOrDefault(k.name(), "counter"), help.getOrDefault(k.name(), k.name()), parseLabels(k.labels()), v));
     }

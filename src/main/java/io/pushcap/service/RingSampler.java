@@ -158,8 +158,8 @@ public final class RingSampler implements AutoCloseable {
         gauge("pushcap_ring_reader_packets_per_second", "Packets the reader read per second over the last second", rl,
                 () -> readerOr(ring, reader, x -> Math.round(x.packetsPerSecond())));
         gauge("pushcap_ring_reader_seconds_to_overtake", "Seconds before the writer overtakes the reader at current"
-                + " rates (no sample while it never will: the reader keeps up)", rl, () -> readerOr(ring, reader,
-                x -> Double.isInfinite(x.secondsToOvertake()) ? MetricsRegistry.ABSENT : Math.round(x.secondsToOvertake())));
+                + " rates (+Inf while it never will: the reader keeps up)", rl, () -> readerOr(ring, reader,
+                x -> Double.isInfinite(x.secondsToOvertake()) ? MetricsRegistry.INFINITY : Math.round(x.secondsToOvertake())));
     }
 
     static long lagMillis(RingRates.ReaderRate x) {
