@@ -18,13 +18,13 @@ import java.util.function.BooleanSupplier;
  * down (its operstate, checked every second: libpcap reports nothing for that), disappears, is
  * replaced (new ifindex), or the capture fails, it says so, drains and closes the capture, tries
  * every second until the interface is back, reopens it, and counts the restart in the ring
- * ({@code source_restarts}) and in {@code capture_restarts_total}, the time without capture in
- * {@code capture_down_milliseconds_total}. An interface that is down when
+ * ({@code source_restarts}) and in {@code pushcap_capture_restarts_total}, the time without capture in
+ * {@code pushcap_capture_down_seconds_total}. An interface that is down when
  * rx starts is waited for the same way; one that does not exist is an error.
  *
  * <p>Kernel counters from {@code pcap_stats} (running totals across restarts) go into the ring's
- * header about once a second and into {@code capture_kernel_drops_total} /
- * {@code capture_interface_drops_total}; new kernel drops are logged at most every 10 s.
+ * header about once a second and into {@code pushcap_capture_kernel_drops_total} /
+ * {@code pushcap_capture_interface_drops_total}; new kernel drops are logged at most every 10 s.
  *
  * <p><b>Note:</b> {@link #run} blocks the calling thread, which becomes the ring's writer thread.
  * {@link #stop()} may be called from any thread (a signal handler): the loop notices within the
@@ -68,13 +68,14 @@ public final class InterfaceReceiver {
         this.options = options;
         this.writer = writer;
         this.frames = new RingFrameWriter(writer, options.vlan(), options.snaplen());
-        String labels = MetricsRegistry.labels("iface", options.device(), "ring", writer.ring().path().toString());
+        String labels = MetricsRegistry.labels("iface", options.device(), "ring", MetricsRegistry.ringName(writer.ring().path()));
         MetricsRegistry m = MetricsRegistry.global();
-        this.kernelDrops = m.counter("capture_kernel_drops_total", "Packets the kernel dropped before pushcap read them", labels);
-        this.interfaceDrops = m.counter("capture_interface_drops_total", "Packets the interface (driver) dropped", labels);
-        this.restarts = m.counter("capture_restarts_total", "Captures reopened after the interface failed", labels);
-        this.downMillis = m.counter("capture_down_milliseconds_total",
-                "Time the capture was not running because the interface was down or failing (the gap)", labels);
+        this.kernelDrops = m.counter("pushcap_capture_kernel_drops_total", "Packets the kernel dropped before pushcap read them", labels);
+        this.interfaceDrops = m.counter("pushcap_capture_interface_drops_total", "Packets the interface (driver) dropped", labels);
+        this.restarts = m.counter("pushcap_capture_restarts_total", "Captures reopened after the interface failed", labels);
+        this.downMillis = m.counter("pushcap_capture_down_seconds_total",
+                "Time the capture was not running because the interface was down or failing (the gap)", labels,
+                MetricsRegistry.MILLIS);
     }
 
     /** Captures until {@link #stop()}; reopens the interface after failures. */

@@ -57,7 +57,7 @@ final class CatCommand implements Callable<Integer> {
         try (StopOnSignal signal = StopOnSignal.install(() -> stopping = true);
              RingFile ring = RingFile.open(RingPaths.resolve(name, dir));
              RingReader reader = ring.reader(new RingReader.Options(rn, start))) {
-            Counter skipped = MetricsRegistry.global().counter("cat_linktype_skipped_total",
+            Counter skipped = MetricsRegistry.global().counter("pushcap_cat_linktype_skipped_total",
                     "Packets cat left out because their link type differs from the output's",
                     MetricsRegistry.labels("ring", ring.path().toString()));
             copy(ring, reader, skipped);

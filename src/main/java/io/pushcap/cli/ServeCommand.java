@@ -52,6 +52,8 @@ final class ServeCommand implements Callable<Integer> {
             out.flush();
             return ExitCodes.OK;
         }
+        MetricsRegistry.global().enableProcessMetrics(VersionProvider.pushcapVersion(),
+                io.pushcap.internal.ffm.LibPcap.available() ? io.pushcap.internal.ffm.LibPcap.libVersion() : "none");
         Service service = Service.prepare(config, home, c, MetricsRegistry.global());
         // Handlers only after prepare: until then nothing runs, and the default action (exit) is right.
         LinkedBlockingQueue<String> control = new LinkedBlockingQueue<>();

@@ -49,11 +49,12 @@ public final class TargetCounters {
         files = r.counter("pushcap_target_files_published_total", "Files published", l);
         failures = r.counter("pushcap_target_split_failures_total", "Split attempts that failed (then retried)", l);
         retries = r.counter("pushcap_target_retries_total", "Retries of failed splits", l);
-        retryWaitMillis = r.counter("pushcap_target_retry_wait_milliseconds_total", "Time spent backing off before retries", l);
+        retryWaitMillis = r.counter("pushcap_target_retry_wait_seconds_total", "Time spent backing off before retries", l,
+                MetricsRegistry.MILLIS);
         scriptFailures = r.counter("pushcap_target_script_failures_total", "ScriptNew runs that failed", l);
         budgetSpent = r.counter("pushcap_target_retry_budget_spent_total",
                 "Offline: times the target gave up because RetryMax/RetryFor was spent (it then FAILED)", l);
-        stuck = r.counter("pushcap_target_stuck", "1 while the target has been retrying longer than --stuck-after", l);
+        stuck = r.settable("pushcap_target_stuck", "1 while the target has been retrying longer than --stuck-after", l);
         pipeTimeouts = r.counter("pushcap_target_pipe_timeouts_total", "PipeCmd runs killed after PipeTimeout without progress", l);
         scriptTimeouts = r.counter("pushcap_target_script_timeouts_total", "ScriptNew runs killed after ScriptTimeout", l);
         sinkCheckFailures = r.counter("pushcap_target_sink_check_failures_total",
@@ -61,6 +62,6 @@ public final class TargetCounters {
 
         damagedInputs = r.counter("pushcap_target_damaged_inputs_total",
                 "Input captures found damaged; reading stopped at the damage after its whole packets", l);
-        pending = r.counter("pushcap_target_packets_pending", "Packets in the open (unpublished) split", l);
+        pending = r.settable("pushcap_target_packets_pending", "Packets in the open (unpublished) split", l);
     }
 }

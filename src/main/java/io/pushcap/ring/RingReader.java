@@ -43,7 +43,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * identity and the reader's name; a name held by a live process is refused, a slot left by a dead
  * process is reused. {@link #close()} releases the slot, keeping its name and counters so a
  * reader of the same name can resume ({@link Start#RESUME}). Losses are counted, logged at most
- * every 10 s, and exported as {@code ring_reader_lost_packets_total}.
+ * every 10 s, and exported as {@code pushcap_reader_lost_packets_total}.
  */
 public final class RingReader implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RingReader.class);
@@ -133,10 +133,10 @@ public final class RingReader implements AutoCloseable {
         this.buffer = arena.allocate(ring.maxRecordLength(), 64);
         this.timespec = arena.allocate(16, 8);
         this.callState = Errno.allocate(arena);
-        String labels = MetricsRegistry.labels("ring", ring.path().toString(), "reader", name);
-        this.lostCounter = MetricsRegistry.global().counter("ring_reader_lost_packets_total",
+        String labels = MetricsRegistry.labels("ring", MetricsRegistry.ringName(ring.path()), "reader", name);
+        this.lostCounter = MetricsRegistry.global().counter("pushcap_reader_lost_packets_total",
                 "Packets a ring reader missed because the writer overtook it", labels);
-        this.lapsCounter = MetricsRegistry.global().counter("ring_reader_laps_total",
+        this.lapsCounter = MetricsRegistry.global().counter("pushcap_reader_laps_total",
                 "Times the writer overtook a ring reader", labels);
     }
 

@@ -27,7 +27,7 @@ import static java.lang.foreign.ValueLayout.JAVA_SHORT;
  * <p>Two ways to write: {@link #write(Packet)} copies a packet in; {@link #claim(int)} +
  * {@link #commit} let the caller build the bytes in place (rx inserts a VLAN tag while copying).
  * Records longer than the ring's max record length are cut to it, flagged and counted
- * ({@code ring_writer_truncated_total}).
+ * ({@code pushcap_ring_writer_truncated_total}).
  *
  * <p><b>Note:</b> not thread-safe: one thread writes. Opening claims the ring's writer slot with
  * this process's identity; a second live writer, in this process or another, is refused with a
@@ -77,8 +77,8 @@ public final class RingWriter implements AutoCloseable {
         this.futexAddress = RingReader.futexWord(seg);
         this.arena = Arena.ofShared();
         this.callState = Errno.allocate(arena);
-        this.truncatedCounter = MetricsRegistry.global().counter("ring_writer_truncated_total",
-                "Records cut to the ring's max record length", MetricsRegistry.labels("ring", ring.path().toString()));
+        this.truncatedCounter = MetricsRegistry.global().counter("pushcap_ring_writer_truncated_total",
+                "Records cut to the ring's max record length", MetricsRegistry.labels("ring", MetricsRegistry.ringName(ring.path())));
         this.position = (long) LONG.getAcquire(seg, (long) POSITION_OFFSET);
         // A dead writer may have claimed beyond Position: Intent never goes back (readers rely on it).
         this.intent = Math.max(position, (long) LONG.getAcquire(seg, (long) INTENT_OFFSET));

@@ -113,6 +113,10 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
         metrics.gauge("pushcap_schedule_running", "1 while the schedule's loader runs", l, () -> child != null ? 1 : 0);
         metrics.gauge("pushcap_schedule_window_open", "1 while the schedule's window is open (always 0 for one-shots)", l,
                 () -> windowOpen ? 1 : 0);
+        // Every outcome from the start (at 0), so rate() and alerts see the first exit as an increase.
+        for (String outcome : new String[] {"ok", "ring_timeout_exit", "failed", "signal"}) {
+            exits(outcome);
+        }
     }
 
     public ServiceConfig.Schedule spec() {
@@ -345,8 +349,12 @@ public final class LoaderComponent implements Component, LoaderScheduler.Listene
 
     private void countExit(int code) {
         String outcome = code == 0 ? "ok" : code == EXIT_RING_TIMEOUT ? "ring_timeout_exit" : code > 128 ? "signal" : "failed";
-        metrics.counter("pushcap_schedule_exits_total", "Loader exits by outcome (ok, ring_timeout_exit, failed, signal)",
-                MetricsRegistry.labels("schedule", spec.name(), "outcome", outcome)).increment();
+        exits(outcome).increment();
+    }
+
+    private io.pushcap.metrics.Counter exits(String outcome) {
+        return metrics.counter("pushcap_schedule_exits_total", "Loader exits by outcome (ok, ring_timeout_exit, failed, signal)",
+                MetricsRegistry.labels("schedule", spec.name(), "outcome", outcome));
     }
 
     private void stopChild(String why) {

@@ -22,7 +22,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link RingRates} of each ring for {@code /status}.
  *
  * <p>A reader named {@code push:<Desc>} is a push target's: its lag is also published as the
- * target's lag ({@code pushcap_target_lag_milliseconds{target="<Desc>"}}).
+ * target's lag ({@code pushcap_target_lag_seconds{target="<Desc>"}}).
  *
  * <p><b>Note:</b> thread-safe; one daemon thread samples, any thread reads {@link #latest()}. A
  * ring that cannot be read (deleted, replaced) is skipped and tried again the next second.
@@ -117,8 +117,8 @@ public final class RingSampler implements AutoCloseable {
         gauge("pushcap_ring_held_packets", "Packets the ring holds now", l, () -> latestOr(ring, x -> x.info().packetsHeld()));
         gauge("pushcap_ring_packets_per_second", "Packets written per second over the last second", l,
                 () -> latestOr(ring, x -> Math.round(x.packetsPerSecond())));
-        gauge("pushcap_ring_bits_per_second", "Wire bits written per second over the last second", l,
-                () -> latestOr(ring, x -> Math.round(x.mbitPerSecond() * 1e6)));
+        gauge("pushcap_ring_wire_bytes_per_second", "Wire bytes written per second over the last second", l,
+                () -> latestOr(ring, x -> Math.round(x.mbitPerSecond() * 1e6 / 8)));
         gauge("pushcap_ring_writer_alive", "1 while a live process holds the ring's writer slot", l,
                 () -> latestOr(ring, x -> x.info().writerAlive() ? 1 : 0));
         Set<String> seen = new HashSet<>();
@@ -135,8 +135,8 @@ public final class RingSampler implements AutoCloseable {
                 String desc = rd.name().substring(5);
                 String tl = MetricsRegistry.labels("target", desc);
                 seen.add(tl);
-                gauge("pushcap_target_lag_milliseconds", "How far the target's reader is behind its ring's writer, in"
-                        + " packet time", tl, () -> readerOr(ring, rd.name(), x -> lagMillis(x)));
+                gauge("pushcap_target_lag_seconds", "How far the target's reader is behind its ring's writer, in"
+                        + " packet time", tl, MetricsRegistry.MILLIS, () -> readerOr(ring, rd.name(), x -> lagMillis(x)));
                 gauge("pushcap_target_lag_packets", "Packets written to the ring that the target has not read yet", tl,
                         () -> readerOr(ring, rd.name(), RingRates.ReaderRate::lagPackets));
             }
@@ -153,13 +153,13 @@ public final class RingSampler implements AutoCloseable {
                 () -> readerOr(ring, reader, RingRates.ReaderRate::lagPackets));
         gauge("pushcap_ring_reader_lag_bytes", "Bytes written that the reader has not read", rl,
                 () -> readerOr(ring, reader, RingRates.ReaderRate::lagBytes));
-        gauge("pushcap_ring_reader_lag_milliseconds", "Packet time between the writer's last packet and the reader's", rl,
-                () -> readerOr(ring, reader, RingSampler::lagMillis));
+        gauge("pushcap_ring_reader_lag_seconds", "Packet time between the writer's last packet and the reader's", rl,
+                MetricsRegistry.MILLIS, () -> readerOr(ring, reader, RingSampler::lagMillis));
         gauge("pushcap_ring_reader_packets_per_second", "Packets the reader read per second over the last second", rl,
                 () -> readerOr(ring, reader, x -> Math.round(x.packetsPerSecond())));
         gauge("pushcap_ring_reader_seconds_to_overtake", "Seconds before the writer overtakes the reader at current"
-                + " rates (-1: never)", rl, () -> readerOr(ring, reader,
-                x -> Double.isInfinite(x.secondsToOvertake()) ? -1 : Math.round(x.secondsToOvertake())));
+                + " rates (+Inf while it never will: the reader keeps up)", rl, () -> readerOr(ring, reader,
+                x -> Double.isInfinite(x.secondsToOvertake()) ? MetricsRegistry.INFINITY : Math.round(x.secondsToOvertake())));
     }
 
     static long lagMillis(RingRates.ReaderRate x) {
@@ -190,6 +190,10 @@ public final class RingSampler implements AutoCloseable {
 
     private void gauge(String name, String help, String labels, java.util.function.LongSupplier s) {
         metrics.gauge(name, help, labels, s);
+    }
+
+    private void gauge(String name, String help, String labels, double scale, java.util.function.LongSupplier s) {
+        metrics.gauge(name, help, labels, scale, s);
     }
 
     /** The latest rates of each ring, by name (rings not readable at the last sample are missing). */

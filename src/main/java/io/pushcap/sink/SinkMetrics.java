@@ -21,8 +21,8 @@ public record SinkMetrics(Counter bytes, Counter parts, Counter commits, Counter
                 r.counter("pushcap_sink_commits_total", "Splits published under their final name", l),
                 r.counter("pushcap_sink_commit_failures_total", "Commits that failed (the split is retried)", l),
                 r.counter("pushcap_sink_aborts_total", "Splits discarded (failure, retry or shutdown)", l),
-                r.counter("pushcap_sink_commit_nanos_total", "Nanoseconds spent in commit (flush, fsync, upload tail, rename)", l),
-                r.counter("pushcap_sink_throttled_nanos_total", "Nanoseconds writes waited for the bandwidth cap", l),
+                r.counter("pushcap_sink_commit_seconds_total", "Time spent in commit (flush, fsync, upload tail, rename)", l, MetricsRegistry.NANOS),
+                r.counter("pushcap_sink_throttled_seconds_total", "Time writes waited for the bandwidth cap", l, MetricsRegistry.NANOS),
                 r.counter("pushcap_sink_stale_uploads_aborted_total", "Stale S3 multipart uploads aborted for a reused key", l));
     }
 

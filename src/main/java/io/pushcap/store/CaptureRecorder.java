@@ -27,9 +27,9 @@ import static io.pushcap.store.StoreDescriptor.*;
  * <p>Packets are read as zero-copy views of the ring and copied once, into the chunk's buffer;
  * a packet the ring writer overwrote during that copy is dropped and counted lost by the ring
  * reader. Every loss is counted under a stable name (labels {@code capture}):
- * {@code store_record_ring_lost_packets_total} (the ring overtook the recorder),
- * {@code store_record_dropped_packets_total} (no space even after retention),
- * {@code store_record_linktype_skipped_total} (a packet of another link type than the capture's).
+ * {@code pushcap_store_record_ring_lost_packets_total} (the ring overtook the recorder),
+ * {@code pushcap_store_record_dropped_packets_total} (no space even after retention),
+ * {@code pushcap_store_record_linktype_skipped_total} (a packet of another link type than the capture's).
  *
  * <p><b>Note:</b> {@link #run()} runs on one thread until {@link #stop()} (any thread) and then
  * closes the open chunk cleanly (sealed, head marked finished). Holding the capture's lock for
@@ -125,16 +125,16 @@ public final class CaptureRecorder implements AutoCloseable {
         this.snaplen = index.snaplen();
         String labels = MetricsRegistry.labels("capture", capture.name());
         MetricsRegistry m = MetricsRegistry.global();
-        packetsCounter = m.counter("store_record_packets_total", "Packets recorded into the capture", labels);
-        bytesCounter = m.counter("store_record_bytes_total", "Bytes of pcap records (16-byte headers included) recorded",
+        packetsCounter = m.counter("pushcap_store_record_packets_total", "Packets recorded into the capture", labels);
+        bytesCounter = m.counter("pushcap_store_record_bytes_total", "Bytes of pcap records (16-byte headers included) recorded",
                 labels);
-        ringLostCounter = m.counter("store_record_ring_lost_packets_total",
+        ringLostCounter = m.counter("pushcap_store_record_ring_lost_packets_total",
                 "Packets the ring overwrote before the recorder read them", labels);
-        droppedCounter = m.counter("store_record_dropped_packets_total",
+        droppedCounter = m.counter("pushcap_store_record_dropped_packets_total",
                 "Packets not recorded because retention could not make room", labels + ",reason=\"no_space\"");
-        skippedCounter = m.counter("store_record_linktype_skipped_total",
+        skippedCounter = m.counter("pushcap_store_record_linktype_skipped_total",
                 "Packets not recorded because their link type differs from the capture's", labels);
-        sealedCounter = m.counter("store_chunks_sealed_total", "Chunks the recorder sealed and indexed", labels);
+        sealedCounter = m.counter("pushcap_store_chunks_sealed_total", "Chunks the recorder sealed and indexed", labels);
         this.reader = reader;
         HeadState h = recovered.head();
         if (continueRing && recovered.ringExact() && h.ringPosition() >= 0) {

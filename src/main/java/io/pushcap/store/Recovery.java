@@ -26,8 +26,8 @@ import static io.pushcap.store.StoreDescriptor.*;
  * and what the ring overwrote meanwhile is counted exactly by the ring reader.
  *
  * <p><b>Note:</b> the caller holds the capture's lock. Idempotent: recovering a consistent
- * capture changes nothing. Counters: {@code store_recovery_truncated_bytes_total},
- * {@code store_recovery_lost_packets_total}, {@code store_recovery_chunks_total}.
+ * capture changes nothing. Counters: {@code pushcap_store_recovery_truncated_bytes_total},
+ * {@code pushcap_store_recovery_lost_packets_total}, {@code pushcap_store_recovery_chunks_total}.
  */
 final class Recovery {
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
@@ -144,12 +144,12 @@ final class Recovery {
     private static void count(CaptureDir cap, Result r) {
         MetricsRegistry m = MetricsRegistry.global();
         String labels = MetricsRegistry.labels("capture", cap.name());
-        m.counter("store_recovery_truncated_bytes_total", "Bytes recovery cut off torn chunk tails and index entries",
+        m.counter("pushcap_store_recovery_truncated_bytes_total", "Bytes recovery cut off torn chunk tails and index entries",
                 labels).add(r.truncated());
-        m.counter("store_recovery_lost_packets_total",
+        m.counter("pushcap_store_recovery_lost_packets_total",
                 "Packets that had been visible in an open chunk but were not on disk after a crash", labels)
                 .add(r.lostPackets());
-        m.counter("store_recovery_chunks_total", "Chunks sealed or indexed by crash recovery", labels).add(r.chunks());
+        m.counter("pushcap_store_recovery_chunks_total", "Chunks sealed or indexed by crash recovery", labels).add(r.chunks());
         LOG.warn("capture {}: recovered after an unclean stop: {} chunk(s) sealed, {} bytes of torn tail cut{}{}",
                 cap.name(), r.chunks(), r.truncated(),
                 r.lostPackets() > 0 ? ", " + r.lostPackets() + " packets lost (they were not on disk)" : "",

@@ -82,22 +82,45 @@ public final class Retention {
         MetricsRegistry m = MetricsRegistry.global();
         String dir = store.dir().toString();
         String help = "Chunks retention deleted to keep the store within its limits";
-        deletedChunks = m.counter("store_retention_deleted_chunks_total", help,
+        deletedChunks = m.counter("pushcap_store_retention_deleted_chunks_total", help,
                 MetricsRegistry.labels("store", dir, "reason", "max_bytes"));
-        deletedChunksFree = m.counter("store_retention_deleted_chunks_total", help,
+        deletedChunksFree = m.counter("pushcap_store_retention_deleted_chunks_total", help,
                 MetricsRegistry.labels("store", dir, "reason", "min_free"));
         String helpBytes = "Bytes of chunks retention deleted";
-        deletedBytes = m.counter("store_retention_deleted_bytes_total", helpBytes,
+        deletedBytes = m.counter("pushcap_store_retention_deleted_bytes_total", helpBytes,
                 MetricsRegistry.labels("store", dir, "reason", "max_bytes"));
-        deletedBytesFree = m.counter("store_retention_deleted_bytes_total", helpBytes,
+        deletedBytesFree = m.counter("pushcap_store_retention_deleted_bytes_total", helpBytes,
                 MetricsRegistry.labels("store", dir, "reason", "min_free"));
         String helpPackets = "Packets in chunks retention deleted";
-        deletedPackets = m.counter("store_retention_deleted_packets_total", helpPackets,
+        deletedPackets = m.counter("pushcap_store_retention_deleted_packets_total", helpPackets,
                 MetricsRegistry.labels("store", dir, "reason", "max_bytes"));
-        deletedPacketsFree = m.counter("store_retention_deleted_packets_total", helpPackets,
+        deletedPacketsFree = m.counter("pushcap_store_retention_deleted_packets_total", helpPackets,
                 MetricsRegistry.labels("store", dir, "reason", "min_free"));
-        m.gauge("store_usage_bytes", "Bytes in the store's files, as retention accounts them",
+        m.gauge("pushcap_store_usage_bytes", "Bytes in the store's files, as retention accounts them",
                 MetricsRegistry.labels("store", dir), () -> usage);
+        String sl = MetricsRegistry.labels("store", dir);
+        m.gauge("pushcap_store_max_bytes", "The store's MaxBytes limit (no sample without one)", sl,
+                () -> limits.maxBytes() > 0 ? limits.maxBytes() : MetricsRegistry.ABSENT);
+        m.gauge("pushcap_store_min_free_bytes", "The store's MinFree limit (no sample without one)", sl,
+                () -> limits.minFreeBytes() > 0 ? limits.minFreeBytes() : MetricsRegistry.ABSENT);
+        // Free and total space of the store's file system, so alerts see it filling (other writers included).
+        m.gauge("pushcap_store_filesystem_avail_bytes", "Bytes available to pushcap on the store's file system", sl,
+                () -> space(FileStore::getUsableSpace));
+        m.gauge("pushcap_store_filesystem_size_bytes", "Size of the store's file system", sl,
+                () -> space(FileStore::getTotalSpace));
+    }
+
+    private long space(SpaceQuery q) {
+        try {
+            return q.bytes(fileStore);
+        } catch (IOException e) {
+            return MetricsRegistry.ABSENT;
+        }
+    }
+
+    @FunctionalInterface
+    private interface SpaceQuery {
+        long bytes(FileStore f) throws IOException;
     }
 
     /** Recomputes usage from disk and enforces the limits now. */

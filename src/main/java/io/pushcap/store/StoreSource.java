@@ -37,7 +37,7 @@ import java.util.concurrent.locks.LockSupport;
  * <p><b>Note:</b> single-threaded, like every {@link PacketSource}. Packets are views into a
  * read-only mapping of the chunk, valid until the next call. A capture still being recorded (or
  * whose recorder crashed) never {@link #ended()}; a finished one ends once read to its end.
- * Losses are counted in {@code store_source_lost_packets_total} (labels capture, reader) and
+ * Losses are counted in {@code pushcap_store_source_lost_packets_total} (labels capture, reader) and
  * logged at most every 10 s.
  */
 public final class StoreSource implements PacketSource {
@@ -72,7 +72,7 @@ public final class StoreSource implements PacketSource {
         this.headFile = headFile;
         this.linkType = index.linkType();
         this.snaplen = index.snaplen() > 0 ? index.snaplen() : PcapDescriptor.MAX_SNAPLEN;
-        this.lostCounter = MetricsRegistry.global().counter("store_source_lost_packets_total",
+        this.lostCounter = MetricsRegistry.global().counter("pushcap_store_source_lost_packets_total",
                 "Packets a store reader missed because retention deleted them before it read them",
                 MetricsRegistry.labels("capture", capture.name(), "reader", readerName));
     }

@@ -57,7 +57,7 @@ class ServiceLinkTest {
                 JobReport.Snapshot s = JobReport.read(dir.resolve("report"));
                 return s != null && s.targets().size() == 1 && s.targets().getFirst().pending() == 50;
             });
-            assertThat(JobReport.metrics(dir.resolve("report"))).contains("pushcap_target_packets_read_total{target=\"t\"} 50");
+            assertThat(JobReport.metrics(dir.resolve("report"))).contains("pushcap_target_packets_read_total{target=\"t\"} 50.0");
             fakeService.destroy();
             assertThat(push.waitFor(30, TimeUnit.SECONDS)).as("the push stops when the service is gone").isTrue();
             assertThat(push.exitValue()).as(Files.readString(dir.resolve("push.out"))).isZero();

@@ -81,7 +81,7 @@ class ServeEndToEndTest {
         awaitStatus("the capture noticed the link went down", 10,
                 s -> Boolean.FALSE.equals(path(s, "captures", 0, "capturing")));
         veth.link("up");
-        awaitMetric("the capture reopened", 20, "capture_restarts_total", 1);
+        awaitMetric("the capture reopened", 20, "pushcap_capture_restarts_total", 1);
         // Batch 2 goes in early in a window of push_pcap, so its split is still open when SIGTERM comes.
         awaitStatus("a window of push_pcap with 5 s or more left", 20, st -> "running".equals(schedule(st, "push_pcap")
                 .get("phase")) && secondsUntil(schedule(st, "push_pcap").get("next_close")) >= 5);
@@ -91,7 +91,7 @@ class ServeEndToEndTest {
         assertThat(path(s, "service", "ring_fs")).as("serve mounted a ramfs for the ring").isEqualTo("ramfs");
         assertThat(number(path(s, "rings", 0, "source_restarts"))).as("the restart is in the ring").isEqualTo(1);
         assertThat(number(path(s, "rings", 0, "kernel_drops"))).isZero();
-        assertThat(metric("capture_down_milliseconds_total")).as("the gap is counted").isPositive();
+        assertThat(metric("pushcap_capture_down_seconds_total")).as("the gap is counted").isPositive();
 
         awaitStatus("push_pcap runs with a split in progress and has read everything", 10, st ->
                 "running".equals(schedule(st, "push_pcap").get("phase")) && pending(st, "a") > 0 && lag(st, "push:a") == 0);
@@ -295,10 +295,10 @@ class ServeEndToEndTest {
         return -1;
     }
 
-    private long metric(String name) throws IOException {
-        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*iface=\"" + veth.capture + "\"[^}]*} (\\d+)$")
+    private double metric(String name) throws IOException {
+        Matcher m = Pattern.compile("(?m)^" + Pattern.quote(name) + "\\{[^}]*iface=\"" + veth.capture + "\"[^}]*} (\\S+)$")
                 .matcher(get("/metrics"));
-        return m.find() ? Long.parseLong(m.group(1)) : -1;
+        return m.find() ? Double.parseDouble(m.group(1)) : -1;
     }
 
     private String log(String relative) {

@@ -117,10 +117,10 @@ class ServiceTest {
                 .contains("\"last_file\":\"out/x.pcap\"");
         String metrics = get("/metrics");
         assertThat(metrics).startsWith("200 # HELP ")
-                .contains("\npushcap_target_packets_published_total{schedule=\"a\",target=\"t-a\"} 42\n")
-                .contains("\npushcap_ring_packets_total{ring=\"r\"} 0\n")
-                .contains("\npushcap_schedule_running{schedule=\"a\"} 1\n")
-                .contains("\npushcap_service_task_up{kind=\"schedule\",name=\"a\"} 1\n");
+                .contains("\npushcap_target_packets_published_total{schedule=\"a\",target=\"t-a\"} 42.0\n")
+                .contains("\npushcap_ring_packets_total{ring=\"r\"} 0.0\n")
+                .contains("\npushcap_schedule_running{schedule=\"a\"} 1.0\n")
+                .contains("\npushcap_service_task_up{kind=\"schedule\",name=\"a\"} 1.0\n");
         assertThat(get("/")).startsWith("200 <!DOCTYPE html>").contains("fetch(\"/status\"").doesNotContain("http://")
                 .doesNotContain("https://");
         assertThat(get("/nope")).startsWith("404 ");

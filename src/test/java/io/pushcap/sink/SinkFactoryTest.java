@@ -120,8 +120,8 @@ class SinkFactoryTest {
         assertEquals(1L, m.get("pushcap_sink_commits_total" + l));
         assertEquals(1L, m.get("pushcap_sink_aborts_total" + l));
         assertEquals(0L, m.get("pushcap_sink_commit_failures_total" + l));
-        assertTrue(m.get("pushcap_sink_commit_nanos_total" + l) > 0);
-        assertTrue(m.containsKey("pushcap_sink_throttled_nanos_total" + l));
+        assertTrue(m.get("pushcap_sink_commit_seconds_total" + l) > 0);
+        assertTrue(m.containsKey("pushcap_sink_throttled_seconds_total" + l));
         assertEquals(1000, Files.size(dir.resolve("a.pcap")));
     }
 }

@@ -121,7 +121,7 @@ class CaptureRecorderTest {
         long oldest = oldestInRing();
         assertThat(oldest).isGreaterThan(100);
         String labels = MetricsRegistry.labels("capture", "laps");
-        long before = MetricsRegistry.global().snapshot().getOrDefault("store_record_ring_lost_packets_total{" + labels + "}", 0L);
+        long before = MetricsRegistry.global().snapshot().getOrDefault("pushcap_store_record_ring_lost_packets_total{" + labels + "}", 0L);
         try (Running r = record(store, "laps", ring, o)) {
             Await.until("the rest stored", DEADLINE, () -> storedQuietly(cap) == 100 + total - oldest);
             r.stop();
@@ -131,7 +131,7 @@ class CaptureRecorderTest {
         assertThat(numbers(chunks(cap))).isEqualTo(expected);
         assertThat(head(cap).ringLost()).isEqualTo(oldest - 100);
         assertThat(entries(cap).stream().mapToLong(ChunkEntry::lostPackets).sum()).isEqualTo(oldest - 100);
-        assertThat(MetricsRegistry.global().snapshot().get("store_record_ring_lost_packets_total{" + labels + "}") - before)
+        assertThat(MetricsRegistry.global().snapshot().get("pushcap_store_record_ring_lost_packets_total{" + labels + "}") - before)
                 .isEqualTo(oldest - 100);
         assertThat(CaptureInfo.read(cap).lostPackets()).isEqualTo(oldest - 100);
     }

@@ -159,7 +159,7 @@ class StoreSourceTest {
         ChunkEntry oldest = entries(cap).stream().filter(e -> Files.exists(cap.dir().resolve(e.name()))).findFirst()
                 .orElseThrow();
         assertThat(oldest.firstPacketSeq()).isGreaterThan(100);
-        String labels = "store_source_lost_packets_total{" + MetricsRegistry.labels("capture", "trim", "reader", "late") + "}";
+        String labels = "pushcap_store_source_lost_packets_total{" + MetricsRegistry.labels("capture", "trim", "reader", "late") + "}";
         long before = MetricsRegistry.global().snapshot().getOrDefault(labels, 0L);
         try (StoreSource s = StoreSource.open(store, "trim", false, "late")) {
             s.seek(saved);

@@ -7,11 +7,11 @@ import io.pushcap.metrics.MetricsRegistry;
  * The counters of one tunnel receiver (labels {@code tunnel="gretap"}, {@code ring=PATH}), under
  * stable names (docs/tap.md):
  * <ul>
- *   <li>{@code tunnel_received_total}: datagrams the socket delivered;</li>
- *   <li>{@code tunnel_accepted_total}: inner frames written to the ring;</li>
- *   <li>{@code tunnel_dropped_total{reason=...}}: {@code wrong_key}, {@code malformed},
+ *   <li>{@code pushcap_tunnel_received_total}: datagrams the socket delivered;</li>
+ *   <li>{@code pushcap_tunnel_accepted_total}: inner frames written to the ring;</li>
+ *   <li>{@code pushcap_tunnel_dropped_total{reason=...}}: {@code wrong_key}, {@code malformed},
  *       {@code too_short}, {@code not_tunnel} (see {@link TunnelDecoder});</li>
- *   <li>{@code tunnel_filtered_total}: inner frames the {@code -f} filter rejected.</li>
+ *   <li>{@code pushcap_tunnel_filtered_total}: inner frames the {@code -f} filter rejected.</li>
  * </ul>
  * received = accepted + dropped + filtered.
  *
@@ -25,11 +25,11 @@ public final class TunnelCounters {
 
     public TunnelCounters(MetricsRegistry m, String tunnel, String ring) {
         String l = MetricsRegistry.labels("tunnel", tunnel, "ring", ring);
-        received = m.counter("tunnel_received_total", "Tunnel datagrams received", l);
-        accepted = m.counter("tunnel_accepted_total", "Inner frames written to the ring", l);
-        filtered = m.counter("tunnel_filtered_total", "Inner frames the rx filter rejected", l);
+        received = m.counter("pushcap_tunnel_received_total", "Tunnel datagrams received", l);
+        accepted = m.counter("pushcap_tunnel_accepted_total", "Inner frames written to the ring", l);
+        filtered = m.counter("pushcap_tunnel_filtered_total", "Inner frames the rx filter rejected", l);
         for (int v = TunnelDecoder.WRONG_KEY; v <= TunnelDecoder.NOT_TUNNEL; v++) {
-            dropped[v] = m.counter("tunnel_dropped_total", "Tunnel datagrams dropped, by reason",
+            dropped[v] = m.counter("pushcap_tunnel_dropped_total", "Tunnel datagrams dropped, by reason",
                     MetricsRegistry.labels("tunnel", tunnel, "ring", ring, "reason", TunnelDecoder.reason(v)));
         }
     }

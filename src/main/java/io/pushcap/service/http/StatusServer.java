@@ -8,7 +8,10 @@ import io.pushcap.internal.Redact;
 import io.pushcap.service.LoaderComponent;
 import io.pushcap.service.Service;
 
+import io.pushcap.metrics.MetricsRegistry;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.BindException;
@@ -111,11 +114,11 @@ public final class StatusServer implements AutoCloseable {
     }
 
     private String metrics() {
-        PrometheusMerge m = new PrometheusMerge().add(service.metrics().prometheus(), null, null);
+        List<MetricsRegistry.Sample> children = new ArrayList<>();
         for (LoaderComponent l : service.loaders()) {
-            m.add(l.metricsText(), "schedule", l.name());
+            children.addAll(ChildMetrics.parse(l.metricsText(), "schedule", l.name()));
         }
-        return m.text();
+        return service.metrics().prometheus(children);
     }
 
     private static String page() throws IOException {

@@ -245,7 +245,7 @@ public final class TapSender implements AutoCloseable {
         (down ? counters.linkDown : counters.sendError).increment();
         if (errorLog.shouldLog()) {
             LOG.warn("{}the kernel refused a {}-byte packet to {}: {}; dropped ({} more since the last message;"
-                            + " tap_dropped_total{reason=\"{}\"} = {})", prefix, total, tx.describe(),
+                            + " pushcap_tap_dropped_total{reason=\"{}\"} = {})", prefix, total, tx.describe(),
                     Errno.describe(errno), errorLog.suppressed(), down ? "link_down" : "send_error",
                     (down ? counters.linkDown : counters.sendError).get());
         }
@@ -273,7 +273,7 @@ public final class TapSender implements AutoCloseable {
                     : "; --dont-fragment forbids IP fragments)");
         }
         LOG.error("{}{}; dropped. Fix: truncate with {}, or {} ({} more since the last message;"
-                        + " tap_dropped_total{reason=\"too_big\"} = {})", prefix, what, fix, offloads,
+                        + " pushcap_tap_dropped_total{reason=\"too_big\"} = {})", prefix, what, fix, offloads,
                 tooBigLog.suppressed(), counters.tooBig.get());
     }
 
@@ -282,7 +282,7 @@ public final class TapSender implements AutoCloseable {
         if (fragmentLog.shouldLog()) {
             LOG.warn("{}{}-byte {} packets exceed the path MTU {} to {} and go out as IP fragments (the receiver"
                             + " reassembles them); to avoid fragmenting, truncate with -s {}, raise the MTU, or drop"
-                            + " them with --dont-fragment ({} more since the last message; tap_fragmented_total = {})",
+                            + " them with --dont-fragment ({} more since the last message; pushcap_tap_fragmented_total = {})",
                     prefix, total + tx.overhead(), options.tunnel().label(), tx.unfragmentedLimit() + tx.overhead(),
                     tx.describe(), Math.max(1, tx.unfragmentedLimit() - header), fragmentLog.suppressed(),
                     counters.fragmented.get());
@@ -295,11 +295,11 @@ public final class TapSender implements AutoCloseable {
         if (skipLog.shouldLog()) {
             if (notIp) {
                 LOG.warn("{}gre carries IP packets only: dropped a frame of ethertype 0x{} (use gretap to send whole"
-                                + " frames; {} more since the last message; tap_dropped_total{reason=\"not_ip\"} = {})",
+                                + " frames; {} more since the last message; pushcap_tap_dropped_total{reason=\"not_ip\"} = {})",
                         prefix, Integer.toHexString(editor.etherType()), skipLog.suppressed(), counters.notIp.get());
             } else {
                 LOG.warn("{}dropped a {}-byte packet of link type {}: only Ethernet frames can be re-transmitted"
-                                + " ({} more since the last message; tap_dropped_total{reason=\"not_ethernet\"} = {})",
+                                + " ({} more since the last message; pushcap_tap_dropped_total{reason=\"not_ethernet\"} = {})",
                         prefix, p.caplen(), LinkType.name(p.linkType()), skipLog.suppressed(), counters.notEthernet.get());
             }
         }

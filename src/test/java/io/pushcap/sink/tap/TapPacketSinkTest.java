@@ -219,7 +219,7 @@ class TapPacketSinkTest {
             assertEquals(1, s.counters().notEthernet.get());
         }
         assertTrue(MetricsRegistry.global().prometheus().lines()
-                        .anyMatch(l -> l.startsWith("tap_dropped_total{tap=\"sll-") && l.endsWith(",reason=\"not_ethernet\"} 1")),
+                        .anyMatch(l -> l.startsWith("pushcap_tap_dropped_total{reason=\"not_ethernet\",tap=\"sll-") && l.endsWith("} 1.0")),
                 "exported under its stable name");
     }
 }
