@@ -1,10 +1,10 @@
 package io.pushcap.config;
 
 import io.pushcap.PushcapException;
-import io.pushcap.config.MiniYaml.ListNode;
-import io.pushcap.config.MiniYaml.MapNode;
-import io.pushcap.config.MiniYaml.Node;
-import io.pushcap.config.MiniYaml.Scalar;
+import io.pushcap.config.YamlTree.ListNode;
+import io.pushcap.config.YamlTree.MapNode;
+import io.pushcap.config.YamlTree.Node;
+import io.pushcap.config.YamlTree.Scalar;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -84,7 +84,7 @@ public final class FlowExportFile {
     }
 
     public static Parsed parse(String name, String text) {
-        Node root = MiniYaml.parse(name, text);
+        Node root = YamlTree.parse(name, text);
         MapNode top = map(name, root, "the file");
         checkKeys(name, top, TOP, "top level");
         List<FlowExportConfig.Collector> collectors = new ArrayList<>();

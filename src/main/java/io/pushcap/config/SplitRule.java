@@ -9,6 +9,11 @@ package io.pushcap.config;
 public record SplitRule(Kind kind, long value) {
     public enum Kind { TIME, BYTES, NONE }
 
+    /** The human spellings a {@code Split} accepts besides the seed's numbers, for messages. */
+    public static final String HUMAN_FORMS = "N may also carry a unit: a duration (ns, us, ms, s, m, h, e.g. 60s, 1h)"
+            + " or a size (B, kB, MB, GB, TB = powers of 1000; KiB, MiB, GiB, TiB = powers of 1024, e.g. 1GB,"
+            + " 500MiB); a duration or size alone, e.g. \"1h\" or \"500MiB\", is a split too";
+
     public static final SplitRule NONE = new SplitRule(Kind.NONE, 0);
 
     public SplitRule {

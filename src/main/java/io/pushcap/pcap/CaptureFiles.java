@@ -1,5 +1,6 @@
 package io.pushcap.pcap;
 
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.lang.foreign.MemorySegment;
@@ -14,10 +15,11 @@ import static java.lang.foreign.ValueLayout.JAVA_INT_UNALIGNED;
 import io.pushcap.PushcapException;
 
 /**
- * Opens capture files, telling classic pcap from pcapng by the first four bytes.
+ * Opens capture files, telling classic pcap from pcapng by the first four bytes, and compressed
+ * captures (gzip, bzip2, xz, zstd, LZ4 frames) by their magic bytes, whatever their names.
  *
  * <p><b>Note:</b> thread-safe (stateless). Regular files are memory-mapped; {@code "-"} and
- * other streams are read through a growing native buffer.
+ * other streams, and compressed files, are read through a growing native buffer.
  */
 public final class CaptureFiles {
     private CaptureFiles() {
@@ -33,6 +35,13 @@ public final class CaptureFiles {
         }
         InputWindow window;
         try {
+            String codec;
+            try (InputStream head = new BufferedInputStream(Files.newInputStream(path), 64)) {
+                codec = CompressedInput.detect(path.toString(), head);
+            }
+            if (codec != null) {
+                return decompressed(path.toString(), CompressedInput.open(path.toString(), codec, Files.newInputStream(path)));
+            }
             window = Files.isRegularFile(path) ? InputWindow.map(path)
                     : InputWindow.stream(path.toString(), Files.newByteChannel(path));
         } catch (NoSuchFileException e) {
@@ -41,9 +50,26 @@ public final class CaptureFiles {
         return detect(window);
     }
 
+    /** Reads a stream (stdin), decompressing it first when its first bytes say it is compressed. */
     public static CaptureReader open(String name, InputStream in) throws IOException {
-        ReadableByteChannel ch = Channels.newChannel(in);
+        BufferedInputStream buffered = new BufferedInputStream(in, 1 << 16);
+        String codec = CompressedInput.detect(name, buffered);
+        if (codec != null) {
+            return decompressed(name, CompressedInput.open(name, codec, buffered));
+        }
+        ReadableByteChannel ch = Channels.newChannel(buffered);
         return detect(InputWindow.stream(name, ch));
+    }
+
+    /** A compressed capture is streamed (never mapped), and a decoder failure reported as damage. */
+    private static CaptureReader decompressed(String name, CompressedInput input) throws IOException {
+        CaptureReader inner;
+        try {
+            inner = detect(InputWindow.stream(name, input));
+        } catch (CorruptCaptureException e) {
+            throw DecompressedReader.damaged(name, input, e.offset(), e.recordsRead(), e);
+        }
+        return new DecompressedReader(name, input, inner);
     }
 
     /** Reads a capture held in memory (tests, fuzzing). */

@@ -69,7 +69,7 @@ class CheckCommandTest {
                 """.formatted(dir));
         assertEquals(Main.EXIT_USER_ERROR, check(file));
         assertEquals(file + ":7: target 'nfs-tcp': Split: '--split-tim 60e9' (expected --split-time NS, --split-byte N or"
-                + " --split-size N)\n"
+                + " --split-size N; " + io.pushcap.config.SplitRule.HUMAN_FORMS + ")\n"
                 + file + ":9: target 'nfs-tcp': Decap: 'yes' (expected a boolean, true or false; got a string)\n"
                 + file + ": 2 problems, nothing would be pushed\n", err.toString());
         assertEquals("", out.toString());

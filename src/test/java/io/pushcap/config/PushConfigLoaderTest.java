@@ -147,6 +147,52 @@ class PushConfigLoaderTest {
     }
 
     @Test
+    void shouldAcceptHumanDurationsAndSizesWhenSplitHasUnits() throws IOException {
+        Map<String, SplitRule> cases = new java.util.LinkedHashMap<>();
+        cases.put("--split-time 60s", SplitRule.time(60_000_000_000L));
+        cases.put("--split-time 1h", SplitRule.time(3_600_000_000_000L));
+        cases.put("--split-time 5m", SplitRule.time(300_000_000_000L));
+        cases.put("--split-time 1.5s", SplitRule.time(1_500_000_000L));
+        cases.put("--split-time 250ms", SplitRule.time(250_000_000L));
+        cases.put("--split-time 10us", SplitRule.time(10_000L));
+        cases.put("--split-time 100ns", SplitRule.time(100L));
+        cases.put("1h", SplitRule.time(3_600_000_000_000L));
+        cases.put("--split-byte 1GB", SplitRule.bytes(1_000_000_000L));
+        cases.put("--split-byte 1GiB", SplitRule.bytes(1L << 30));
+        cases.put("--split-size 500MiB", SplitRule.bytes(500L << 20));
+        cases.put("--split-size 10kB", SplitRule.bytes(10_000L));
+        cases.put("--split-size 10KB", SplitRule.bytes(10_000L));
+        cases.put("--split-size 0.5GiB", SplitRule.bytes(1L << 29));
+        cases.put("500MiB", SplitRule.bytes(500L << 20));
+        cases.put("--split-byte 4096B", SplitRule.bytes(4096L));
+        for (Map.Entry<String, SplitRule> c : cases.entrySet()) {
+            assertEquals(c.getValue(), SplitParser.parse(c.getKey()), c.getKey());
+        }
+        // The seed's forms are unchanged.
+        assertEquals(SplitRule.time(60_000_000_000L), SplitParser.parse("--split-time 60e9"));
+        assertEquals(SplitRule.bytes(1_000_000_000L), SplitParser.parse("--split-byte 1e9"));
+    }
+
+    @Test
+    void shouldNameTargetKeyValueAndUnitsWhenAHumanSplitIsWrong() throws IOException {
+        assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '--split-time 1GB' (--split-time needs a whole number"
+                        + " of nanoseconds, e.g. 60e9, or a duration: ns, us, ms, s, m or h, e.g. 60s, 1h; got '1GB')"),
+                problems(target(PATH_LINE, "    Split     = \"--split-time 1GB\",", NAME_LINE)));
+        assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '--split-byte 60s' (--split-byte needs a whole number"
+                        + " of bytes, e.g. 1e9, or a size: B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB"
+                        + " (powers of 1024), e.g. 1GB, 500MiB; got '60s')"),
+                problems(target(PATH_LINE, "    Split     = \"--split-byte 60s\",", NAME_LINE)));
+        assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '1M' (expected --split-time NS, --split-byte N or"
+                        + " --split-size N; " + SplitParser.HUMAN + ")"),
+                problems(target(PATH_LINE, "    Split     = \"1M\",", NAME_LINE)));
+        assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '--split-time 0.5ns' (--split-time needs a whole number"
+                        + " of nanoseconds, e.g. 60e9, or a duration: ns, us, ms, s, m or h, e.g. 60s, 1h; got '0.5ns')"),
+                problems(target(PATH_LINE, "    Split     = \"--split-time 0.5ns\",", NAME_LINE)));
+        assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '10B' (a split must be at least 64 bytes)"),
+                problems(target(PATH_LINE, "    Split     = \"10B\",", NAME_LINE)));
+    }
+
+    @Test
     void shouldRejectUnknownKeyWithSuggestionWhenKeyIsMisspelt() throws IOException {
         List<String> p = problems(target(PATH_LINE, "    Spilt     = \"--split-time 60e9\",", NAME_LINE));
         assertEquals(List.of(
@@ -195,10 +241,10 @@ class PushConfigLoaderTest {
     @Test
     void shouldExplainTheFormsWhenSplitIsWrong() throws IOException {
         assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '--split-tim 60e9' (expected --split-time NS,"
-                        + " --split-byte N or --split-size N)"),
+                        + " --split-byte N or --split-size N; " + SplitParser.HUMAN + ")"),
                 problems(target(PATH_LINE, "    Split     = \"--split-tim 60e9\",", NAME_LINE)));
         assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '--split-time 1.5' (--split-time needs a whole number"
-                        + " of nanoseconds, e.g. 60e9; got '1.5')"),
+                        + " of nanoseconds, e.g. 60e9, or a duration: ns, us, ms, s, m or h, e.g. 60s, 1h; got '1.5')"),
                 problems(target(PATH_LINE, "    Split     = \"--split-time 1.5\",", NAME_LINE)));
         assertEquals(List.of(file + ":7: target 'nfs-tcp': Split: '--split-time 0' (the split time must be positive)"),
                 problems(target(PATH_LINE, "    Split     = \"--split-time 0\",", NAME_LINE)));
