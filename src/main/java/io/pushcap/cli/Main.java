@@ -107,6 +107,18 @@ public final class Main implements Runnable {
     }
 
     public static void main(String[] args) {
+        if (args.length == 1 && ("--version".equals(args[0]) || "-V".equals(args[0]))) {
+            // Start-up target (docs/performance.md): building picocli's model of every subcommand
+            // costs 0.3-0.6 s (picocli's classes are Java 5 bytecode, which the JDK 25 AOT cache
+            // cannot hold), and --version needs none of it. Same output as picocli's version help.
+            StringBuilder out = new StringBuilder();
+            for (String line : VersionProvider.lines()) {
+                out.append(line).append(System.lineSeparator());
+            }
+            System.out.print(out);
+            System.out.flush();
+            System.exit(ExitCodes.OK);
+        }
         System.exit(commandLine().execute(FluxcapSpellings.rewrite(args)));
     }
 }
