@@ -150,6 +150,8 @@ pushcap_short_flags() { # JVM flags for a command that ends in a fraction of a s
 }
 
 pushcap_aot_flags() { # ARGS... -> the JVM flags that use the AOT caches when there are some
+    # PUSHCAP_NO_AOT=1: no cache and no start-up flags (bench/startup.sh measures both ways).
+    [ -z "${PUSHCAP_NO_AOT:-}" ] || return 0
     if [ $# = 1 ] && { [ "$1" = --version ] || [ "$1" = -V ]; }; then
         pushcap_short_flags
         if [ -f "$PUSHCAP_HOME/target/pushcap-version.aot" ]; then
