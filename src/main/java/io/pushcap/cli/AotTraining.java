@@ -31,10 +31,12 @@ public final class AotTraining {
         System.setErr(quiet);
         // The --version path of Main.main, without its System.exit.
         ok &= VersionProvider.lines().length == 3;
-        ok &= Main.commandLine().execute("check", example.toString()) == ExitCodes.OK;
-        ok &= Main.commandLine().execute("push", "--force", "--no-progress",
+        String[] check = {"check", example.toString()};
+        ok &= Main.commandLineFor(check).execute(check) == ExitCodes.OK;
+        String[] push = {"push", "--force", "--no-progress",
                 "--log-dir", work.resolve("logs").toString(), "--state-dir", work.resolve("var").toString(),
-                "--offline", home.resolve("examples/data/sample.pcap").toString()) == ExitCodes.OK;
+                "--offline", home.resolve("examples/data/sample.pcap").toString()};
+        ok &= Main.commandLineFor(push).execute(push) == ExitCodes.OK;
         System.exit(ok ? 0 : 1);
     }
 }
