@@ -85,6 +85,13 @@ pushcap_need_maven() {
 pushcap_build_if_stale() {
     local jar="$PUSHCAP_HOME/target/pushcap.jar"
     if [ -f "$jar" ] && [ -z "$(find "$PUSHCAP_HOME/src/main" "$PUSHCAP_HOME/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+        # A jar built by `mvn package` (not by this launcher) makes the caches stale: the JVM
+        # silently ignores them. Train once per jar (the stamp, not the caches, so that a failing
+        # training is not retried by every command); not under the integration tests' NO_BUILD.
+        if [ -z "${PUSHCAP_NO_BUILD:-}" ] && [ "$jar" -nt "$PUSHCAP_HOME/target/.aot-trained" ]; then
+            ( flock 9; [ "$jar" -nt "$PUSHCAP_HOME/target/.aot-trained" ] && pushcap_train_aot_cache ) \
+                9>"$PUSHCAP_HOME/target/.build.lock"
+        fi
         return 0
     fi
     if [ -n "${PUSHCAP_NO_BUILD:-}" ]; then
@@ -141,6 +148,7 @@ pushcap_train_aot_cache() {
         -Dpushcap.home="$PUSHCAP_HOME" -jar "$PUSHCAP_HOME/target/pushcap.jar" --version >/dev/null 2>&1) \
         || rm -f "$PUSHCAP_HOME/target/pushcap-version.aot"
     rm -rf "$tmp"
+    touch "$PUSHCAP_HOME/target/.aot-trained"
 }
 
 pushcap_short_flags() { # JVM flags for a command that ends in a fraction of a second (--version)
