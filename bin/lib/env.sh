@@ -4,11 +4,19 @@
 pushcap_say() { printf 'pushcap: %s\n' "$*" >&2; }
 
 pushcap_java_major() { # java binary -> major version number, or 0
-    # The JDK's release file answers without starting a JVM (saves ~0.3 s per command).
-    local home rel
-    home=$(dirname "$(dirname "$(readlink -f "$1")")")
-    rel=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release" 2>/dev/null | head -n1)
-    if [ -n "$rel" ]; then echo "$rel"; return; fi
+    # The JDK's release file answers without starting a JVM (saves ~0.3 s per command). Bash
+    # builtins only, apart from one readlink: every fork here is paid by every command
+    # (docs/performance.md, Start-up).
+    local real home line
+    real=$(readlink -f "$1")
+    home=${real%/bin/*}
+    if [ -r "$home/release" ]; then
+        while IFS= read -r line || [ -n "$line" ]; do
+            if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
+                echo "${BASH_REMATCH[1]}"; return
+            fi
+        done <"$home/release"
+    fi
     "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
 }
 
@@ -33,7 +41,8 @@ pushcap_find_java() {
         exit 69
     fi
     JAVA=$best
-    PUSHCAP_JAVA_HOME=$(dirname "$(dirname "$(readlink -f "$best")")")
+    PUSHCAP_JAVA_HOME=$(readlink -f "$best")
+    PUSHCAP_JAVA_HOME=${PUSHCAP_JAVA_HOME%/bin/*}
     export PUSHCAP_JAVA_HOME
 }
 
@@ -76,6 +85,13 @@ pushcap_need_maven() {
 pushcap_build_if_stale() {
     local jar="$PUSHCAP_HOME/target/pushcap.jar"
     if [ -f "$jar" ] && [ -z "$(find "$PUSHCAP_HOME/src/main" "$PUSHCAP_HOME/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
+        # A jar built by `mvn package` (not by this launcher) makes the caches stale: the JVM
+        # silently ignores them. Train once per jar (the stamp, not the caches, so that a failing
+        # training is not retried by every command); not under the integration tests' NO_BUILD.
+        if [ -z "${PUSHCAP_NO_BUILD:-}" ] && [ "$jar" -nt "$PUSHCAP_HOME/target/.aot-trained" ]; then
+            ( flock 9; [ "$jar" -nt "$PUSHCAP_HOME/target/.aot-trained" ] && pushcap_train_aot_cache ) \
+                9>"$PUSHCAP_HOME/target/.build.lock"
+        fi
         return 0
     fi
     if [ -n "${PUSHCAP_NO_BUILD:-}" ]; then
@@ -113,21 +129,48 @@ pushcap_build_if_stale() {
 }
 
 # JDK 25 ahead-of-time cache (JEP 483/514/515): classes loaded and linked, and method profiles,
-# from a short training run (an offline push of the example capture). Later commands start
-# ~25% faster. The cache is rebuilt with the jar; a missing or stale one is simply not used.
+# from a short training run. A JVM writes one cache from one run, so io.pushcap.cli.AotTraining
+# runs --version, `check` of an example and an offline push of the example capture in one JVM
+# (same class path as `-jar`, so the cache fits the launcher's command line). It also trains the
+# config evaluator's own cache (target/pushcap-eval.aot, ChildEvaluator). The caches are rebuilt
+# with the jar; a missing or stale one is simply not used. Figures: docs/performance.md, Start-up.
 pushcap_train_aot_cache() {
     local aot="$PUSHCAP_HOME/target/pushcap.aot" tmp
-    rm -f "$aot"
+    rm -f "$aot" "$PUSHCAP_HOME/target/pushcap-eval.aot" "$PUSHCAP_HOME/target/pushcap-version.aot"
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/pushcap-aot.XXXXXX")
     (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
-        -Dpushcap.home="$PUSHCAP_HOME" -jar "$PUSHCAP_HOME/target/pushcap.jar" push --force --no-progress \
-        --log-dir "$tmp/logs" --state-dir "$tmp/var" --offline "$PUSHCAP_HOME/examples/data/sample.pcap" \
-        >/dev/null 2>&1) || rm -f "$aot"
+        -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" io.pushcap.cli.AotTraining \
+        "$PUSHCAP_HOME" "$tmp" >/dev/null 2>&1) || rm -f "$aot"
+    # --version gets its own small cache, trained with its own flags (pushcap_short_flags): the
+    # big one preloads ~3000 classes that --version never uses, which costs more than it saves.
+    (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED $(pushcap_short_flags) \
+        -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-version.aot" -Xlog:aot=off -Xlog:cds=off \
+        -Dpushcap.home="$PUSHCAP_HOME" -jar "$PUSHCAP_HOME/target/pushcap.jar" --version >/dev/null 2>&1) \
+        || rm -f "$PUSHCAP_HOME/target/pushcap-version.aot"
     rm -rf "$tmp"
+    touch "$PUSHCAP_HOME/target/.aot-trained"
 }
 
-pushcap_aot_flags() { # prints the JVM flags that use the AOT cache when there is one
+pushcap_short_flags() { # JVM flags for a command that ends in a fraction of a second (--version)
+    # C1 only, the serial collector and no perf-data file: less start-up work, and a short run
+    # never reaches the code C2 would make faster.
+    echo "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
+}
+
+pushcap_aot_flags() { # ARGS... -> the JVM flags that use the AOT caches when there are some
+    # PUSHCAP_NO_AOT=1: no cache and no start-up flags (bench/startup.sh measures both ways).
+    [ -z "${PUSHCAP_NO_AOT:-}" ] || return 0
+    if [ $# = 1 ] && { [ "$1" = --version ] || [ "$1" = -V ]; }; then
+        pushcap_short_flags
+        if [ -f "$PUSHCAP_HOME/target/pushcap-version.aot" ]; then
+            echo "-XX:AOTCache=$PUSHCAP_HOME/target/pushcap-version.aot -Xlog:aot=off -Xlog:cds=off"
+        fi
+        return 0
+    fi
     if [ -f "$PUSHCAP_HOME/target/pushcap.aot" ]; then
         echo "-XX:AOTCache=$PUSHCAP_HOME/target/pushcap.aot -Xlog:aot=off -Xlog:cds=off"
+    fi
+    if [ -f "$PUSHCAP_HOME/target/pushcap-eval.aot" ]; then
+        echo "-Dpushcap.evalAotCache=$PUSHCAP_HOME/target/pushcap-eval.aot"
     fi
 }

@@ -1,6 +1,7 @@
 package io.pushcap.cli;
 
 import io.pushcap.internal.ffm.LibPcap;
+import io.pushcap.internal.ffm.LibPcapVersion;
 import picocli.CommandLine;
 
 import java.io.IOException;
@@ -24,7 +25,16 @@ public final class VersionProvider implements CommandLine.IVersionProvider {
 
     @Override
     public String[] getVersion() {
-        String pcap = LibPcap.available() ? LibPcap.libVersion() : "libpcap: not found (" + LibPcap.INSTALL_HINT + ")";
+        return lines();
+    }
+
+    /**
+     * The three lines of {@code --version}. Uses {@link LibPcapVersion} (one downcall), not
+     * {@link LibPcap}, whose class initialisation binds every libpcap function.
+     */
+    public static String[] lines() {
+        String version = LibPcapVersion.text();
+        String pcap = version != null ? version : "libpcap: not found (" + LibPcap.INSTALL_HINT + ")";
         return new String[] {
             "pushcap " + pushcapVersion(),
             pcap,

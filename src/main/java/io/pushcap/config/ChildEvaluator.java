@@ -9,6 +9,8 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -29,8 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p><b>Note:</b> thread-safe; evaluations may run concurrently, each in its own process.
  * {@link #cancel()} kills running children and refuses later evaluations, for a service that is
- * stopping. Costs one JVM start per evaluation: 0.25-0.45 s measured on this project's
- * 2-core machine (more when it is busy).
+ * stopping. Costs one JVM start per evaluation: about 0.11 s with the child's AOT cache
+ * ({@link #AOT_CACHE_PROPERTY}), 0.13 s without, on this project's 2-core machine when idle
+ * (docs/performance.md, Start-up; more when it is busy).
  */
 public final class ChildEvaluator implements ScriptEvaluator {
     /** The most a script may print plus return: a real configuration is a few KB. */
@@ -142,8 +145,35 @@ public final class ChildEvaluator implements ScriptEvaluator {
                 + " MiB (the limit for a configuration)");
     }
 
+    /**
+     * System property naming the child's own AOT cache ({@code target/pushcap-eval.aot}, set by
+     * {@code bin/pushcap} when the file exists, trained by {@link #train}). The launcher's cache is
+     * trained on the whole CLI and maps ~3000 classes at start: measured slower for the child than
+     * no cache at all; this one holds only what an evaluation loads.
+     */
+    public static final String AOT_CACHE_PROPERTY = "pushcap.evalAotCache";
+
     private Process start(String name) {
-        String java = ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+        String java = javaCommand();
+        List<String> cmd = command(java, budget, instructionLimit, name);
+        String aot = System.getProperty(AOT_CACHE_PROPERTY);
+        if (aot != null && !aot.isBlank() && Files.isRegularFile(Path.of(aot))) {
+            // A stale or mismatched cache is ignored by the JVM (AOTMode=auto); its messages are switched off.
+            cmd.addAll(1, List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
+        }
+        try {
+            return new ProcessBuilder(cmd).start();
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot start the config evaluator (" + java + "): " + e.getMessage());
+        }
+    }
+
+    private static String javaCommand() {
+        return ProcessHandle.current().info().command().orElse(System.getProperty("java.home") + "/bin/java");
+    }
+
+    /** The child's command line, without an AOT cache: the same for evaluations and for {@link #train}. */
+    static List<String> command(String java, EvalBudget budget, long instructionLimit, String name) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Xmx" + (budget.heapBytes() >> 20) + "m");
@@ -154,18 +184,33 @@ public final class ChildEvaluator implements ScriptEvaluator {
         // The JVM's own messages ("Terminating due to ...OutOfMemoryError") must not mix with the frames on stdout.
         cmd.add("-XX:+DisplayVMOutputToStderr");
         cmd.add("-XX:TieredStopAtLevel=1");
-        // No AOT cache: the launcher's is trained for the whole CLI and measured slower here than a plain start.
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(EvalChild.class.getName());
         cmd.add(name);
         cmd.add(Long.toString(instructionLimit));
         cmd.add(Long.toString(budget.wall().toSeconds() + 1));
-        try {
-            return new ProcessBuilder(cmd).start();
-        } catch (IOException e) {
-            throw new ConfigException(name + ": cannot start the config evaluator (" + java + "): " + e.getMessage());
+        return cmd;
+    }
+
+    /**
+     * Writes the child's AOT cache to {@code output} from one evaluation of {@code script} (a real
+     * configuration: the classes and profiles of a typical evaluation), with the very command line
+     * evaluations use. Called at build time ({@code bin/lib/env.sh}); a failure leaves no cache.
+     *
+     * @return true when the cache was written
+     */
+    public static boolean train(Path output, Path script) throws IOException, InterruptedException {
+        List<String> cmd = command(javaCommand(), EvalBudget.DEFAULT, LuaSandbox.DEFAULT_INSTRUCTION_LIMIT,
+                script.getFileName().toString());
+        cmd.addAll(1, List.of("-XX:AOTCacheOutput=" + output, "-Xlog:aot=off", "-Xlog:cds=off"));
+        Process p = new ProcessBuilder(cmd).redirectInput(script.toFile())
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
         }
+        return p.exitValue() == 0 && Files.isRegularFile(output);
     }
 
     private static boolean waitFor(Process p, long deadline, String name) {

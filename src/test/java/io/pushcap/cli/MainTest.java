@@ -23,6 +23,35 @@ class MainTest {
         return new Run(code, out.toString(), err.toString());
     }
 
+    static Run runLean(String... args) {
+        CommandLine cl = Main.commandLineFor(args);
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        cl.setOut(new PrintWriter(out, true));
+        cl.setErr(new PrintWriter(err, true));
+        int code = cl.execute(args);
+        return new Run(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void shouldBehaveAsTheFullCommandLineWhenOnlyTheNamedSubcommandIsBuilt() {
+        // Main.main builds only the subcommand named first (start-up); help, errors and exit codes must not change.
+        for (String[] args : new String[][] {{"push", "--help"}, {"check", "--help"}, {"check"}, {"push", "--no-such-option"},
+                {"convert", "/nonexistent/in.pcap", "/tmp/out.pcap"}, {"nosuchcommand"}, {}, {"--help"}}) {
+            Run full = run(args);
+            Run lean = runLean(args);
+            assertThat(lean).as(String.join(" ", args)).isEqualTo(full);
+        }
+        assertThat(Main.commandLineFor(new String[] {"push", "x"}).getSubcommands()).containsOnlyKeys("push");
+        assertThat(Main.commandLineFor(new String[] {"help"}).getSubcommands()).containsKey("push").containsKey("help");
+    }
+
+    @Test
+    void shouldPrintTheSameVersionLinesAsPicocliWhenAskedForVersion() {
+        Run r = run("--version");
+        assertThat(r.out()).isEqualTo(String.join(System.lineSeparator(), VersionProvider.lines()) + System.lineSeparator());
+    }
+
     @Test
     void shouldPrintPushcapAndLibpcapVersionsWhenAskedForVersion() {
         Run r = run("--version");

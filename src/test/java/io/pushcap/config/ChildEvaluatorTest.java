@@ -93,6 +93,29 @@ class ChildEvaluatorTest {
                 .hasMessageContaining(EvalBudget.MEMORY_ENV);
     }
 
+    @Test
+    void shouldEvaluateAsWithoutCacheWhenTheChildAotCacheIsUnusable() throws Exception {
+        // bin/pushcap names target/pushcap-eval.aot; a stale, foreign or damaged file must only cost speed.
+        java.nio.file.Path bad = java.nio.file.Files.createTempFile("pushcap-eval-", ".aot");
+        String before = System.getProperty(ChildEvaluator.AOT_CACHE_PROPERTY);
+        try {
+            java.nio.file.Files.writeString(bad, "not an AOT cache");
+            System.setProperty(ChildEvaluator.AOT_CACHE_PROPERTY, bad.toString());
+            EvaluatedScript s = evaluator.evaluate("cached.lua", bytes("print('p')\nreturn { Target = { { Desc = 'a' } } }\n"));
+            assertThat(((LuaTable) s.result()).get("Target").get(1).get("Desc").tojstring()).isEqualTo("a");
+            assertThat(printed.toString(StandardCharsets.UTF_8)).isEqualTo("p\n");
+            assertThatThrownBy(() -> evaluator.evaluate("loop.lua", bytes("while true do end\n")))
+                    .isInstanceOf(ConfigException.class).hasMessageContaining("loop.lua");
+        } finally {
+            if (before == null) {
+                System.clearProperty(ChildEvaluator.AOT_CACHE_PROPERTY);
+            } else {
+                System.setProperty(ChildEvaluator.AOT_CACHE_PROPERTY, before);
+            }
+            java.nio.file.Files.deleteIfExists(bad);
+        }
+    }
+
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
     }

@@ -45,6 +45,9 @@ class LauncherFirstRunIT {
         assertThat(p.exitValue()).as("exit of the first run; stderr:\n%s", Files.readString(err)).isZero();
         assertThat(stdout).startsWith("pushcap ").contains("libpcap version");
         assertThat(clone.resolve("target/pushcap.aot")).as("AOT cache trained after the build").exists();
+        // One training JVM (io.pushcap.cli.AotTraining) also writes the config child's cache; --version has its own.
+        assertThat(clone.resolve("target/pushcap-eval.aot")).as("config evaluator's AOT cache trained").exists();
+        assertThat(clone.resolve("target/pushcap-version.aot")).as("--version's AOT cache trained").exists();
 
         PushcapCli.Result second = PushcapCli.run(tmp, Duration.ofSeconds(60), Map.of(), "--version");
         assertThat(second.ok().stdout()).isEqualTo(stdout);

@@ -79,7 +79,7 @@ public final class LibPcap {
     public static String libVersion() {
         require();
         try {
-            MemorySegment s = (MemorySegment) LOADED.libVersion.invokeExact();
+            MemorySegment s = (MemorySegment) h("pcap_lib_version").invokeExact();
             return s.reinterpret(Integer.MAX_VALUE).getString(0);
         } catch (Throwable t) {
             throw rethrow(t);
@@ -88,11 +88,16 @@ public final class LibPcap {
 
     static MethodHandle h(String name) {
         require();
-        MethodHandle mh = LOADED.handles.get(name);
-        if (mh == null) {
-            throw new IllegalStateException("libpcap symbol not bound: " + name);
-        }
-        return mh;
+        // Bound on first use: each downcall handle costs milliseconds of stub spinning at start-up,
+        // and most commands use a handful of the thirty (docs/performance.md, Start-up).
+        return LOADED.handles.computeIfAbsent(name, n -> {
+            FunctionDescriptor fd = LOADED.descriptors.get(n);
+            MemorySegment addr = fd == null ? null : LOADED.lookup.find(n).orElse(null);
+            if (addr == null) {
+                throw new IllegalStateException("libpcap symbol not bound: " + n);
+            }
+            return Linker.nativeLinker().downcallHandle(addr, fd);
+        });
     }
 
     // ---- thin typed wrappers: return codes are returned as-is ----
@@ -285,7 +290,8 @@ public final class LibPcap {
         return layout.varHandle(MemoryLayout.PathElement.groupElement(name));
     }
 
-    private record Loaded(String error, java.util.Map<String, MethodHandle> handles, MethodHandle libVersion,
+    private record Loaded(String error, SymbolLookup lookup, java.util.Map<String, FunctionDescriptor> descriptors,
+                          java.util.Map<String, MethodHandle> handles,
                           MethodHandle offlineFilter, MethodHandle offlineFilterAt, MethodHandle nextEx,
                           MethodHandle inject) {
         static Loaded load() {
@@ -298,14 +304,16 @@ public final class LibPcap {
                     lookup = SymbolLookup.libraryLookup(known, Arena.global());
                 } else {
                     return new Loaded("libpcap not found: " + SONAME + " could not be loaded ("
-                            + "install it with: " + INSTALL_HINT + ")", java.util.Map.of(), null, null, null, null, null);
+                            + "install it with: " + INSTALL_HINT + ")", null, java.util.Map.of(),
+                            new java.util.concurrent.ConcurrentHashMap<>(), null, null, null, null);
                 }
             }
             Linker linker = Linker.nativeLinker();
-            java.util.Map<String, MethodHandle> m = new java.util.HashMap<>();
+            java.util.Map<String, FunctionDescriptor> m = new java.util.HashMap<>();
             SymbolLookup l = lookup;
+            // Only the symbols this libpcap has; h() binds each on first use.
             java.util.function.BiConsumer<String, FunctionDescriptor> bind = (name, fd) ->
-                    l.find(name).ifPresent(addr -> m.put(name, linker.downcallHandle(addr, fd)));
+                    l.find(name).ifPresent(addr -> m.put(name, fd));
             FunctionDescriptor intPtr = FunctionDescriptor.of(JAVA_INT, ADDRESS);
             FunctionDescriptor intPtrInt = FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT);
             bind.accept("pcap_lib_version", FunctionDescriptor.of(ADDRESS));
@@ -329,7 +337,8 @@ public final class LibPcap {
             bind.accept("pcap_statustostr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
             bind.accept("pcap_breakloop", FunctionDescriptor.ofVoid(ADDRESS));
             bind.accept("pcap_close", FunctionDescriptor.ofVoid(ADDRESS));
-            MethodHandle version = m.get("pcap_lib_version");
+            // The per-packet handles stay eager final fields of a static final record, so the JIT
+            // treats them as constants on the hot path.
             MethodHandle filter = linker.downcallHandle(l.find("pcap_offline_filter").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), Linker.Option.critical(true));
             MethodHandle filterAt = linker.downcallHandle(l.find("pcap_offline_filter").orElseThrow(),
@@ -338,7 +347,8 @@ public final class LibPcap {
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
             MethodHandle inj = linker.downcallHandle(l.find("pcap_inject").orElseThrow(),
                     FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ValueLayout.JAVA_LONG), Errno.CAPTURE);
-            return new Loaded(null, java.util.Map.copyOf(m), version, filter, filterAt, next, inj);
+            return new Loaded(null, l, java.util.Map.copyOf(m), new java.util.concurrent.ConcurrentHashMap<>(),
+                    filter, filterAt, next, inj);
         }
     }
 }
