@@ -98,7 +98,8 @@ public final class RingSampler implements AutoCloseable {
                 latest.remove(e.getKey());
             }
         }
-        history.retain(kept);
+        // Not retain(kept): a target's reader is absent between its schedule's windows, and its graph should stay.
+        history.forgetIdle(System.currentTimeMillis());
     }
 
     /** Offers this reading to the 15-minute history: the ring's, and each push target's. */

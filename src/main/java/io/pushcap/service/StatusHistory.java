@@ -109,4 +109,13 @@ public final class StatusHistory {
     public synchronized void retain(Set<String> keys) {
         series.keySet().retainAll(keys);
     }
+
+    /**
+     * Forgets series not offered a reading for the whole depth ({@code capacity} intervals) before
+     * {@code nowMillis}: a push target whose reader comes and goes with its schedule's window keeps
+     * its graph between windows, and one removed from the configuration leaves after 15 minutes.
+     */
+    public synchronized void forgetIdle(long nowMillis) {
+        series.values().removeIf(s -> s.last != null && s.last.timeMillis() < nowMillis - intervalMillis * capacity);
+    }
 }

@@ -60,6 +60,18 @@ class StatusHistoryTest {
     }
 
     @Test
+    void shouldForgetOnlySeriesIdleForTheWholeDepthWhenAsked() {
+        StatusHistory h = new StatusHistory(1000, 10);
+        h.offer("gone", 0, 0, 0, 0, 0);
+        h.offer("between-windows", 0, 0, 0, 0, 0);
+        h.offer("between-windows", 5000, 5, 0, 0, 0);
+        h.forgetIdle(10_001);
+        assertThat(h.samples("between-windows")).hasSize(1);
+        h.offer("gone", 10_001, 1, 0, 0, 0);
+        assertThat(h.samples("gone")).as("forgotten: a new baseline, no sample yet").isEmpty();
+    }
+
+    @Test
     void shouldRefuseANonPositiveIntervalOrCapacity() {
         assertThatThrownBy(() -> new StatusHistory(0, 10)).hasMessageContaining("must be positive");
         assertThatThrownBy(() -> new StatusHistory(1000, 0)).hasMessageContaining("must be positive");
