@@ -21,7 +21,8 @@ import java.util.Map;
  * The {@code /status} document: the service, its rings (rates, fill, kernel drops, each reader's
  * lag), captures, other components, schedules (state, next fire times, last exit), each push
  * target (state, files, lag, last file, last error, from the push's own report) and the last
- * warnings and errors. Field meanings are in docs/operations.md.
+ * warnings and errors, and the 15-minute history of each ring and target ({@code StatusHistory}) that
+ * the status page graphs. Field meanings are in docs/operations.md and docs/service.md (status page).
  *
  * <p><b>Note:</b> stateless; builds a fresh document per request from thread-safe getters.
  */
