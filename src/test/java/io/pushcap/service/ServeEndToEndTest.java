@@ -436,7 +436,7 @@ class ServeEndToEndTest {
         // The graphs need two samples of the server's history (one per 5 s) of the ring and of a target.
         awaitStatus("15-minute history has points for the ring and target a", 30, st ->
                 ((List<?>) path(st, "rings", 0, "history", "t_ms")).size() >= 2
-                        && ((List<?>) target(st, "a").get("history") instanceof Map<?, ?> h ? (List<?>) h.get("t_ms") : List.of()).size() >= 2);
+                        && (target(st, "a").get("history") instanceof Map<?, ?> h ? (List<?>) h.get("t_ms") : List.of()).size() >= 2);
         Map<String, Object> s = status();
         assertThat(((Number) path(s, "rings", 0, "held_seconds")).doubleValue()).as("seconds of traffic the ring holds").isPositive();
         String packets = String.format(java.util.Locale.US, "%,d", ringPackets(s));
