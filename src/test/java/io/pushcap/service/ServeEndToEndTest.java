@@ -450,7 +450,8 @@ class ServeEndToEndTest {
                 .contains("<a id=\"link-status\" href=\"/status\">").contains("<a id=\"link-metrics\" href=\"/metrics\">")
                 .containsPattern("<td class=\"ring-held\"[^>]*>[0-9.]+ (ms|s|min) of traffic</td>")
                 .containsPattern("<td class=\"num target-read\">[0-9,]+</td>")
-                .containsPattern("<td class=\"num target-ratio\"[^>]*>[0-9.]+x</td>");
+                // the ratio is of the current run's published files: "-" while a fresh run has published none
+                .containsPattern("<td class=\"num target-ratio\"[^>]*>([0-9.]+x|-)</td>");
         // Each ring and target row has four sparklines; the ring's and target a's packets/s lines have points.
         Matcher paths = Pattern.compile("<svg [^>]*class=\"spark (\\w+)\"[^>]*data-series=\"(\\w+)\"><title>[^<]*</title><path d=\"([^\"]*)\"")
                 .matcher(dom);
