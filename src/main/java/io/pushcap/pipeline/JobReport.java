@@ -39,7 +39,7 @@ public final class JobReport {
 
     /** One target as the report shows it. */
     public record Target(String desc, String state, long files, long read, long published, long filtered, long lost,
-                         long failures, long retries, long pending, long bytesOut, boolean stuck, String lastFile,
+                         long failures, long retries, long pending, long bytesOut, long bytesIn, boolean stuck, String lastFile,
                          String lastError) {
     }
 
@@ -81,6 +81,7 @@ public final class JobReport {
             p.setProperty(k + "retries", Long.toString(c.retries.get()));
             p.setProperty(k + "pending", Long.toString(c.pending.get()));
             p.setProperty(k + "bytes_out", Long.toString(c.bytesOut.get()));
+            p.setProperty(k + "bytes_in", Long.toString(c.bytesIn.get()));
             p.setProperty(k + "stuck", Boolean.toString(r.stuck()));
             p.setProperty(k + "last_file", r.lastFile());
             p.setProperty(k + "last_error", r.lastError());
@@ -126,7 +127,7 @@ public final class JobReport {
             targets.add(new Target(p.getProperty(k + "desc", ""), p.getProperty(k + "state", ""), number(p, k + "files"),
                     number(p, k + "read"), number(p, k + "published"), number(p, k + "filtered"), number(p, k + "lost"),
                     number(p, k + "failures"), number(p, k + "retries"), number(p, k + "pending"),
-                    number(p, k + "bytes_out"), Boolean.parseBoolean(p.getProperty(k + "stuck")),
+                    number(p, k + "bytes_out"), number(p, k + "bytes_in"), Boolean.parseBoolean(p.getProperty(k + "stuck")),
                     p.getProperty(k + "last_file", ""), p.getProperty(k + "last_error", "")));
         }
         return new Snapshot(number(p, "pid"), number(p, "updated_ms"), List.copyOf(targets));

@@ -59,6 +59,9 @@ public final class RecorderComponent extends WorkerComponent<CaptureRecorder> {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ring", spec.ring());
         m.put("store", spec.store().toString());
+        m.put("max_bytes", spec.maxBytes());
+        m.put("min_free_bytes", spec.minFreeBytes());
+        StoreUsage.of(spec.store()).into(m);
         CaptureRecorder r = worker();
         if (r != null) {
             m.put("capture", r.capture().name());

@@ -37,6 +37,7 @@ public final class RingSampler implements AutoCloseable {
     private final Map<String, RingInfo> previous = new HashMap<>();
     private final Map<String, RingRates> latest = new ConcurrentHashMap<>();
     private final Map<String, Set<String>> readerLabels = new HashMap<>();
+    private final StatusHistory history = new StatusHistory();
     private volatile boolean closed;
     private Thread thread;
 
@@ -67,6 +68,7 @@ public final class RingSampler implements AutoCloseable {
 
     /** One round: every ring once. */
     synchronized void sample() {
+        Set<String> kept = new HashSet<>();
         for (String name : new HashSet<>(open.keySet())) {
             if (!rings.containsKey(name)) {
                 open.remove(name).close();
@@ -87,6 +89,7 @@ public final class RingSampler implements AutoCloseable {
                 previous.put(e.getKey(), now);
                 latest.put(e.getKey(), rates);
                 publish(e.getKey(), rates);
+                remember(e.getKey(), rates, kept);
             } catch (PushcapException | IllegalStateException ex) {
                 RingFile f = open.remove(e.getKey());
                 if (f != null) {
@@ -95,6 +98,43 @@ public final class RingSampler implements AutoCloseable {
                 latest.remove(e.getKey());
             }
         }
+        // Not retain(kept): a target's reader is absent between its schedule's windows, and its graph should stay.
+        history.forgetIdle(System.currentTimeMillis());
+    }
+
+    /** Offers this reading to the 15-minute history: the ring's, and each push target's. */
+    private void remember(String ring, RingRates r, Set<String> kept) {
+        long now = System.currentTimeMillis();
+        RingInfo i = r.info();
+        double lag = 0;
+        for (RingRates.ReaderRate rr : r.readers()) {
+            if (!Double.isNaN(rr.lagSeconds())) {
+                lag = Math.max(lag, rr.lagSeconds());
+            }
+            RingInfo.Reader rd = rr.reader();
+            if (rd.name().startsWith("push:")) {
+                String key = targetKey(rd.name().substring(5));
+                kept.add(key);
+                history.offer(key, now, rd.packets(), rd.bytes(), rd.lost(), rr.lagSeconds());
+            }
+        }
+        kept.add(ringKey(ring));
+        history.offer(ringKey(ring), now, i.packets(), i.wireBytes(), i.kernelDrops(), lag);
+    }
+
+    /** History key of a ring. */
+    public static String ringKey(String ring) {
+        return "ring:" + ring;
+    }
+
+    /** History key of a push target, by its Desc. */
+    public static String targetKey(String desc) {
+        return "target:" + desc;
+    }
+
+    /** The last 15 minutes of each ring and target (keys from {@link #ringKey} and {@link #targetKey}). */
+    public StatusHistory history() {
+        return history;
     }
 
     private void publish(String ring, RingRates r) {

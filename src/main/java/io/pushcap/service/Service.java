@@ -394,6 +394,16 @@ public final class Service {
         return sampler.latest();
     }
 
+    /** The last 15 minutes of each ring and push target, for the status page's graphs. */
+    public StatusHistory history() {
+        return sampler.history();
+    }
+
+    /** History key of a ring or target (see {@link RingSampler#ringKey}, {@link RingSampler#targetKey}). */
+    public static String historyKey(boolean ring, String name) {
+        return ring ? RingSampler.ringKey(name) : RingSampler.targetKey(name);
+    }
+
     public RingDirectory rings() {
         return rings;
     }

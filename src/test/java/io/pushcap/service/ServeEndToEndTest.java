@@ -269,6 +269,16 @@ class ServeEndToEndTest {
         return Map.of();
     }
 
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> target(Map<String, Object> s, String desc) {
+        for (Object o : (List<Object>) s.get("targets")) {
+            if (desc.equals(((Map<String, Object>) o).get("desc"))) {
+                return (Map<String, Object>) o;
+            }
+        }
+        return Map.of();
+    }
+
     private static double secondsUntil(Object isoInstant) {
         return isoInstant instanceof String t ? (java.time.Instant.parse(t).toEpochMilli() - System.currentTimeMillis()) / 1e3 : -1;
     }
@@ -423,7 +433,12 @@ class ServeEndToEndTest {
     // ---- the status page in a browser ----
 
     private void statusPageShowsLiveValues() throws Exception {
+        // The graphs need two samples of the server's history (one per 5 s) of the ring and of a target.
+        awaitStatus("15-minute history has points for the ring and target a", 30, st ->
+                ((List<?>) path(st, "rings", 0, "history", "t_ms")).size() >= 2
+                        && (target(st, "a").get("history") instanceof Map<?, ?> h ? (List<?>) h.get("t_ms") : List.of()).size() >= 2);
         Map<String, Object> s = status();
+        assertThat(((Number) path(s, "rings", 0, "held_seconds")).doubleValue()).as("seconds of traffic the ring holds").isPositive();
         String packets = String.format(java.util.Locale.US, "%,d", ringPackets(s));
         String dom = chromium("--dump-dom");
         assertThat(dom).contains("<td class=\"ring-name\">t</td>")
@@ -431,7 +446,25 @@ class ServeEndToEndTest {
                 .contains("<td class=\"capture-name\">veth</td>")
                 .contains("<td class=\"target-desc\">a</td>").contains("<td class=\"target-desc\">b</td>")
                 .contains("<td class=\"schedule-name\">push_pcap</td>").contains("<td class=\"schedule-name\">mine</td>")
-                .contains("live, updated");
+                .contains("live, updated")
+                .contains("<a id=\"link-status\" href=\"/status\">").contains("<a id=\"link-metrics\" href=\"/metrics\">")
+                .containsPattern("<td class=\"ring-held\"[^>]*>[0-9.]+ (ms|s|min) of traffic</td>")
+                .containsPattern("<td class=\"num target-read\">[0-9,]+</td>")
+                // the ratio is of the current run's published files: "-" while a fresh run has published none
+                .containsPattern("<td class=\"num target-ratio\"[^>]*>([0-9.]+x|-)</td>");
+        // Each ring and target row has four sparklines; the ring's and target a's packets/s lines have points.
+        Matcher paths = Pattern.compile("<svg [^>]*class=\"spark (\\w+)\"[^>]*data-series=\"(\\w+)\"><title>[^<]*</title><path d=\"([^\"]*)\"")
+                .matcher(dom);
+        int drawn = 0;
+        int all = 0;
+        while (paths.find()) {
+            all++;
+            if (paths.group(3).matches("M[-0-9.]+ [-0-9.]+( L[-0-9.]+ [-0-9.]+)+")) {
+                drawn++;
+            }
+        }
+        assertThat(all).as("sparklines: 4 per ring and per target").isGreaterThanOrEqualTo(4 * 3);
+        assertThat(drawn).as("sparklines with at least two points").isGreaterThanOrEqualTo(8);
         Path shot = HOME.resolve("target/serve-status.png");
         Files.createDirectories(shot.getParent());
         Files.deleteIfExists(shot);

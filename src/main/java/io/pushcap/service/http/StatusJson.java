@@ -9,6 +9,7 @@ import io.pushcap.ring.RingStorage;
 import io.pushcap.service.LoaderComponent;
 import io.pushcap.service.Service;
 import io.pushcap.service.ServiceLog;
+import io.pushcap.service.StatusHistory;
 import io.pushcap.service.SupervisedTask;
 
 import java.nio.file.Path;
@@ -20,7 +21,8 @@ import java.util.Map;
  * The {@code /status} document: the service, its rings (rates, fill, kernel drops, each reader's
  * lag), captures, other components, schedules (state, next fire times, last exit), each push
  * target (state, files, lag, last file, last error, from the push's own report) and the last
- * warnings and errors. Field meanings are in docs/operations.md.
+ * warnings and errors, and the 15-minute history of each ring and target ({@code StatusHistory}) that
+ * the status page graphs. Field meanings are in docs/operations.md and docs/service.md (status page).
  *
  * <p><b>Note:</b> stateless; builds a fresh document per request from thread-safe getters.
  */
@@ -106,6 +108,11 @@ final class StatusJson {
             m.put("truncated", i.truncated());
             m.put("source_restarts", i.sourceRestarts());
             m.put("last_packet_ns", i.lastTimestamp());
+            m.put("oldest_packet_ns", i.oldestTimestamp() == 0 ? null : i.oldestTimestamp());
+            // How many seconds of traffic the ring holds: a full ring is normal, its depth in time is what matters.
+            m.put("held_seconds", i.oldestTimestamp() == 0 || i.lastTimestamp() < i.oldestTimestamp() ? 0.0
+                    : (i.lastTimestamp() - i.oldestTimestamp()) / 1e9);
+            m.put("history", history(s.history(), Service.historyKey(true, r.name())));
             Json w = new Json();
             w.put("pid", i.writerPid());
             w.put("alive", i.writerAlive());
@@ -171,6 +178,11 @@ final class StatusJson {
                 m.put("failures", t.failures());
                 m.put("retries", t.retries());
                 m.put("bytes_out", t.bytesOut());
+                m.put("bytes_in", t.bytesIn());
+                m.put("compression_ratio", t.bytesOut() <= 0 ? null : (double) t.bytesIn() / t.bytesOut());
+                List<StatusHistory.Sample> h = s.history().samples(Service.historyKey(false, t.desc()));
+                m.put("mbps", h.isEmpty() ? null : h.getLast().mbitPerSecond());
+                m.put("history", history(s.history(), Service.historyKey(false, t.desc())));
                 m.put("stuck", t.stuck());
                 m.put("last_file", t.lastFile());
                 m.put("last_error", t.lastError());
@@ -182,6 +194,34 @@ final class StatusJson {
             }
         }
         return out;
+    }
+
+    /** A series as parallel arrays (compact): times, packets/s, Mbit/s, drops/s, lag seconds. */
+    private static Json history(StatusHistory history, String key) {
+        List<Object> t = new ArrayList<>();
+        List<Object> pps = new ArrayList<>();
+        List<Object> mbps = new ArrayList<>();
+        List<Object> drops = new ArrayList<>();
+        List<Object> lag = new ArrayList<>();
+        for (StatusHistory.Sample x : history.samples(key)) {
+            t.add(x.timeMillis());
+            pps.add(round(x.packetsPerSecond()));
+            mbps.add(round(x.mbitPerSecond()));
+            drops.add(round(x.dropsPerSecond()));
+            lag.add(Double.isNaN(x.lagSeconds()) ? null : round(x.lagSeconds()));
+        }
+        Json m = new Json();
+        m.put("interval_s", history.intervalMillis() / 1000.0);
+        m.put("t_ms", t);
+        m.put("pps", pps);
+        m.put("mbps", mbps);
+        m.put("drops_per_s", drops);
+        m.put("lag_s", lag);
+        return m;
+    }
+
+    private static double round(double v) {
+        return Math.round(v * 1000) / 1000.0;
     }
 
     private static RingRates.ReaderRate reader(Map<String, RingRates> rates, String name) {
