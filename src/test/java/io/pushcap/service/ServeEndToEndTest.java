@@ -75,7 +75,7 @@ class ServeEndToEndTest {
         start();
         awaitStatus("the capture writes the ring", 30, s -> Boolean.TRUE.equals(path(s, "rings", 0, "writer", "alive")));
         replay(batches.get(0));
-        awaitStatus("batch 1 in the ring", 20, s -> ringPackets(s) == PACKETS);
+        awaitStatus("batch 1 in the ring", 45, s -> ringPackets(s) == PACKETS);
 
         veth.link("down");
         awaitStatus("the capture noticed the link went down", 10,
@@ -86,14 +86,14 @@ class ServeEndToEndTest {
         awaitStatus("a window of push_pcap with 5 s or more left", 20, st -> "running".equals(schedule(st, "push_pcap")
                 .get("phase")) && secondsUntil(schedule(st, "push_pcap").get("next_close")) >= 5);
         replay(batches.get(1));
-        awaitStatus("batch 2 in the ring", 20, s -> ringPackets(s) == 2 * PACKETS);
+        awaitStatus("batch 2 in the ring", 45, s -> ringPackets(s) == 2 * PACKETS);
         Map<String, Object> s = status();
         assertThat(path(s, "service", "ring_fs")).as("serve mounted a ramfs for the ring").isEqualTo("ramfs");
         assertThat(number(path(s, "rings", 0, "source_restarts"))).as("the restart is in the ring").isEqualTo(1);
         assertThat(number(path(s, "rings", 0, "kernel_drops"))).isZero();
         assertThat(metric("pushcap_capture_down_seconds_total")).as("the gap is counted").isPositive();
 
-        awaitStatus("push_pcap runs with a split in progress and has read everything", 10, st ->
+        awaitStatus("push_pcap runs with a split in progress and has read everything", 30, st ->
                 "running".equals(schedule(st, "push_pcap").get("phase")) && pending(st, "a") > 0 && lag(st, "push:a") == 0);
         stop();
         assertThat(log("logs/serve.log")).contains("schedule 'push_pcap': stopping pid").contains("the service is stopping");
@@ -102,7 +102,7 @@ class ServeEndToEndTest {
         start();
         awaitStatus("the capture writes the ring again", 30, st -> Boolean.TRUE.equals(path(st, "rings", 0, "writer", "alive")));
         replay(batches.get(2));
-        awaitStatus("batch 3 in the ring", 20, st -> ringPackets(st) == 3 * PACKETS);
+        awaitStatus("batch 3 in the ring", 45, st -> ringPackets(st) == 3 * PACKETS);
         reloadRefusedThenApplied();
         await("both loaders published everything", 60, () -> published("a") == 3 * PACKETS && published("b") == 3 * PACKETS);
         statusPageShowsLiveValues();
