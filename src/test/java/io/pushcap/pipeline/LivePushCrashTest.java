@@ -66,7 +66,7 @@ class LivePushCrashTest {
             waitFor("manifest reaches " + target + " lines", 30, () -> lines(manifest) >= target);
             if (random.nextBoolean()) {
                 // Sometimes kill in the middle of the next split rather than right after a publish.
-                waitFor("push log shows progress", 5, () -> fileGrew(out));
+                waitFor("push log shows progress", 20, () -> fileGrew(out));
             }
             push.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             push = startPush(cfg);

@@ -231,7 +231,7 @@ class ServiceTest {
                             f.length, now + i, 1, 0));
                 }
             }
-            Await.until("20 packets came back through the tunnel", Duration.ofSeconds(10), () -> dst.info().packets() == 20);
+            Await.until("20 packets came back through the tunnel", Duration.ofSeconds(30), () -> dst.info().packets() == 20);
         }
         assertThat(get("/status")).contains("\"kind\":\"tunnel\",\"name\":\"vx\",\"state\":\"running\"")
                 .contains("\"kind\":\"transmit\",\"name\":\"out\",\"state\":\"running\"").contains("\"sent\":20");
