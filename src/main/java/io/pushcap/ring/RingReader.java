@@ -264,6 +264,14 @@ public final class RingReader implements AutoCloseable {
             int ifIndex = s.get(JAVA_INT, at + REC_INTERFACE);
             int linkType = s.get(JAVA_SHORT, at + REC_LINK_TYPE) & 0xffff;
             if (copy) {
+                if (caplen > buffer.byteSize()) {
+                    // Read while the writer lapped us: the header may mix two records. Only a
+                    // reader that was not overtaken may call this corrupt.
+                    if (overtaken()) {
+                        continue;
+                    }
+                    throw corrupt("caplen " + caplen + " exceeds the ring's declared snaplen " + buffer.byteSize());
+                }
                 MemorySegment.copy(s, at + REC_DATA, buffer, 0, caplen);
             }
             if (overtaken()) {

@@ -150,6 +150,8 @@ class LoaderComponentTest {
         tasks.getFirst().requestStop();
         assertThat(tasks.getFirst().awaitStopped(System.nanoTime() + Duration.ofSeconds(15).toNanos())).isTrue();
         assertThat(lines("terms")).as("a push takes a second SIGTERM as 'stop now'").containsExactly("term");
+        // The exit status is recorded by the reaper just after the task reports stopped.
+        Await.until("the exit is recorded", Duration.ofSeconds(10), () -> c.status().get("last_exit") != null);
         assertThat(c.status().get("last_exit")).isEqualTo(0);
     }
 
