@@ -43,7 +43,7 @@ class RingWakeupTest {
     void shouldNotBurnCpuWhileWaitingForData() throws Exception {
         ThreadMXBean mx = ManagementFactory.getThreadMXBean();
         try (RingReader r = ring.reader(RingReader.Options.latest("idle"))) {
-            r.await(1_000_000L); // links the futex downcall (one-off class initialisation work)
+            r.await(50_000_000L); // links the futex downcalls on the same (blocking) path: one-off work
             long cpu0 = mx.getCurrentThreadCpuTime();
             long wall0 = System.nanoTime();
             assertFalse(r.await(300_000_000L));
