@@ -50,7 +50,9 @@ class RingWakeupTest {
             long wall = System.nanoTime() - wall0;
             long cpu = mx.getCurrentThreadCpuTime() - cpu0;
             assertTrue(wall >= 300_000_000L, "await returned early without data");
-            assertTrue(cpu < wall / 10, "an idle reader used " + cpu / 1000 + " us of CPU in " + wall / 1000 + " us");
+            // A busy-waiting reader burns ~100% of the wall time; a parked one a few %, plus one-off
+            // JIT and linking work that measured up to ~11% here. A quarter separates the two.
+            assertTrue(cpu < wall / 4, "an idle reader used " + cpu / 1000 + " us of CPU in " + wall / 1000 + " us");
         }
     }
 
