@@ -66,7 +66,9 @@ class MetricsIT {
                 scrape = serve.get("/metrics");
                 return scrape.contains("pushcap_target_files_published_total{schedule=\"live\"")
                         && scrape.contains("\npushcap_store_usage_bytes{") && scrape.contains("\npushcap_ring_packets_total{")
-                        && scrape.contains("\npushcap_capture_restarts_total{");
+                        && scrape.contains("\npushcap_capture_restarts_total{")
+                        // sampled once a second from the ring once the push's reader has attached
+                        && scrape.contains("\npushcap_target_lag_seconds{");
             } catch (IOException e) {
                 return false;
             }
