@@ -434,9 +434,9 @@ class ServeEndToEndTest {
 
     private void statusPageShowsLiveValues() throws Exception {
         // The graphs need two samples of the server's history (one per 5 s) of the ring and of a target.
-        awaitStatus("15-minute history has points for the ring and target a", 30, st ->
-                ((List<?>) path(st, "rings", 0, "history", "t_ms")).size() >= 2
-                        && (target(st, "a").get("history") instanceof Map<?, ?> h ? (List<?>) h.get("t_ms") : List.of()).size() >= 2);
+        // Every series must have two values, not only two times: lag (and a rate) is null while unknown.
+        awaitStatus("15-minute history has two values in every series of the ring and of target a", 60, st ->
+                twoValuesInEverySeries(path(st, "rings", 0, "history")) && twoValuesInEverySeries(target(st, "a").get("history")));
         Map<String, Object> s = status();
         assertThat(((Number) path(s, "rings", 0, "held_seconds")).doubleValue()).as("seconds of traffic the ring holds").isPositive();
         String packets = String.format(java.util.Locale.US, "%,d", ringPackets(s));
@@ -470,6 +470,18 @@ class ServeEndToEndTest {
         Files.deleteIfExists(shot);
         chromium("--window-size=1400,1000", "--screenshot=" + shot);
         assertThat(shot).isNotEmptyFile();
+    }
+
+    private static boolean twoValuesInEverySeries(Object history) {
+        if (!(history instanceof Map<?, ?> h)) {
+            return false;
+        }
+        for (String series : List.of("pps", "mbps", "drops_per_s", "lag_s")) {
+            if (!(h.get(series) instanceof List<?> values) || values.stream().filter(java.util.Objects::nonNull).count() < 2) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private String chromium(String... extra) throws Exception {
