@@ -78,6 +78,14 @@ public record TargetConfig(
     /** Key in {@link #options()} that holds the output format when it is not pcap. */
     public static final String FORMAT_KEY = "Format";
     public static final String FORMAT_PCAPNG = "pcapng";
+    /** Key in {@link #options()} that holds {@link #DIGEST_NONE} when the manifest carries no digest. */
+    public static final String DIGEST_KEY = "Digest";
+    public static final String DIGEST_NONE = "none";
+
+    /** True unless {@code Digest = "none"}: each published file's SHA-256 goes into the manifest. */
+    public boolean digest() {
+        return !DIGEST_NONE.equals(options.get(DIGEST_KEY));
+    }
 
     /**
      * True when splits are written as pcapng ({@code Format = "pcapng"}, or a FileSuffix such as

@@ -13,7 +13,8 @@ import io.pushcap.internal.Json;
  * @param bytesOut        published bytes (after compression)
  * @param filtered        packets filtered out since the previous file
  * @param lost            packets lost (overwritten before read) since the previous file
- * @param sha256          SHA-256 of the published bytes
+ * @param sha256          SHA-256 of the published bytes (hex), or null when the target's Digest is
+ *                        "none" (the line then has no "sha256" field)
  * @param publishedNanos  wall-clock time of publication
  */
 public record ManifestEntry(String name, long firstNanos, long lastNanos, long packets, long bytesIn, long bytesOut,
@@ -23,7 +24,7 @@ public record ManifestEntry(String name, long firstNanos, long lastNanos, long p
     public String toJson() {
         return "{\"name\":" + Json.quote(name) + ",\"first_ns\":" + firstNanos + ",\"last_ns\":" + lastNanos
                 + ",\"packets\":" + packets + ",\"bytes_in\":" + bytesIn + ",\"bytes_out\":" + bytesOut
-                + ",\"filtered\":" + filtered + ",\"lost\":" + lost + ",\"sha256\":\"" + sha256
-                + "\",\"published_ns\":" + publishedNanos + "}";
+                + ",\"filtered\":" + filtered + ",\"lost\":" + lost + (sha256 == null ? "" : ",\"sha256\":\"" + sha256 + "\"")
+                + ",\"published_ns\":" + publishedNanos + "}";
     }
 }

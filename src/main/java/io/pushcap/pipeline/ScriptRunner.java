@@ -61,7 +61,7 @@ final class ScriptRunner implements AutoCloseable {
         env.put("PUSHCAP_BYTES_UNCOMPRESSED", Long.toString(e.bytesIn()));
         env.put("PUSHCAP_FIRST_NS", Long.toString(e.firstNanos()));
         env.put("PUSHCAP_LAST_NS", Long.toString(e.lastNanos()));
-        env.put("PUSHCAP_SHA256", e.sha256());
+        env.put("PUSHCAP_SHA256", e.sha256() == null ? "" : e.sha256());
         pb.redirectErrorStream(true);
         try {
             Process p = pb.start();

@@ -17,7 +17,7 @@ import java.util.HexFormat;
 
 /**
  * One split being produced: pcap (or pcapng) records into the compressor, the compressed bytes through a
- * SHA-256 digest into the sink's output. Tracks what the manifest records.
+ * SHA-256 digest (unless the target's Digest is "none") into the sink's output. Tracks what the manifest records.
  *
  * <p><b>Note:</b> single-threaded. {@link #finish()} completes compression (a failed pipe
  * command throws here) but does not publish; the runner commits the {@link SplitOutput} after it.
@@ -40,8 +40,14 @@ final class SplitWriter {
      *               writer sits before the compressor, so every compressor gets either
      */
     SplitWriter(SplitOutput output, Compressor compressor, int linkType, int snaplen, boolean pcapng) throws IOException {
+        this(output, compressor, linkType, snaplen, pcapng, true);
+    }
+
+    /** @param sha256 hash the published bytes ({@code Digest = "none"} turns it off) */
+    SplitWriter(SplitOutput output, Compressor compressor, int linkType, int snaplen, boolean pcapng, boolean sha256)
+            throws IOException {
         this.output = output;
-        this.digest = new DigestingStream(output.stream());
+        this.digest = new DigestingStream(output.stream(), sha256);
         OutputStream compressed = compressor.open(digest);
         this.pcap = pcapng ? new PcapngWriter(new NonClosing(compressed), snaplen)
                 : new PcapWriter(new NonClosing(compressed), linkType, snaplen, TimestampPrecision.NANO);
@@ -101,8 +107,9 @@ final class SplitWriter {
         return lastNanos;
     }
 
+    /** Hex SHA-256 of the published bytes, or null when the target hashes nothing. */
     String sha256() {
-        return HexFormat.of().formatHex(digest.md.digest());
+        return digest.md == null ? null : HexFormat.of().formatHex(digest.md.digest());
     }
 
     /** Lets the compressor's close run before the pcap writer closes the stream under it. */
@@ -127,10 +134,10 @@ final class SplitWriter {
         private final MessageDigest md;
         private long count;
 
-        DigestingStream(OutputStream out) {
+        DigestingStream(OutputStream out, boolean sha256) {
             super(out);
             try {
-                md = MessageDigest.getInstance("SHA-256");
+                md = sha256 ? MessageDigest.getInstance("SHA-256") : null;
             } catch (NoSuchAlgorithmException e) {
                 throw new IllegalStateException(e);
             }
@@ -138,14 +145,18 @@ final class SplitWriter {
 
         @Override
         public void write(int b) throws IOException {
-            md.update((byte) b);
+            if (md != null) {
+                md.update((byte) b);
+            }
             out.write(b);
             count++;
         }
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
-            md.update(b, off, len);
+            if (md != null) {
+                md.update(b, off, len);
+            }
             out.write(b, off, len);
             count += len;
         }

@@ -308,7 +308,8 @@ public final class TargetRunner implements Runnable {
         // A size split named by its end is renamed when it closes (publish: commitAs).
         SplitOutput out = renamedAtEnd() ? plan.sink().openRenamable(location) : plan.sink().open(location);
         try {
-            open = new SplitWriter(out, plan.compressor(), source.linkType(), source.snaplen(), cfg.pcapngOutput());
+            open = new SplitWriter(out, plan.compressor(), source.linkType(), source.snaplen(), cfg.pcapngOutput(),
+                    cfg.digest());
         } catch (IOException | RuntimeException e) {
             out.abort();
             throw e;

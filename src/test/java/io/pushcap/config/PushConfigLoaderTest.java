@@ -546,6 +546,16 @@ class PushConfigLoaderTest {
     }
 
     @Test
+    void shouldHashOutputUnlessDigestIsNone() throws IOException {
+        assertTrue(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE)).targets().getFirst().digest());
+        assertTrue(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Digest = 'SHA256',")).targets().getFirst().digest());
+        assertFalse(load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Digest = 'none',")).targets().getFirst().digest());
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Digest: 'md5' (expected \"sha256\", the default, or"
+                        + " \"none\": no digest in the manifest, and no hashing of the output)"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Digest = 'md5',")));
+    }
+
+    @Test
     void shouldParseCompressAndDefaultTheSuffixWhenCompressIsSet() throws IOException {
         TargetConfig t = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Compress = 'zstd:1:2',")).targets().getFirst();
         assertEquals("zstd:1:2", t.compress());

@@ -132,6 +132,28 @@ class PushPipelineTest {
     }
 
     @Test
+    void shouldPublishTheSamePacketsWithoutADigestWhenDigestIsNone() throws Exception {
+        Path out = dir.resolve("out-nosum");
+        Path cfg = config("nosum.lua", """
+                table.insert(Config.Target, {
+                    Desc = "tcp-nosum", Path = "%s/", Split = "--split-time 2e9",
+                    FileName = "--filename-epoch-sec-startend", FilterBPF = "tcp", Decap = false,
+                    Compress = "zstd:1", Digest = "none" })
+                """.formatted(out));
+        assertThat(push(cfg)).isZero();
+        List<Path> files = published(out, "*.pcap.zst");
+        assertThat(files).hasSize(3);
+        assertThat(packetsOf(files, "zstd", "-dc")).isEqualTo(tcp);
+        List<String> lines = Files.readAllLines(dir.resolve("var/manifest/tcp-nosum.jsonl"));
+        assertThat(lines).hasSize(files.size());
+        for (int i = 0; i < files.size(); i++) {
+            assertThat(lines.get(i)).contains("\"name\":\"" + files.get(i) + "\"")
+                    .contains("\"bytes_out\":" + Files.size(files.get(i))).doesNotContain("sha256");
+        }
+        assertCountsAddUp("tcp-nosum", n(all), n(tcp), n(all) - n(tcp));
+    }
+
+    @Test
     void shouldCompressThroughPipeCommandWhenPipeCmdIsGiven() throws Exception {
         Path out = dir.resolve("out-pipe");
         Path cfg = config("pipe.lua", """
