@@ -73,7 +73,13 @@ public final class PushJob {
 
     /** Runs the push; returns the process exit status (0 only when every target published everything). */
     public int run() throws IOException, InterruptedException {
-        PushConfig config = new PushConfigLoader().load(options.config());
+        WarmUp warmUp = WarmUp.start();
+        PushConfig config;
+        try {
+            config = new PushConfigLoader().load(options.config());
+        } finally {
+            warmUp.await();
+        }
         List<TargetLock> locks = lockTargets(config);
         try {
             return runLocked(config);
