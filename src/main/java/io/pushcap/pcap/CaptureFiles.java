@@ -18,8 +18,9 @@ import io.pushcap.PushcapException;
  * Opens capture files, telling classic pcap from pcapng by the first four bytes, and compressed
  * captures (gzip, bzip2, xz, zstd, LZ4 frames) by their magic bytes, whatever their names.
  *
- * <p><b>Note:</b> thread-safe (stateless). Regular files are memory-mapped; {@code "-"} and
- * other streams, and compressed files, are read through a growing native buffer.
+ * <p><b>Note:</b> thread-safe (stateless). Regular files are read with positional reads into a
+ * native buffer (not mapped: see {@link InputWindow}); {@code "-"} and other streams, and
+ * compressed files, through a growing native buffer.
  */
 public final class CaptureFiles {
     private CaptureFiles() {
@@ -42,7 +43,7 @@ public final class CaptureFiles {
             if (codec != null) {
                 return decompressed(path.toString(), CompressedInput.open(path.toString(), codec, Files.newInputStream(path)));
             }
-            window = Files.isRegularFile(path) ? InputWindow.map(path)
+            window = Files.isRegularFile(path) ? InputWindow.read(path)
                     : InputWindow.stream(path.toString(), Files.newByteChannel(path));
         } catch (NoSuchFileException e) {
             throw new PushcapException(path + ": no such capture file");

@@ -10,16 +10,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 
 /**
- * The bytes a capture reader parses: a whole regular file mapped into memory, or a growing
- * native buffer refilled from a stream (a pipe or stdin).
+ * The bytes a capture reader parses: a regular file read with positional reads into a native
+ * buffer ({@link #read(Path)}), a growing native buffer refilled from a stream (a pipe or stdin),
+ * or bytes already in memory ({@link #wrap}).
  *
- * <p>A mapped file's pages count in the process's RSS once touched, for as long as they stay
- * mapped: a 1.5 GB input read through would leave 1.5 GB resident per reader. So the pages more
- * than {@value #KEEP_BEHIND} bytes behind the read position are released (madvise
- * {@code MADV_DONTNEED} through {@link MemorySegment#unload()}) every {@value #KEEP_BEHIND} bytes:
- * resident input stays under about twice that per reader whatever the input's size. The page cache
- * keeps the data, so another target's reader, or this one after a seek back (a retried split),
- * faults the pages in again from memory, not from disk.
+ * <p>Why files are read, not mapped: first touches of mapped pages are page faults, and on this
+ * project's reference machine (a paravirtualised guest) a 1.1 GB file took 1.3-1.6 s to fault in
+ * against 0.14-0.3 s to {@code read(2)} into a 4 MB buffer; every target of a push paid it again
+ * for its own mapping (docs/performance.md, "Offline push"). A read window also keeps nothing of
+ * the file resident but its buffer, whatever the file's size (a mapping counted every page touched
+ * in the RSS until released).
  *
  * <p><b>Note:</b> not thread-safe. {@link #ensure(long)} may move or replace {@link #segment()},
  * so slices taken before it are invalid afterwards. The window owns its memory and releases it
@@ -28,41 +28,50 @@ import java.nio.file.StandardOpenOption;
  */
 final class InputWindow implements AutoCloseable {
     private static final int INITIAL_STREAM_BUFFER = 4 << 20;
-    /** Mapped input kept resident behind the read position, and the step in which it is released. */
-    static final long KEEP_BEHIND = 16L << 20;
 
     private final String name;
     private final Arena arena;
     private final ReadableByteChannel stream;
+    /** Read mode: the file, and its size when opened (bytes appended later are not read). */
+    private final FileChannel file;
+    private final long fileSize;
     private MemorySegment segment;
     private ByteBuffer buffer;
     private long position;
     private long limit;
     private long base;
     private boolean eof;
-    /** Mapped files: bytes [0, released) were released from this process's memory. */
-    private long released;
 
     private InputWindow(String name, Arena arena, ReadableByteChannel stream, MemorySegment segment, long limit) {
+        this(name, arena, stream, null, -1, segment, limit);
+    }
+
+    private InputWindow(String name, Arena arena, ReadableByteChannel stream, FileChannel file, long fileSize,
+                        MemorySegment segment, long limit) {
         this.name = name;
         this.arena = arena;
         this.stream = stream;
+        this.file = file;
+        this.fileSize = fileSize;
         this.segment = segment;
         this.limit = limit;
-        this.eof = stream == null;
-        if (stream != null) {
+        this.eof = stream == null && file == null;
+        if (stream != null || file != null) {
             this.buffer = segment.asByteBuffer();
         }
     }
 
-    static InputWindow map(Path file) throws IOException {
+    /** A regular file, read in {@value #INITIAL_STREAM_BUFFER}-byte steps with positional reads. */
+    static InputWindow read(Path file) throws IOException {
+        FileChannel ch = FileChannel.open(file, StandardOpenOption.READ);
         Arena arena = Arena.ofShared();
-        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+        try {
             long size = ch.size();
-            MemorySegment seg = size == 0 ? MemorySegment.NULL : ch.map(FileChannel.MapMode.READ_ONLY, 0, size, arena);
-            return new InputWindow(file.toString(), arena, null, seg, size);
+            return new InputWindow(file.toString(), arena, null, ch, size,
+                    arena.allocate(Math.max(64, Math.min(INITIAL_STREAM_BUFFER, size)), 4096), 0);
         } catch (IOException | RuntimeException e) {
             arena.close();
+            ch.close();
             throw e;
         }
     }
@@ -102,10 +111,22 @@ final class InputWindow implements AutoCloseable {
     }
 
     /**
-     * Moves to an absolute input offset seen before: anywhere in a mapped file; in a stream only
-     * within the bytes still buffered.
+     * Moves to an absolute input offset seen before: anywhere in a file or in memory; in a stream
+     * only within the bytes still buffered.
      */
     void seek(long absolute) {
+        if (file != null && (absolute < base || absolute > base + limit)) {
+            if (absolute < 0 || absolute > fileSize) {
+                throw new IllegalArgumentException(name + ": cannot seek to offset " + absolute
+                        + " beyond the end of the file");
+            }
+            // Outside the buffer: refill from there on the next ensure().
+            base = absolute;
+            position = 0;
+            limit = 0;
+            eof = absolute == fileSize;
+            return;
+        }
         long rel = absolute - base;
         if (rel < 0 || rel > limit) {
             throw new IllegalArgumentException(name + ": cannot seek to offset " + absolute
@@ -114,9 +135,9 @@ final class InputWindow implements AutoCloseable {
         position = rel;
     }
 
-    /** Total size when known (mapped files), otherwise -1. */
+    /** Total size when known (files), otherwise -1. */
     long size() {
-        return stream == null ? limit : -1;
+        return file != null ? fileSize : stream == null ? limit : -1;
     }
 
     /**
@@ -125,9 +146,6 @@ final class InputWindow implements AutoCloseable {
      * @return false when the input ends first (then {@link #available()} says how many remain)
      */
     boolean ensure(long n) throws IOException {
-        if (stream == null && position - released >= 2 * KEEP_BEHIND) {
-            releaseBehind();
-        }
         if (limit - position >= n) {
             return true;
         }
@@ -135,19 +153,6 @@ final class InputWindow implements AutoCloseable {
             fill(n);
         }
         return limit - position >= n;
-    }
-
-    /**
-     * Releases the mapped pages from {@code released} up to {@link #KEEP_BEHIND} before the
-     * position. Packets handed out since are views of later bytes; older views, should a caller
-     * keep one, would fault their page in again rather than fail.
-     */
-    private void releaseBehind() {
-        long end = position - KEEP_BEHIND;
-        if (segment.isMapped()) {
-            segment.asSlice(released, end - released).unload();
-        }
-        released = end;
     }
 
     private void fill(long n) throws IOException {
@@ -166,7 +171,18 @@ final class InputWindow implements AutoCloseable {
             buffer = bigger.asByteBuffer();
         }
         buffer.limit((int) Math.min(segment.byteSize(), Integer.MAX_VALUE)).position((int) limit);
-        int read = stream.read(buffer);
+        int read;
+        if (file != null) {
+            long left = fileSize - (base + limit);
+            if (left <= 0) {
+                eof = true;
+                return;
+            }
+            buffer.limit((int) Math.min(buffer.limit(), limit + left));
+            read = file.read(buffer, base + limit);
+        } else {
+            read = stream.read(buffer);
+        }
         if (read < 0) {
             eof = true;
         } else {
@@ -179,6 +195,9 @@ final class InputWindow implements AutoCloseable {
         try {
             if (stream != null) {
                 stream.close();
+            }
+            if (file != null) {
+                file.close();
             }
         } finally {
             arena.close();

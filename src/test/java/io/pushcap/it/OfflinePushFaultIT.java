@@ -55,19 +55,24 @@ class OfflinePushFaultIT {
     private Path cfg;
 
     private void prepare(String size, String split) throws Exception {
+        prepare(size, split, "");
+    }
+
+    /** @param extra more keys for both targets ("MaxMbps = 80, ") */
+    private void prepare(String size, String split, String extra) throws Exception {
         capture = dir.resolve("in.pcap");
         PushcapCli.run(dir, Duration.ofMinutes(2), Map.of(), "gen", "-w", capture.toString(), "--size", size).ok();
         cfg = dir.resolve("push.lua");
         Files.writeString(cfg, """
                 local Config = {}
                 Config.Target = {}
-                table.insert(Config.Target, { Desc = "all", Path = "%1$s/out/all", Split = "--split-size %2$s",
+                table.insert(Config.Target, { %3$s Desc = "all", Path = "%1$s/out/all", Split = "--split-size %2$s",
                     FileName = "--filename-tstr-HHMMSS_SUB", FilterBPF = "" })
                 -- Decap = false: tcpdump's "tcp" (which does not look inside tunnels) is then the exact judge.
-                table.insert(Config.Target, { Desc = "tcp", Path = "%1$s/out/tcp", Split = "--split-size %2$s",
+                table.insert(Config.Target, { %3$s Desc = "tcp", Path = "%1$s/out/tcp", Split = "--split-size %2$s",
                     FileName = "--filename-tstr-HHMMSS_SUB", FilterBPF = "tcp", Decap = false })
                 return Config
-                """.formatted(dir, split));
+                """.formatted(dir, split, extra));
     }
 
     private Process startPush() throws IOException {
@@ -125,7 +130,9 @@ class OfflinePushFaultIT {
 
     @Test
     void shouldRefuseASecondPushOfTheSameTargetsNamingTheFirstPid() throws Exception {
-        prepare("300m", "50e6");
+        // Capped at 80 Mbit/s, the first push takes ~15 s: long enough for the second JVM to start
+        // whatever the machine's load (uncapped, a 300 MB push once ended first).
+        prepare("150m", "50e6", "MaxMbps = 80,");
         Process first = startPush();
         waitFor(first, "the first push holds its locks", () -> lockedBy(first.pid()));
         PushcapCli.Result second = PushcapCli.run(dir, Duration.ofMinutes(2), Map.of(), "push", "--config",

@@ -23,16 +23,16 @@ import java.util.stream.Stream;
  * An offline source: capture files (pcap or pcapng) read one after the other, for
  * {@code push --offline}. Position = (file index, byte offset of a record or block).
  *
- * <p>Every target gets its own instance over the same files; the files are memory-mapped, so
- * the page cache holds one copy and {@link Pace} keeps targets close enough together that the
- * input is read from disk once.
+ * <p>Every target gets its own instance over the same files, each reading them into its own
+ * buffer; the page cache holds one copy and {@link Pace} keeps targets close enough together that
+ * the input is read from disk once.
  *
  * <p>A damaged file (truncated inside a record, or a record header that cannot be) ends that
  * file where the damage starts, as tcpdump reads it: every whole record before it is returned,
  * the damage is remembered ({@link #damage()}) and reading goes on with the next file. A push
  * then exits with {@code ExitCodes.DAMAGED} and names the file and offset.
  *
- * <p><b>Note:</b> single-threaded. Packets are views into the mapping, valid until the next call.
+ * <p><b>Note:</b> single-threaded. Packets are views into the reader's buffer, valid until the next call.
  */
 public final class FileSetSource implements PacketSource {
     private final List<Path> files;
