@@ -357,6 +357,11 @@ public final class TargetRunner implements Runnable {
         if (scripts != null) {
             scripts.submit(entry);
         }
+        if (plan.retention() != null) {
+            // After the commit: a failed listing or deletion is counted and logged, never retried
+            // as a split. ScriptNew may still be reading a file retention deletes when KeepFiles is tiny.
+            plan.retention().enforce();
+        }
     }
 
     /** Counts the region's outcomes and saves the cursor at {@code boundary}. */
