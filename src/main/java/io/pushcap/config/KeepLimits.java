@@ -1,15 +1,13 @@
 package io.pushcap.config;
 
-import java.util.EnumSet;
-import java.util.Set;
-
 /**
  * How much published output a push target keeps, like tcpdump's {@code -W} and dumpcap's ring
  * buffer: {@code KeepFiles} (at most this many files) and {@code KeepBytes} (at most this many
  * bytes, counted as published, after compression). After each published split the oldest of the
  * target's own files (by name, which sorts in time order) are deleted until both limits hold; the
  * newest file is always kept, even when it alone is larger than {@code KeepBytes}. A limit of 0
- * is no limit.
+ * is no limit. Every Mode that writes files (File, RCLONE, CURL, S3) supports them; the stream
+ * Modes (LXC, TAP) refuse them.
  *
  * @param files {@code KeepFiles}: files kept, 0 for no limit
  * @param bytes {@code KeepBytes}: bytes kept, 0 for no limit
@@ -19,9 +17,6 @@ import java.util.Set;
 public record KeepLimits(long files, long bytes) {
     /** Keep everything: the default. */
     public static final KeepLimits NONE = new KeepLimits(0, 0);
-
-    /** The Modes that can list and delete their outputs; the others refuse KeepFiles and KeepBytes. */
-    public static final Set<Mode> MODES = EnumSet.of(Mode.FILE, Mode.S3);
 
     public KeepLimits {
         if (files < 0 || bytes < 0) {

@@ -37,7 +37,7 @@ import java.util.Map;
  *                          (pushcap): how long an offline push retries a failing target, and the
  *                          timeouts of one attempt
  * @param keep              {@code KeepFiles}, {@code KeepBytes} (pushcap): how much published output
- *                          the target keeps (Modes FILE and S3); {@link KeepLimits#NONE} keeps all
+ *                          the target keeps (file Modes); {@link KeepLimits#NONE} keeps all
  */
 public record TargetConfig(
         String desc,

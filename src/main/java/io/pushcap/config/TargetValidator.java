@@ -313,20 +313,12 @@ final class TargetValidator {
 
     /**
      * KeepFiles (a whole number of files, at least 1) and KeepBytes (bytes, or a size such as
-     * "10GB" as Split accepts), in the Modes that can list and delete what they published.
-     * Stream modes refuse them with the other file-only keys.
+     * "10GB" as Split accepts). Every file Mode can list and delete what it published; the stream
+     * modes (LXC, TAP) refuse both keys with the other file-only keys.
      */
     private void readKeep(TableReader r, Draft d) {
         if (d.mode == null || !FILE_MODES.contains(d.mode)) {
             return;
-        }
-        for (String key : List.of("KeepFiles", "KeepBytes")) {
-            if (r.has(key) && !KeepLimits.MODES.contains(d.mode)) {
-                r.error(key, "not supported by Mode " + d.mode + ": only Modes " + KeepLimits.MODES.stream()
-                        .map(Mode::name).collect(java.util.stream.Collectors.joining(" and "))
-                        + " can list and delete the files a target published; remove it");
-                return;
-            }
         }
         Long files = r.integer("KeepFiles", 1, Integer.MAX_VALUE, "the newest published files this target keeps;"
                 + " older ones are deleted");

@@ -85,10 +85,17 @@ class KeepLimitsConfigTest {
     }
 
     @Test
-    void shouldSayWhichModesSupportItWhenAnFtpOrRcloneTargetSetsKeep() throws IOException {
-        assertThat(problems("CURL", "ftp://u:p@127.0.0.1:2121/x/", concat(SPLIT, new String[] {"KeepFiles = 3,"})))
-                .containsExactly(dir.resolve("push_pcap.lua") + ":10: target 'keep': KeepFiles: not supported by Mode"
-                        + " CURL: only Modes FILE and S3 can list and delete the files a target published; remove it");
+    void shouldAcceptKeepWhenTheModeWritesFiles() throws IOException {
+        Files.writeString(dir.resolve("rclone.conf"), "[disk]\ntype = local\n");
+        String[][] modes = {{"CURL", "ftp://u:p@127.0.0.1:2121/x/"}, {"S3", "s3://bucket/x/"}, {"RCLONE", "disk:" + dir + "/r/"}};
+        for (String[] m : modes) {
+            String[] keys = concat(SPLIT, m[0].equals("RCLONE")
+                    ? new String[] {"KeepFiles = 3,", "RcloneConfig = \"" + dir.resolve("rclone.conf") + "\","}
+                    : new String[] {"KeepFiles = 3,"});
+            TargetConfig t = new PushConfigLoader(new HostChecks(4, PATH), LuaSandbox.DEFAULT_INSTRUCTION_LIMIT)
+                    .load(write(m[0], m[1], keys)).targets().getFirst();
+            assertThat(t.keep()).as(m[0]).isEqualTo(new KeepLimits(3, 0));
+        }
     }
 
     @Test

@@ -136,11 +136,18 @@ public final class FileNameEncoder {
 
     /**
      * The directory this encoder's names are in: the Path up to and including its last "/"
-     * ({@code /data/tcp} gives {@code /data/}, {@code s3://b/x/} gives itself), or "" when the
-     * Path has none.
+     * ({@code /data/tcp} gives {@code /data/}, {@code s3://b/x/} gives itself), an rclone
+     * remote's root ({@code remote:tcp} gives {@code remote:}), or "" when the Path has none.
      */
     public String directory() {
-        return prefix.substring(0, prefix.lastIndexOf('/') + 1);
+        return prefix.substring(0, directoryEnd());
+    }
+
+    /** After the last "/", or after the ":" of an rclone remote with no "/" after it ("remote:tcp"). */
+    private int directoryEnd() {
+        int slash = prefix.lastIndexOf('/');
+        int colon = prefix.indexOf(':');
+        return colon > 0 && slash < 0 ? colon + 1 : slash + 1;
     }
 
     /**
@@ -150,7 +157,7 @@ public final class FileNameEncoder {
      * match.
      */
     public java.util.regex.Pattern ownNames() {
-        String base = prefix.substring(prefix.lastIndexOf('/') + 1);
+        String base = prefix.substring(directoryEnd());
         String time = switch (format) {
             case EPOCH_SEC_STARTEND -> "-?\\d+--?\\d+";
             case EPOCH_SEC -> "-?\\d+";
