@@ -582,6 +582,16 @@ public final class TargetRunner implements Runnable {
         return cfg;
     }
 
+    /** Files KeepFiles/KeepBytes deleted in this run; 0 without a limit. */
+    public long retentionDeletedFiles() {
+        return plan.retention() == null ? 0 : plan.retention().deletedFiles();
+    }
+
+    /** Bytes of the files KeepFiles/KeepBytes deleted in this run; 0 without a limit. */
+    public long retentionDeletedBytes() {
+        return plan.retention() == null ? 0 : plan.retention().deletedBytes();
+    }
+
     public TargetCounters counters() {
         return counters;
     }

@@ -77,6 +77,8 @@ class KeepOutputIT {
                     .isEqualTo(sizeOf(out.resolve("all"), deleted3));
             assertThat(metric("pushcap_target_retention_kept_files", "keep3")).isEqualTo(3);
             assertThat(metric("pushcap_target_retention_failures_total", "keep3")).isZero();
+            assertThat(statusOf("keep3", "retention_deleted_files")).as("/status's source").isEqualTo(deleted3.size());
+            assertThat(statusOf("all", "retention_deleted_files")).isZero();
             assertThat(logDeletions("logs" + run, "keep3")).as("one log line per deletion in run %d", run)
                     .containsExactlyElementsOf(deleted3.stream().map(n -> out.resolve("keep3") + "/" + n).toList());
 
@@ -254,6 +256,20 @@ class KeepOutputIT {
 
     private long manifestLines(String desc) throws IOException {
         return Files.readAllLines(dir.resolve("var/manifest").resolve(desc + ".jsonl")).size();
+    }
+
+    /** A target's field in the report the push wrote for /status ($PUSHCAP_STATUS_DIR/targets.properties). */
+    private long statusOf(String desc, String field) throws IOException {
+        java.util.Properties p = new java.util.Properties();
+        try (var r = Files.newBufferedReader(dir.resolve("status/targets.properties"))) {
+            p.load(r);
+        }
+        for (int i = 0; i < Integer.parseInt(p.getProperty("targets")); i++) {
+            if (desc.equals(p.getProperty("target." + i + ".desc"))) {
+                return Long.parseLong(p.getProperty("target." + i + "." + field));
+            }
+        }
+        throw new AssertionError("no target " + desc + " in " + p);
     }
 
     /** A counter or gauge from the report the push wrote into $PUSHCAP_STATUS_DIR, -1 when absent. */

@@ -83,6 +83,16 @@ public final class OutputRetention {
         return limits;
     }
 
+    /** Files deleted so far; safe from any thread. */
+    public long deletedFiles() {
+        return deletedFiles.get();
+    }
+
+    /** Bytes of the files deleted so far; safe from any thread. */
+    public long deletedBytes() {
+        return deletedBytes.get();
+    }
+
     /** The target's own files in its directory, oldest first. */
     List<StoredOutput> ownFiles() throws IOException {
         List<StoredOutput> own = new ArrayList<>();
