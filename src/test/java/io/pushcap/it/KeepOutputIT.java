@@ -2,6 +2,7 @@ package io.pushcap.it;
 
 import io.pushcap.testing.Cmd;
 import io.pushcap.testsupport.CraftedCaptures;
+import io.pushcap.testsupport.FtpTestServer;
 import io.pushcap.testsupport.PushcapCli;
 import io.pushcap.testsupport.S3ProxyServer;
 import org.junit.jupiter.api.Test;
@@ -31,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * byte for byte (capinfos reads each), with foreign files in their directory untouched, the
  * deletions counted in {@code $PUSHCAP_STATUS_DIR/metrics.prom} and logged one line each. A second
  * run with later packets (a restart: nothing in memory) enforces the limits over the first run's
- * files too. An S3 target does the same against S3Proxy.
+ * files too. S3 (against S3Proxy), FTP (Apache FtpServer) and rclone targets do the same.
  */
 class KeepOutputIT {
     private static final Duration DEADLINE = Duration.ofSeconds(180);
@@ -145,6 +146,40 @@ class KeepOutputIT {
             assertThat(metric("pushcap_target_retention_failures_total", "s3keep")).isZero();
             assertThat(logDeletions("logs", "s3keep")).hasSize(all.size() - 2).allSatisfy(l -> assertThat(l)
                     .startsWith("s3://" + BUCKET + "/s3keep/"));
+        }
+    }
+
+    @Test
+    void shouldKeepTheNewestFilesWhenFtpAndRcloneTargetsSetKeepFiles() throws Exception {
+        try (FtpTestServer ftp = FtpTestServer.start(dir.resolve("ftp"))) {
+            Files.createDirectories(ftp.home().resolve("ftpkeep"));
+            Files.writeString(ftp.home().resolve("ftpkeep/README"), "not pushcap's");
+            Path conf = Files.writeString(dir.resolve("rclone.conf"), "[disk]\ntype = local\n");
+            Path out = dir.resolve("out");
+            Path cfg = config(fileTarget("all", out, "") + """
+                    table.insert(Config.Target, {
+                        Desc = "ftpkeep", Mode = "CURL", Path = "%s/ftpkeep/", Split = "--split-time 100ms",
+                        FileName = "--filename-tstr-HHMMSS_SUB", KeepFiles = 2 })
+                    table.insert(Config.Target, {
+                        Desc = "rclonekeep", Mode = "RCLONE", Path = "disk:%s/", Split = "--split-time 100ms",
+                        FileName = "--filename-tstr-HHMMSS_SUB", RcloneConfig = "%s", KeepFiles = 2 })
+                    """.formatted(ftp.url(), out.resolve("rclonekeep"), conf));
+            Path in = CraftedCaptures.ethernet(dir.resolve("in.pcap"), 600, 4000L);
+            PushcapCli.Result r = push(in, cfg, Map.of(), "logs");
+            assertThat(r.exit()).as(r.all()).isZero();
+
+            List<Path> all = ownFiles(out.resolve("all"));
+            List<Path> newest = all.subList(all.size() - 2, all.size());
+            assertSameFiles(ownFiles(ftp.home().resolve("ftpkeep")), newest);
+            assertThat(names(ftp.home().resolve("ftpkeep"))).contains("README").hasSize(3);
+            assertSameFiles(ownFiles(out.resolve("rclonekeep")), newest);
+            for (String desc : List.of("ftpkeep", "rclonekeep")) {
+                assertThat(metric("pushcap_target_retention_deleted_files_total", desc)).as(desc).isEqualTo(all.size() - 2);
+                assertThat(metric("pushcap_target_retention_failures_total", desc)).as(desc).isZero();
+                assertThat(logDeletions("logs", desc)).as(desc).hasSize(all.size() - 2);
+            }
+            assertThat(String.join("\n", logDeletions("logs", "ftpkeep"))).as("no password in the log")
+                    .doesNotContain(FtpTestServer.PASSWORD).doesNotContain("p%40ss");
         }
     }
 
