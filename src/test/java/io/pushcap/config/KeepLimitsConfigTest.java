@@ -105,4 +105,35 @@ class KeepLimitsConfigTest {
         assertThat(problems("TAP", "eth0", "KeepFiles = 3,")).anySatisfy(p -> assertThat(p)
                 .contains("target 'keep': KeepFiles: not used by Mode TAP"));
     }
+
+    @Test
+    void shouldRefuseKeepWhenAnotherTargetsNamesInTheSameDirectoryWouldMatch() throws IOException {
+        Path f = dir.resolve("push_pcap.lua");
+        // Path /out/t and /out/t1 with epoch seconds: t1's "t11700000000.pcap" reads as t's, and
+        // t's "t1700000000.pcap" as t1's.
+        String two = "local Config = {}\nConfig.Target = {}\n"
+                + "table.insert(Config.Target, { Desc = \"t\", Path = \"" + dir + "/out/t\", Split = \"60s\","
+                + " FileName = \"%s\", %s })\n"
+                + "table.insert(Config.Target, { Desc = \"t1\", Path = \"" + dir + "/out/t1\", Split = \"60s\","
+                + " FileName = \"%s\", %s })\nreturn Config\n";
+        String epoch = "--filename-epoch-sec";
+        Files.writeString(f, two.formatted(epoch, "KeepFiles = 3", epoch, ""));
+        assertThat(problems(f)).containsExactly(f + ":4: target 't1': Path: '" + dir + "/out/t1': target 't' (line 3)"
+                + " has KeepFiles and would delete this target's files: names such as t11700000000.pcap also match its"
+                + " FileName and FileSuffix; give one a different Path or FileSuffix");
+        Files.writeString(f, two.formatted(epoch, "", epoch, "KeepBytes = \"1GB\""));
+        assertThat(problems(f)).containsExactly(f + ":4: target 't1': KeepBytes: would delete files of target 't'"
+                + " (line 3): its names in the same directory, such as t1700000000.pcap, also match this target's"
+                + " FileName and FileSuffix; give one a different Path or FileSuffix");
+        // Time strings separate prefix and time with "_": t_20231114_221320 never reads as t1's.
+        String hhmmss = "--filename-tstr-HHMMSS";
+        Files.writeString(f, two.formatted(hhmmss, "KeepFiles = 3", hhmmss, "KeepFiles = 3"));
+        assertThat(new PushConfigLoader(new HostChecks(4, PATH), LuaSandbox.DEFAULT_INSTRUCTION_LIMIT).load(f).targets())
+                .hasSize(2);
+    }
+
+    private static List<String> problems(Path f) {
+        return assertThrows(ConfigException.class, () -> new PushConfigLoader(new HostChecks(4, PATH),
+                LuaSandbox.DEFAULT_INSTRUCTION_LIMIT).load(f)).problems();
+    }
 }
