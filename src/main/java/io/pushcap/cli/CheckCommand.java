@@ -99,6 +99,7 @@ final class CheckCommand implements Callable<Integer> {
                     field("TimeoutRing", nanos(t.timeoutRingNanos())),
                     field("MaxMbps", t.maxMbps() == 0 ? "0 (no cap)" : LuaValues.number(t.maxMbps())),
                     field("Retry", retry(t.retry())),
+                    field("Keep", t.keep().active() ? t.keep().describe() + " (older files are deleted)" : "everything"),
                     field("options", t.options().isEmpty() ? "none" : Redact.options(t.options()).toString()));
         }
 

@@ -36,6 +36,8 @@ import java.util.Map;
  * @param retry             {@code RetryMax}, {@code RetryFor}, {@code PipeTimeout}, {@code ScriptTimeout}
  *                          (pushcap): how long an offline push retries a failing target, and the
  *                          timeouts of one attempt
+ * @param keep              {@code KeepFiles}, {@code KeepBytes} (pushcap): how much published output
+ *                          the target keeps (file Modes); {@link KeepLimits#NONE} keeps all
  */
 public record TargetConfig(
         String desc,
@@ -62,7 +64,8 @@ public record TargetConfig(
         Map<String, String> options,
         String sourceFile,
         int line,
-        RetryBudget retry) {
+        RetryBudget retry,
+        KeepLimits keep) {
 
     /** A target with the default retry budget ({@link RetryBudget#DEFAULT}). */
     public TargetConfig(String desc, Mode mode, String path, SplitRule split, String splitCmd, FileNameFormat fileName,
@@ -73,6 +76,17 @@ public record TargetConfig(
         this(desc, mode, path, split, splitCmd, fileName, filterBpf, decap, writeDecapsulated, pipeCmd, compress,
                 fileSuffix, chunked, followStart, cpu, ringTimeoutExit, filterFrame, scriptNew, source, timeoutRingNanos,
                 maxMbps, options, sourceFile, line, RetryBudget.DEFAULT);
+    }
+
+    /** A target that keeps all its output ({@link KeepLimits#NONE}). */
+    public TargetConfig(String desc, Mode mode, String path, SplitRule split, String splitCmd, FileNameFormat fileName,
+                        String filterBpf, boolean decap, boolean writeDecapsulated, String pipeCmd, String compress,
+                        String fileSuffix, boolean chunked, boolean followStart, int cpu, boolean ringTimeoutExit,
+                        String filterFrame, String scriptNew, String source, long timeoutRingNanos, double maxMbps,
+                        Map<String, String> options, String sourceFile, int line, RetryBudget retry) {
+        this(desc, mode, path, split, splitCmd, fileName, filterBpf, decap, writeDecapsulated, pipeCmd, compress,
+                fileSuffix, chunked, followStart, cpu, ringTimeoutExit, filterFrame, scriptNew, source, timeoutRingNanos,
+                maxMbps, options, sourceFile, line, retry, KeepLimits.NONE);
     }
 
     /** Key in {@link #options()} that holds the output format when it is not pcap. */

@@ -46,6 +46,11 @@ final class TargetNotes {
                     + SplitParser.humanTime(t.timeoutRingNanos()) + " (TimeoutRing), the push exits instead of waiting"
                     + " and is restarted from the current time; data in between is not pushed by this target");
         }
+        if (t.keep().active()) {
+            notes.add(t.keep().describe() + ": after each published file, this target's oldest files (the names its"
+                    + " FileName and FileSuffix give, in its Path's directory) are deleted beyond the limit; the newest"
+                    + " file is always kept");
+        }
         if (t.mode() == Mode.CURL) {
             notes.add("Mode CURL: pushcap speaks FTP itself; the curl program is not used");
         }

@@ -26,7 +26,7 @@ final class TargetValidator {
     static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
             "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
-            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Digest");
+            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Digest", "KeepFiles", "KeepBytes");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
             Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS).flatMap(List::stream).toList()));
     static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
@@ -36,7 +36,8 @@ final class TargetValidator {
     /** Modes whose output is a series of files, cut by Split and named by FileName. */
     static final Set<Mode> FILE_MODES = EnumSet.of(Mode.FILE, Mode.RCLONE, Mode.CURL, Mode.S3);
     /** Keys that only make sense for file modes; a stream mode (LXC, TAP) refuses them. */
-    private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew", "Format", "Digest");
+    private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew", "Format",
+            "Digest", "KeepFiles", "KeepBytes");
     private static final String DEFAULT_SUFFIX = ".pcap";
     private static final String PCAPNG_SUFFIX = ".pcapng";
     private static final java.util.regex.Pattern PCAPNG_NAME =
@@ -330,6 +331,43 @@ final class TargetValidator {
                     + " (nanoseconds, e.g. 5*60e9)");
         }
         readRetryBudget(r, d);
+        readKeep(r, d);
+    }
+
+    /**
+     * KeepFiles (a whole number of files, at least 1) and KeepBytes (bytes, or a size such as
+     * "10GB" as Split accepts). Every file Mode can list and delete what it published; the stream
+     * modes (LXC, TAP) refuse both keys with the other file-only keys.
+     */
+    private void readKeep(TableReader r, Draft d) {
+        if (d.mode == null || !FILE_MODES.contains(d.mode)) {
+            return;
+        }
+        Long files = r.integer("KeepFiles", 1, Integer.MAX_VALUE, "the newest published files this target keeps;"
+                + " older ones are deleted");
+        long bytes = keepBytes(r);
+        d.keep = new KeepLimits(files == null ? 0 : files, bytes);
+    }
+
+    /** KeepBytes: a whole number of bytes (1e10) or a size ("10GB", "500MiB"); 0 when absent or wrong. */
+    private static long keepBytes(TableReader r) {
+        LuaValue v = r.raw("KeepBytes");
+        if (v.isnil()) {
+            return 0;
+        }
+        String expected = " (expected a whole number of bytes such as 1e10, or a size such as \"10GB\" or \"500MiB\":"
+                + " B, kB, MB, GB, TB (powers of 1000) or KiB, MiB, GiB, TiB (powers of 1024), at least 1 byte; the"
+                + " newest published files whose sizes add up to at most this are kept, older ones are deleted)";
+        java.util.OptionalLong n = switch (v.type()) {
+            case LuaValue.TNUMBER -> LuaValues.wholeNumber(v);
+            case LuaValue.TSTRING -> SplitParser.parseSize(v.tojstring().strip());
+            default -> java.util.OptionalLong.empty();
+        };
+        if (n.isEmpty() || n.getAsLong() < 1) {
+            r.error("KeepBytes", LuaValues.show(v) + expected);
+            return 0;
+        }
+        return n.getAsLong();
     }
 
     /** RetryMax, RetryFor and the timeouts of one attempt; absent keys keep {@link RetryBudget#DEFAULT}. */
@@ -397,12 +435,13 @@ final class TargetValidator {
         long timeoutRingNanos;
         double maxMbps;
         RetryBudget retry = RetryBudget.DEFAULT;
+        KeepLimits keep = KeepLimits.NONE;
         final Map<String, String> options = new TreeMap<>();
 
         TargetConfig build(String file) {
             return new TargetConfig(desc, mode, path, split, splitCmd, fileName, filterBpf, decap, writeDecap, pipeCmd,
                     compress, fileSuffix, chunked, followStart, cpu, ringTimeoutExit, filterFrame, scriptNew, source,
-                    timeoutRingNanos, maxMbps, Collections.unmodifiableMap(options), file, line, retry);
+                    timeoutRingNanos, maxMbps, Collections.unmodifiableMap(options), file, line, retry, keep);
         }
     }
 }

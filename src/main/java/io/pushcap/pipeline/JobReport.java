@@ -26,7 +26,8 @@ import java.util.Properties;
  * {@code targets} (count), then per target {@code i} (from 0) {@code target.i.desc},
  * {@code .state} (a {@link TargetRunner.State}), {@code .files}, {@code .read}, {@code .published},
  * {@code .filtered}, {@code .lost}, {@code .failures}, {@code .retries}, {@code .pending},
- * {@code .bytes_out}, {@code .stuck}, {@code .last_file}, {@code .last_error}.
+ * {@code .bytes_out}, {@code .stuck}, {@code .last_file}, {@code .last_error},
+ * {@code .retention_deleted_files}, {@code .retention_deleted_bytes} (KeepFiles/KeepBytes; 0 without).
  *
  * <p><b>Note:</b> thread-safe (stateless). Files are replaced atomically (written beside, then
  * renamed), so a reader never sees half a file; write failures are ignored (the next second
@@ -40,7 +41,7 @@ public final class JobReport {
     /** One target as the report shows it. */
     public record Target(String desc, String state, long files, long read, long published, long filtered, long lost,
                          long failures, long retries, long pending, long bytesOut, long bytesIn, boolean stuck, String lastFile,
-                         String lastError) {
+                         String lastError, long retentionDeletedFiles, long retentionDeletedBytes) {
     }
 
     /** A whole report: the push's pid, when it was written, its targets. */
@@ -85,6 +86,8 @@ public final class JobReport {
             p.setProperty(k + "stuck", Boolean.toString(r.stuck()));
             p.setProperty(k + "last_file", r.lastFile());
             p.setProperty(k + "last_error", r.lastError());
+            p.setProperty(k + "retention_deleted_files", Long.toString(r.retentionDeletedFiles()));
+            p.setProperty(k + "retention_deleted_bytes", Long.toString(r.retentionDeletedBytes()));
         }
         StringWriter w = new StringWriter();
         p.store(w, "pushcap push report (see io.pushcap.pipeline.JobReport)");
@@ -128,7 +131,8 @@ public final class JobReport {
                     number(p, k + "read"), number(p, k + "published"), number(p, k + "filtered"), number(p, k + "lost"),
                     number(p, k + "failures"), number(p, k + "retries"), number(p, k + "pending"),
                     number(p, k + "bytes_out"), number(p, k + "bytes_in"), Boolean.parseBoolean(p.getProperty(k + "stuck")),
-                    p.getProperty(k + "last_file", ""), p.getProperty(k + "last_error", "")));
+                    p.getProperty(k + "last_file", ""), p.getProperty(k + "last_error", ""),
+                    number(p, k + "retention_deleted_files"), number(p, k + "retention_deleted_bytes")));
         }
         return new Snapshot(number(p, "pid"), number(p, "updated_ms"), List.copyOf(targets));
     }

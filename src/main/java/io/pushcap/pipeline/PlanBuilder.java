@@ -12,6 +12,7 @@ import io.pushcap.pipeline.decap.DecapResult;
 import io.pushcap.pipeline.decap.Decapsulator;
 import io.pushcap.pipeline.filter.BpfFilter;
 import io.pushcap.pipeline.naming.FileNameEncoder;
+import io.pushcap.pipeline.retention.OutputRetention;
 import io.pushcap.pipeline.split.Splitter;
 import io.pushcap.sink.PacketSink;
 import io.pushcap.sink.PacketSinkProvider;
@@ -91,11 +92,20 @@ final class PlanBuilder {
                 org.slf4j.LoggerFactory.getLogger(PlanBuilder.class).warn("{}: sink unreachable at start: {}; retrying",
                         t.label(), unreachable.getMessage());
             }
-            return new TargetPlan(t, source, stage, Splitter.of(t.split()),
-                    t.fileName() == null ? null : new FileNameEncoder(t.fileName(), FtpLocation.withoutPassword(t.path()), t.fileSuffix()), compressor, sink,
+            FileNameEncoder names = t.fileName() == null ? null
+                    : new FileNameEncoder(t.fileName(), FtpLocation.withoutPassword(t.path()), t.fileSuffix());
+            OutputRetention retention = null;
+            if (t.keep().active() && sink != null && names != null) {
+                retention = new OutputRetention(t.label(), t.desc(), t.keep(), sink, names.directory(), names.ownNames(),
+                        names.oldestFirst(), log::line, metrics);
+                log.line("retention: " + t.keep().describe() + " of this target's files in "
+                        + (names.directory().isEmpty() ? "the working directory" : names.directory())
+                        + ", enforced after each published split");
+            }
+            return new TargetPlan(t, source, stage, Splitter.of(t.split()), names, compressor, sink,
                     packetSink, manifest, cursors,
                     log, counters, notes, live, options.retry(), options.stuckAfterMillis(),
-                    options.workDir());
+                    options.workDir(), retention);
         } catch (IOException | RuntimeException e) {
             for (AutoCloseable c : opened.reversed()) {
                 try {

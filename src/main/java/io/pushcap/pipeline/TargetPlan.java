@@ -30,9 +30,11 @@ import java.util.List;
  * @param retry       backoff for failed splits
  * @param stuckAfterMillis report the target as stuck after retrying this long
  * @param scriptDir   working directory for ScriptNew
+ * @param retention   KeepFiles/KeepBytes enforcement after each published split, or null to keep all
  */
 public record TargetPlan(TargetConfig config, PacketSource source, FilterStage stage, Splitter splitter,
                          FileNameEncoder names, Compressor compressor, Sink sink, PacketSink packetSink, Manifest manifest,
                          CursorStore cursors, TargetLog log, TargetCounters counters, List<String> notes,
-                         boolean live, RetryPolicy retry, long stuckAfterMillis, Path scriptDir) {
+                         boolean live, RetryPolicy retry, long stuckAfterMillis, Path scriptDir,
+                         io.pushcap.pipeline.retention.OutputRetention retention) {
 }

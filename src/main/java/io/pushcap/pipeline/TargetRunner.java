@@ -358,6 +358,11 @@ public final class TargetRunner implements Runnable {
         if (scripts != null) {
             scripts.submit(entry);
         }
+        if (plan.retention() != null) {
+            // After the commit: a failed listing or deletion is counted and logged, never retried
+            // as a split. ScriptNew may still be reading a file retention deletes when KeepFiles is tiny.
+            plan.retention().enforce();
+        }
     }
 
     /** Counts the region's outcomes and saves the cursor at {@code boundary}. */
@@ -576,6 +581,16 @@ public final class TargetRunner implements Runnable {
 
     public TargetConfig config() {
         return cfg;
+    }
+
+    /** Files KeepFiles/KeepBytes deleted in this run; 0 without a limit. */
+    public long retentionDeletedFiles() {
+        return plan.retention() == null ? 0 : plan.retention().deletedFiles();
+    }
+
+    /** Bytes of the files KeepFiles/KeepBytes deleted in this run; 0 without a limit. */
+    public long retentionDeletedBytes() {
+        return plan.retention() == null ? 0 : plan.retention().deletedBytes();
     }
 
     public TargetCounters counters() {

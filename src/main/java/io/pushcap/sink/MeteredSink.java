@@ -41,6 +41,16 @@ public final class MeteredSink implements Sink {
     }
 
     @Override
+    public java.util.List<StoredOutput> list(String directory) throws IOException {
+        return delegate.list(directory);
+    }
+
+    @Override
+    public boolean delete(String location) throws IOException {
+        return delegate.delete(location);
+    }
+
+    @Override
     public void check() throws IOException {
         delegate.check();
     }

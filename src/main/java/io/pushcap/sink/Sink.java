@@ -1,6 +1,7 @@
 package io.pushcap.sink;
 
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Where a target's splits go: a local or NFS directory, S3, FTP, an rclone remote, a ring. A sink
@@ -37,6 +38,26 @@ public interface Sink extends AutoCloseable {
 
     /** Validates that the sink can work (directory writable, bucket reachable); called before any packet. */
     default void check() throws IOException {
+    }
+
+    /**
+     * The objects directly in {@code directory} (a location that ends in "/", or "" for the
+     * working directory of a File sink), not in its subdirectories, for {@code KeepFiles} and
+     * {@code KeepBytes}. A directory that does not exist is empty. Sinks that cannot list
+     * (FTP, rclone, streams) throw {@link UnsupportedOperationException}; the config refuses
+     * those keys for their Modes.
+     */
+    default List<StoredOutput> list(String directory) throws IOException {
+        throw new UnsupportedOperationException("sink " + kind() + " cannot list its outputs");
+    }
+
+    /**
+     * Deletes a published object found by {@link #list(String)}.
+     *
+     * @return false when it was already gone
+     */
+    default boolean delete(String location) throws IOException {
+        throw new UnsupportedOperationException("sink " + kind() + " cannot delete its outputs");
     }
 
     @Override

@@ -165,6 +165,8 @@ class ExamplesTest {
         assertEquals(".pcap.zst", t.get(0).fileSuffix());
         assertTrue(t.get(0).writeDecapsulated());
         assertEquals(800.0, t.get(0).maxMbps());
+        assertEquals(new KeepLimits(0, 50_000_000_000L), t.get(0).keep());
+        assertEquals(new KeepLimits(1000, 0), t.get(1).keep());
         assertEquals("/tmp/pushcap-examples/rings/cap0", t.get(0).source());
         assertEquals(Map.of("Endpoint", "http://127.0.0.1:9000", "Region", "us-east-1", "PathStyle", "true"), t.get(1).options());
         assertEquals(".pcap.lz4", t.get(1).fileSuffix());

@@ -49,7 +49,7 @@ class MetricsIT {
                 Config.FollowStart = true
                 Config.Target = {}
                 table.insert(Config.Target, { Desc = "lo-t", Mode = "File", Path = "out/lo_", Source = "r",
-                    Split = "--split-time 1e9", FileName = "--filename-epoch-sec-startend" })
+                    Split = "--split-time 1e9", FileName = "--filename-epoch-sec-startend", KeepFiles = 1000 })
                 return Config
                 """);
         serve.start(serve.config("", """

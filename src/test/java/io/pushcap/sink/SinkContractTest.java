@@ -176,4 +176,28 @@ public abstract class SinkContractTest {
         assertEquals(java.util.stream.Stream.of("late-" + largeSize() + ".pcap", "late-20000.pcap").sorted().toList(),
                 names());
     }
+
+    /**
+     * KeepFiles/KeepBytes: {@link Sink#list} gives the files directly in a directory with their
+     * sizes, not those of a subdirectory, and {@link Sink#delete} removes one and nothing else.
+     */
+    @Test
+    void shouldListTheDirectorysFilesAndDeleteOneWhenRetentionAsks() throws Exception {
+        publish("a.pcap", data(100, 1));
+        publish("b.pcap", data(2000, 2));
+        publish("sub/c.pcap", data(10, 3));
+        String dir = location("");
+        java.util.Map<String, Long> listed = new java.util.TreeMap<>();
+        for (StoredOutput o : sink.list(dir)) {
+            assertEquals(dir + o.name(), o.location());
+            listed.put(o.name(), o.bytes());
+        }
+        assertEquals(java.util.Map.of("a.pcap", 100L, "b.pcap", 2000L), listed);
+        assertTrue(sink.delete(location("a.pcap")));
+        assertNull(read("a.pcap"));
+        assertArrayEquals(data(2000, 2), read("b.pcap"));
+        assertArrayEquals(data(10, 3), read("sub/c.pcap"));
+        assertEquals(List.of("b.pcap"), sink.list(dir).stream().map(StoredOutput::name).toList());
+        assertEquals(List.of(), sink.list(location("missing/")));
+    }
 }

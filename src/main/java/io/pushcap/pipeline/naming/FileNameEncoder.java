@@ -134,6 +134,51 @@ public final class FileNameEncoder {
         this.last = l;
     }
 
+    /**
+     * The directory this encoder's names are in: the Path up to and including its last "/"
+     * ({@code /data/tcp} gives {@code /data/}, {@code s3://b/x/} gives itself), an rclone
+     * remote's root ({@code remote:tcp} gives {@code remote:}), or "" when the Path has none.
+     */
+    public String directory() {
+        return prefix.substring(0, directoryEnd());
+    }
+
+    /** After the last "/", or after the ":" of an rclone remote with no "/" after it ("remote:tcp"). */
+    private int directoryEnd() {
+        int slash = prefix.lastIndexOf('/');
+        int colon = prefix.indexOf(':');
+        return colon > 0 && slash < 0 ? colon + 1 : slash + 1;
+    }
+
+    /**
+     * Matches exactly the names, within {@link #directory()}, that this encoder can give: the
+     * Path's file-name part, the time in this format, an optional {@code _NNN} and the suffix.
+     * A {@code .pending} file, another target's suffix or format, or a foreign file does not
+     * match.
+     */
+    public java.util.regex.Pattern ownNames() {
+        String base = prefix.substring(directoryEnd());
+        String time = switch (format) {
+            case EPOCH_SEC_STARTEND -> "-?\\d+--?\\d+";
+            case EPOCH_SEC -> "-?\\d+";
+            case TSTR_HHMM -> "\\d{8}_\\d{4}";
+            case TSTR_HHMMSS -> "\\d{8}_\\d{6}";
+            case TSTR_HHMMSS_TZ -> "\\d{8}_\\d{6}[+-]\\d{4}";
+            case TSTR_HHMMSS_SUB -> "\\d{8}_\\d{6}\\.\\d{9}";
+        };
+        String stemSep = format == FileNameFormat.EPOCH_SEC || format == FileNameFormat.EPOCH_SEC_STARTEND ? "" : sep;
+        return java.util.regex.Pattern.compile(java.util.regex.Pattern.quote(base) + java.util.regex.Pattern.quote(stemSep)
+                + time + "(?:_\\d{3,})?" + java.util.regex.Pattern.quote(suffix));
+    }
+
+    /**
+     * Orders names of this encoder oldest first: by the name without the suffix, as
+     * {@link #name(long, long)} keeps them unique and growing.
+     */
+    public java.util.Comparator<String> oldestFirst() {
+        return java.util.Comparator.comparing(this::stemOf);
+    }
+
     public String lastName() {
         return last;
     }

@@ -180,6 +180,8 @@ final class StatusJson {
                 m.put("bytes_out", t.bytesOut());
                 m.put("bytes_in", t.bytesIn());
                 m.put("compression_ratio", t.bytesOut() <= 0 ? null : (double) t.bytesIn() / t.bytesOut());
+                m.put("retention_deleted_files", t.retentionDeletedFiles());
+                m.put("retention_deleted_bytes", t.retentionDeletedBytes());
                 List<StatusHistory.Sample> h = s.history().samples(Service.historyKey(false, t.desc()));
                 m.put("mbps", h.isEmpty() ? null : h.getLast().mbitPerSecond());
                 m.put("history", history(s.history(), Service.historyKey(false, t.desc())));

@@ -16,6 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import io.pushcap.sink.StoredOutput;
 
 /**
  * {@code Mode = "File"}: splits as files on a local disk or an NFS/CIFS mount. A split is written
@@ -69,6 +76,43 @@ public final class FileSink implements Sink {
             throw describe("create", pending, e);
         }
         return new FileSplit(location, target, pending, ch);
+    }
+
+    /** Regular files (not symbolic links, not directories) directly in {@code directory}. */
+    @Override
+    public List<StoredOutput> list(String directory) throws IOException {
+        Path dir = Path.of(directory.isEmpty() ? "." : directory);
+        List<StoredOutput> out = new ArrayList<>();
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) files::iterator) {
+                BasicFileAttributes a;
+                try {
+                    a = Files.readAttributes(p, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+                } catch (NoSuchFileException gone) {
+                    continue;
+                }
+                if (a.isRegularFile()) {
+                    String name = p.getFileName().toString();
+                    out.add(new StoredOutput(name, directory + name, a.size()));
+                }
+            }
+        } catch (NoSuchFileException e) {
+            return List.of();
+        } catch (IOException | java.io.UncheckedIOException e) {
+            IOException io = e instanceof java.io.UncheckedIOException u ? u.getCause() : (IOException) e;
+            throw describe("list", dir, io);
+        }
+        return out;
+    }
+
+    @Override
+    public boolean delete(String location) throws IOException {
+        Path p = Path.of(location);
+        try {
+            return Files.deleteIfExists(p);
+        } catch (IOException e) {
+            throw describe("delete", p, e);
+        }
     }
 
     private static void createDirectories(Path dir) throws IOException {

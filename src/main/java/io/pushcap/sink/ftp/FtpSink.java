@@ -5,6 +5,8 @@ import io.pushcap.sink.Sink;
 import io.pushcap.sink.SplitOutput;
 import org.apache.commons.net.ftp.FTP;
 import org.apache.commons.net.ftp.FTPClient;
+import org.apache.commons.net.ftp.FTPFile;
+import io.pushcap.sink.StoredOutput;
 import org.apache.commons.net.ftp.FTPReply;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -84,6 +86,73 @@ public final class FtpSink implements Sink {
         } catch (IOException e) {
             disconnect();
             throw e instanceof FtpException ? e : new FtpException("FTP " + loc + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The files directly in {@code directory} ({@code ftp://[user@]host[:port]/dir/}), by MLSD
+     * (machine-readable names and sizes); a server without MLSD (reply 500/502) is asked with
+     * LIST. A directory that does not exist (550) is empty.
+     */
+    @Override
+    public java.util.List<StoredOutput> list(String directory) throws IOException {
+        FtpLocation loc = parseLocation(directory);
+        try {
+            FTPClient c = connect(loc);
+            String dir = absolute(loc.directory());
+            FTPFile[] files = c.mlistDir(dir);
+            int reply = c.getReplyCode();
+            if (!FTPReply.isPositiveCompletion(reply)) {
+                if (reply == 500 || reply == 502) {
+                    files = c.listFiles(dir);
+                    reply = c.getReplyCode();
+                }
+                if (reply == 550) {
+                    return java.util.List.of();
+                }
+                if (!FTPReply.isPositiveCompletion(reply)) {
+                    throw fail("MLSD " + dir, loc, c);
+                }
+            }
+            java.util.List<StoredOutput> out = new java.util.ArrayList<>();
+            for (FTPFile f : files) {
+                if (f != null && f.isFile()) {
+                    String name = f.getName().substring(f.getName().lastIndexOf('/') + 1);
+                    out.add(new StoredOutput(name, directory + name, f.getSize()));
+                }
+            }
+            return out;
+        } catch (IOException e) {
+            disconnect();
+            throw e instanceof FtpException ? e : new FtpException("FTP list " + loc + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** DELE; the server's refusal (550: absent or not allowed) is an error naming its reply. */
+    @Override
+    public boolean delete(String location) throws IOException {
+        FtpLocation loc = parseLocation(location);
+        try {
+            FTPClient c = connect(loc);
+            String path = join(absolute(loc.directory()), loc.fileName());
+            if (!c.deleteFile(path)) {
+                throw fail("DELE " + path, loc, c);
+            }
+            return true;
+        } catch (IOException e) {
+            if (!(e instanceof FtpException)) {
+                disconnect();
+            }
+            throw e instanceof FtpException ? e : new FtpException("FTP delete " + loc + ": " + e.getMessage(), e);
+        }
+    }
+
+    private FtpLocation parseLocation(String location) {
+        try {
+            return withCredentials(FtpLocation.parse(location));
+        } catch (IllegalArgumentException e) {
+            throw new PushcapException("FTP location '" + redact(location) + "' (" + e.getMessage() + "; expected "
+                    + FtpLocation.SYNTAX + ")");
         }
     }
 

@@ -85,6 +85,89 @@ public final class RcloneSink implements Sink {
         return new RcloneSplit(this, p, location, pending);
     }
 
+    /**
+     * {@code rclone lsjson --files-only DIR}: the files directly in {@code directory}
+     * ({@code remote:path/}), not in its subdirectories. A directory that does not exist is
+     * empty (rclone's exit status 3).
+     */
+    @Override
+    public List<io.pushcap.sink.StoredOutput> list(String directory) throws IOException {
+        String json = output(List.of("lsjson", "--files-only", "--no-modtime", "--no-mimetype", directory),
+                "rclone lsjson " + directory);
+        if (json == null) {
+            return List.of();
+        }
+        List<io.pushcap.sink.StoredOutput> out = new ArrayList<>();
+        java.util.regex.Matcher m = LSJSON_ENTRY.matcher(json);
+        while (m.find()) {
+            String name = unescape(m.group(1));
+            out.add(new io.pushcap.sink.StoredOutput(name, directory + name, Long.parseLong(m.group(2))));
+        }
+        return out;
+    }
+
+    /** {@code rclone deletefile LOCATION}. */
+    @Override
+    public boolean delete(String location) throws IOException {
+        run(List.of("deletefile", location), "rclone deletefile " + location);
+        return true;
+    }
+
+    /** One object of {@code rclone lsjson}: {@code {"Path":"a","Name":"a","Size":1,...}}, Name before Size as rclone writes. */
+    private static final java.util.regex.Pattern LSJSON_ENTRY =
+            java.util.regex.Pattern.compile("\"Name\":\"((?:[^\"\\\\]|\\\\.)*)\",\"Size\":(\\d+)");
+
+    private static String unescape(String s) {
+        return s.replace("\\\"", "\"").replace("\\/", "/").replace("\\\\", "\\");
+    }
+
+    /**
+     * Runs rclone to completion and returns its stdout; null when rclone says the directory is
+     * not found (exit status 3); an IOException with its status and stderr tail otherwise.
+     */
+    private String output(List<String> args, String what) throws IOException {
+        ProcessBuilder pb = new ProcessBuilder(command(args)).redirectOutput(ProcessBuilder.Redirect.PIPE);
+        pb.environment().remove("AWS_CA_BUNDLE");
+        Process p;
+        try {
+            p = pb.start();
+        } catch (IOException e) {
+            if (!Files.isExecutable(Path.of(binary)) && !onPath(binary)) {
+                throw new PushcapException(INSTALL_HINT);
+            }
+            throw new IOException(what + ": cannot start: " + e.getMessage(), e);
+        }
+        p.getOutputStream().close();
+        StderrTail err = StderrTail.start(p.getErrorStream(), "rclone-stderr-" + p.pid(), 8);
+        java.util.concurrent.CompletableFuture<byte[]> stdout = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                return p.getInputStream().readAllBytes();
+            } catch (IOException e) {
+                return new byte[0];
+            }
+        }, Thread::startVirtualThread);
+        try {
+            if (!p.waitFor(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException(what + ": no answer within " + COMMAND_TIMEOUT_SECONDS + " s" + err.suffix());
+            }
+            err.await(1000);
+            if (p.exitValue() == 3) {
+                return null;
+            }
+            if (p.exitValue() != 0) {
+                throw new IOException(what + " failed: " + ExitStatus.describe(p.exitValue()) + err.suffix());
+            }
+            return new String(stdout.get(COMMAND_TIMEOUT_SECONDS, TimeUnit.SECONDS), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException(what + ": interrupted");
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IOException(what + ": cannot read its output: " + e, e);
+        }
+    }
+
     List<String> command(List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(binary);

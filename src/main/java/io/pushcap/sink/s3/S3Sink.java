@@ -177,6 +177,55 @@ public final class S3Sink implements Sink {
         return new S3Split(client, pending, location, settings, uploads, metrics, true);
     }
 
+    /**
+     * The objects directly under {@code directory} ({@code s3://bucket/a/}: keys {@code a/x},
+     * not {@code a/b/x}), listed page by page with ListObjectsV2.
+     */
+    @Override
+    public java.util.List<io.pushcap.sink.StoredOutput> list(String directory) throws IOException {
+        S3Location dir = directoryLocation(directory);
+        java.util.List<io.pushcap.sink.StoredOutput> out = new java.util.ArrayList<>();
+        try {
+            for (var page : client.listObjectsV2Paginator(b -> b.bucket(dir.bucket()).prefix(dir.key()).delimiter("/"))) {
+                for (var o : page.contents()) {
+                    String name = o.key().substring(dir.key().length());
+                    if (!name.isEmpty()) {
+                        out.add(new io.pushcap.sink.StoredOutput(name, "s3://" + dir.bucket() + "/" + o.key(), o.size()));
+                    }
+                }
+            }
+        } catch (SdkException e) {
+            throw S3Errors.io("ListObjectsV2", dir, e);
+        }
+        return out;
+    }
+
+    /** DeleteObject; S3 does not say whether the object existed, so this answers true. */
+    @Override
+    public boolean delete(String location) throws IOException {
+        S3Location loc;
+        try {
+            loc = S3Location.parse(location, true);
+        } catch (IllegalArgumentException e) {
+            throw new PushcapException("S3 location '" + location + "' (" + e.getMessage() + ")");
+        }
+        try {
+            client.deleteObject(b -> b.bucket(loc.bucket()).key(loc.key()));
+            return true;
+        } catch (SdkException e) {
+            throw S3Errors.io("DeleteObject", loc, e);
+        }
+    }
+
+    private static S3Location directoryLocation(String directory) {
+        try {
+            return S3Location.parse(directory, false);
+        } catch (IllegalArgumentException e) {
+            throw new PushcapException("S3 directory '" + directory + "' (" + e.getMessage() + "; expected "
+                    + S3Location.SYNTAX + "/)");
+        }
+    }
+
     /** Aborts multipart uploads left open for this exact key by earlier attempts. */
     void abortStaleUploads(S3Location loc) throws IOException {
         if (listUploadsUnsupported) {

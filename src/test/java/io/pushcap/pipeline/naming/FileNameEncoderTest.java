@@ -115,4 +115,31 @@ class FileNameEncoderTest {
         e.resumeAfter("/d/_20210524_095100.pcap");
         assertThat(e.name(T + MIN, T + 2 * MIN)).isEqualTo("/d/20210524_095200.pcap");
     }
+
+    @Test
+    void shouldMatchItsOwnNamesOnlyWhenRetentionLooksForThem() {
+        ZoneId tokyo = ZoneId.of("Asia/Tokyo");
+        for (FileNameFormat f : FileNameFormat.values()) {
+            for (String prefix : List.of("/d/", "/d/tcp", "rel")) {
+                FileNameEncoder e = new FileNameEncoder(f, prefix, ".pcap.zst", tokyo);
+                java.util.regex.Pattern own = e.ownNames();
+                List<String> names = List.of(e.name(T, T + MIN), e.name(T, T + MIN), e.name(T + MIN, T + 2 * MIN));
+                for (String n : names) {
+                    assertThat(n).as(f + " " + prefix).startsWith(e.directory());
+                    String rest = n.substring(e.directory().length());
+                    assertThat(own.matcher(rest).matches()).as(f + " " + prefix + ": " + rest).isTrue();
+                    assertThat(own.matcher(rest + ".pending").matches()).as(rest + ".pending").isFalse();
+                    assertThat(own.matcher(rest.replace(".pcap.zst", ".pcap")).matches()).as("other suffix").isFalse();
+                    assertThat(own.matcher("x" + rest).matches()).as("other prefix").isFalse();
+                }
+                assertThat(names.stream().sorted(java.util.Comparator.comparing(
+                        (String n) -> n.substring(e.directory().length()), e.oldestFirst())).toList())
+                        .as("oldest first is the order they were given").isEqualTo(names);
+                assertThat(own.matcher("notes.txt").matches()).isFalse();
+            }
+        }
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "/d/tcp", ".pcap").directory()).isEqualTo("/d/");
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "s3://b/p/", ".pcap").directory()).isEqualTo("s3://b/p/");
+        assertThat(new FileNameEncoder(FileNameFormat.TSTR_HHMMSS, "tcp", ".pcap").directory()).isEmpty();
+    }
 }
