@@ -64,3 +64,19 @@ bench_time_median() {
 }
 
 bench_ratio() { echo "scale=2; $1 / $2" | bc -l; }
+
+# bench_cpu_median RUNS CMD... -> "WALL CPU" medians (seconds) of RUNS runs after one warm-up run;
+# CPU is user+system time of the command and all its children (bash's time keyword, so CMD may be
+# a shell function).
+bench_cpu_median() {
+    local runs=$1; shift
+    "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; return 1; }
+    local walls=() cpus=() i t TIMEFORMAT='%R %U %S'
+    for ((i = 0; i < runs; i++)); do
+        t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+        walls+=("$(awk '{print $1}' <<<"$t")")
+        cpus+=("$(awk '{printf "%.2f", $2 + $3}' <<<"$t")")
+    done
+    echo "$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')" \
+         "$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')"
+}
