@@ -147,13 +147,7 @@ public final class S3Sink implements Sink {
 
     @Override
     public SplitOutput open(String location) throws IOException {
-        S3Location loc;
-        try {
-            loc = S3Location.parse(location, true);
-        } catch (IllegalArgumentException e) {
-            throw new PushcapException("S3 location '" + location + "' (" + e.getMessage() + "; expected "
-                    + S3Location.SYNTAX + "NAME)");
-        }
+        S3Location loc = objectLocation(location, "; expected " + S3Location.SYNTAX + "NAME");
         abortStaleUploads(loc);
         return new S3Split(client, loc, location, settings, uploads, metrics, false);
     }
@@ -165,13 +159,7 @@ public final class S3Sink implements Sink {
      */
     @Override
     public SplitOutput openRenamable(String location) throws IOException {
-        S3Location loc;
-        try {
-            loc = S3Location.parse(location, true);
-        } catch (IllegalArgumentException e) {
-            throw new PushcapException("S3 location '" + location + "' (" + e.getMessage() + "; expected "
-                    + S3Location.SYNTAX + "NAME)");
-        }
+        S3Location loc = objectLocation(location, "; expected " + S3Location.SYNTAX + "NAME");
         S3Location pending = new S3Location(loc.bucket(), loc.key() + ".pending");
         abortStaleUploads(pending);
         return new S3Split(client, pending, location, settings, uploads, metrics, true);
@@ -200,15 +188,19 @@ public final class S3Sink implements Sink {
         return out;
     }
 
+    /** An object's location, or a user error naming it ({@code hint} follows the parser's reason). */
+    private static S3Location objectLocation(String location, String hint) {
+        try {
+            return S3Location.parse(location, true);
+        } catch (IllegalArgumentException e) {
+            throw new PushcapException("S3 location '" + location + "' (" + e.getMessage() + hint + ")");
+        }
+    }
+
     /** DeleteObject; S3 does not say whether the object existed, so this answers true. */
     @Override
     public boolean delete(String location) throws IOException {
-        S3Location loc;
-        try {
-            loc = S3Location.parse(location, true);
-        } catch (IllegalArgumentException e) {
-            throw new PushcapException("S3 location '" + location + "' (" + e.getMessage() + ")");
-        }
+        S3Location loc = objectLocation(location, "");
         try {
             client.deleteObject(b -> b.bucket(loc.bucket()).key(loc.key()));
             return true;
