@@ -21,8 +21,10 @@ import org.openjdk.jmh.annotations.Warmup;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
@@ -42,6 +44,9 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *       byte, so every page of the input is faulted in, as writing the packet out would.
  *   <li>{@code source}: {@link FileSetSource}, the push's offline source around the reader (time
  *       window, damage, position), for one target (no {@code Pace}).
+ *   <li>{@code streamReader}: not the push's path, a yardstick for it: the same parser over the
+ *       window a stream gets ({@link InputWindow#stream}: read(2) from the file into one reused
+ *       4 MiB native buffer), so no page of the input is ever mapped or faulted in.
  * </ul>
  *
  * <p>The score is packets per second. The auxiliary counter {@code bytes} is input bytes per
@@ -65,6 +70,7 @@ public class PcapReaderBenchmark {
     private Path dir;
     private Path file;
     private CaptureReader reader;
+    private CaptureReader streamReader;
     private FileSetSource source;
     private final Packet packet = new Packet();
 
@@ -91,12 +97,18 @@ public class PcapReaderBenchmark {
         }
         reader = CaptureFiles.open(file);
         source = FileSetSource.open(List.of(file), null);
+        streamReader = openStream();
+    }
+
+    private CaptureReader openStream() throws IOException {
+        return new PcapReader(InputWindow.stream(file.toString(), FileChannel.open(file, StandardOpenOption.READ)));
     }
 
     @TearDown(Level.Trial)
     public void tearDown() throws IOException {
         reader.close();
         source.close();
+        streamReader.close();
         Files.deleteIfExists(file);
         Files.deleteIfExists(dir);
     }
@@ -128,6 +140,17 @@ public class PcapReaderBenchmark {
             sum += s.get(JAVA_BYTE, at + i);
         }
         return sum;
+    }
+
+    @Benchmark
+    public long streamReader(Counters c) throws IOException {
+        if (!streamReader.next(packet)) {
+            streamReader.close();
+            streamReader = openStream();
+            streamReader.next(packet);
+        }
+        c.bytes += packet.caplen() + 16;
+        return packet.timestampNanos() + packet.caplen();
     }
 
     @Benchmark
