@@ -28,15 +28,19 @@ final class TargetValidator {
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
             "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
-            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS).flatMap(List::stream).toList()));
+            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS,
+                    ModeOptions.KAFKA_KEYS).flatMap(List::stream).toList()));
     static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
             + "; Mode S3: " + String.join(", ", ModeOptions.S3_KEYS) + "; Mode TAP: " + String.join(", ", ModeOptions.TAP_KEYS)
-            + "; Mode RCLONE: " + String.join(", ", ModeOptions.RCLONE_KEYS);
+            + "; Mode RCLONE: " + String.join(", ", ModeOptions.RCLONE_KEYS)
+            + "; Mode KAFKA: " + String.join(", ", ModeOptions.KAFKA_KEYS);
 
     /** Modes whose output is a series of files, cut by Split and named by FileName. */
     static final Set<Mode> FILE_MODES = EnumSet.of(Mode.FILE, Mode.RCLONE, Mode.CURL, Mode.S3);
-    /** Keys that only make sense for file modes; a stream mode (LXC, TAP) refuses them. */
+    /** Keys that only make sense for file modes; a stream mode (LXC, TAP, KAFKA) refuses them. */
     private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew", "Format");
+    /** kafka://HOST:PORT[,HOST:PORT]/TOPIC, the topic in Kafka's legal characters. */
+    static final String KAFKA_PATH = "kafka://[^/,:\\s]+:\\d{1,5}(,[^/,:\\s]+:\\d{1,5})*/[a-zA-Z0-9._-]{1,249}";
     private static final String DEFAULT_SUFFIX = ".pcap";
     private static final String PCAPNG_SUFFIX = ".pcapng";
     private static final java.util.regex.Pattern PCAPNG_NAME =
@@ -130,6 +134,8 @@ final class TargetValidator {
             case CURL -> d.path.matches("(?i)ftps?://[^/]+.*") ? null
                     : "Mode CURL pushes over FTP: expected ftp://[user[:pass]@]host[:port]/prefix";
             case S3 -> d.path.matches("s3://[^/]+(/.*)?") ? null : "Mode S3 expected s3://bucket/prefix";
+            case KAFKA -> d.path.matches(KAFKA_PATH) ? null
+                    : "Mode KAFKA expected kafka://HOST:PORT[,HOST:PORT...]/TOPIC";
             default -> null;
         };
         if (problem != null) {
