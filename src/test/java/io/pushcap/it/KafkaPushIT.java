@@ -1,0 +1,223 @@
+package io.pushcap.it;
+
+import io.pushcap.testing.Cmd;
+import io.pushcap.testsupport.Await;
+import io.pushcap.testsupport.KafkaBroker;
+import io.pushcap.testsupport.PushcapCli;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Scale-out through Kafka against a real broker (testsupport/KafkaBroker, one per class): a
+ * sensor's offline push into a KAFKA target, a worker's offline push from the topic to files,
+ * judged by tcpdump against the same capture pushed straight to files; kill -9 of the sensor push
+ * at random points (every packet exactly once); bad input.
+ */
+class KafkaPushIT {
+    private static final String FILTER = "tcp or udp";
+
+    @TempDir
+    static Path dir;
+    static KafkaBroker broker;
+    static Path capture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")));
+        capture = dir.resolve("gen.pcap");
+        PushcapCli.run(dir, "gen", "-w", capture.toString(), "--packets", "20000", "--pps", "2000", "--mix", "mixed").ok();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Path config(Path tmp, String name, String target) throws IOException {
+        Path f = tmp.resolve(name + ".lua");
+        Files.writeString(f, "local Config = {}\nConfig.Target = {}\ntable.insert(Config.Target, {\n" + target
+                + "\n})\nreturn Config\n");
+        return f;
+    }
+
+    private static String sensorTarget(String topic, String key) {
+        return "Desc = 'sensor', Mode = 'KAFKA', Path = '" + broker.url(topic) + "', FilterBPF = '" + FILTER + "',"
+                + " Key = '" + key + "', Kafka = { ['linger.ms'] = 5 },";
+    }
+
+    private static String fileTarget(Path out, String filter) {
+        return "Desc = 'files', Path = '" + out + "/', Split = '--split-time 1e9', FileName = '--filename-epoch-sec',"
+                + (filter == null ? "" : " FilterBPF = '" + filter + "',");
+    }
+
+    private static PushcapCli.Result push(Path tmp, Path config, String tag, String source) throws Exception {
+        return PushcapCli.run(tmp, Duration.ofSeconds(300), Map.of(), "push", "--config", config.toString(), "--log-dir",
+                tmp.resolve("logs-" + tag).toString(), "--state-dir", tmp.resolve("var-" + tag).toString(), "--force",
+                "--offline", source);
+    }
+
+    /** One string per packet of every file under {@code out}: ns time, wire length (-e), every byte; sorted. */
+    private static List<String> packets(Path out) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".pcap")).sorted().toList()) {
+                StringBuilder cur = null;
+                for (String line : Cmd.tcpdump(f, "-tt", "-e", "--time-stamp-precision=nano", "-xx")) {
+                    if (line.startsWith("\t") && cur != null) {
+                        cur.append('\n').append(line);
+                    } else {
+                        if (cur != null) {
+                            all.add(cur.toString());
+                        }
+                        cur = new StringBuilder(line);
+                    }
+                }
+                if (cur != null) {
+                    all.add(cur.toString());
+                }
+            }
+        }
+        all.sort(null);
+        return all;
+    }
+
+    private static List<String> names(Path out) throws IOException {
+        try (Stream<Path> files = Files.list(out)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** The capture pushed straight to files with the same filter: what the worker must reproduce. */
+    private static Path reference(Path tmp) throws Exception {
+        Path out = tmp.resolve("reference");
+        push(tmp, config(tmp, "reference", fileTarget(out, FILTER)), "reference", capture.toString()).ok();
+        return out;
+    }
+
+    @Test
+    void shouldReproduceTheFilteredCaptureWhenPushedThroughATopic(@TempDir Path tmp) throws Exception {
+        broker.createTopic("e2e", 3);
+        PushcapCli.Result sensor = push(tmp, config(tmp, "sensor", sensorTarget("e2e", "flow")), "sensor", capture.toString());
+        assertThat(sensor.exit()).as(sensor.all()).isZero();
+        Path out = tmp.resolve("worker");
+        PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("e2e"));
+        assertThat(worker.exit()).as(worker.all()).isZero();
+        Path ref = reference(tmp);
+        List<String> expected = packets(ref);
+        assertThat(expected).hasSizeGreaterThan(1000);
+        assertThat(packets(out)).isEqualTo(expected);
+        assertThat(names(out)).isEqualTo(names(ref));
+        // Flow keys: both directions of a flow in one partition; every partition is used.
+        Map<Integer, Long> perPartition = broker.readAll("e2e").stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()));
+        assertThat(perPartition).hasSize(3);
+    }
+
+    @Test
+    void shouldPublishEveryPacketExactlyOnceWhenTheSensorPushIsKilledAtRandomPoints(@TempDir Path tmp) throws Exception {
+        broker.createTopic("crash", 2);
+        Path config = config(tmp, "sensor", sensorTarget("crash", "none"));
+        Path ref = reference(tmp);
+        int expected = packets(ref).size();
+        Random random = new Random();
+        int kills = 0;
+        for (int i = 0; i < 3; i++) {
+            long threshold = 1 + random.nextInt(expected);
+            Process p = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+                    "--log-dir", tmp.resolve("logs-crash").toString(), "--state-dir", tmp.resolve("var-crash").toString(),
+                    "--force", "--offline", capture.toString())
+                    .directory(tmp.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("crash.out").toFile())).start();
+            // Kill once the topic holds a random number of records (committed or not), or the push ended.
+            Await.until("the push to reach " + threshold + " records or end", Duration.ofSeconds(300),
+                    () -> !p.isAlive() || endOffsets("crash") >= threshold);
+            if (p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                kills++;
+            }
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+        PushcapCli.Result last = push(tmp, config, "crash", capture.toString());
+        assertThat(last.exit()).as(last.all()).isZero();
+        Path out = tmp.resolve("worker");
+        PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("crash")).ok();
+        // Equal sorted lists: no packet missing, none twice.
+        assertThat(packets(out)).as("after %d kills", kills).isEqualTo(packets(ref));
+        assertThat(worker.all()).contains("published " + expected);
+    }
+
+    private static long endOffsets(String topic) {
+        try (Admin admin = broker.admin()) {
+            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            return admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void shouldCountAndSkipRecordsThatAreNotPacketsWhenReadingATopic(@TempDir Path tmp) throws Exception {
+        broker.createTopic("junk", 1);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("junk", "hello".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        }
+        PushcapCli.Result sensor = push(tmp, config(tmp, "sensor", sensorTarget("junk", "sensor")), "sensor", capture.toString());
+        assertThat(sensor.exit()).as(sensor.all()).isZero();
+        Path out = tmp.resolve("worker");
+        PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("junk"));
+        assertThat(worker.exit()).as(worker.all()).isZero();
+        assertThat(worker.all()).contains("is not a packet");
+        assertThat(packets(out)).isEqualTo(packets(reference(tmp)));
+    }
+
+    @Test
+    void shouldRefuseWithAClearErrorWhenTheHostIsUnknownOrTheTopicIsMissing(@TempDir Path tmp) throws Exception {
+        Path worker = config(tmp, "worker", fileTarget(tmp.resolve("out"), null));
+        PushcapCli.Result unknown = push(tmp, worker, "unknown", "kafka://no-such-host.invalid:9092/packets");
+        assertThat(unknown.exit()).as(unknown.all()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("no bootstrap server resolves").contains("no-such-host.invalid:9092");
+        PushcapCli.Result missing = push(tmp, worker, "missing", broker.url("no-such-topic"));
+        assertThat(missing.exit()).as(missing.all()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("topic 'no-such-topic' does not exist");
+        PushcapCli.Result sensorMissing = push(tmp, config(tmp, "sensor", sensorTarget("no-such-topic", "flow")), "sensor",
+                capture.toString());
+        assertThat(sensorMissing.exit()).as(sensorMissing.all()).isEqualTo(2);
+        assertThat(sensorMissing.stderr()).contains("topic 'no-such-topic' does not exist");
+        PushcapCli.Result split = push(tmp, config(tmp, "split", sensorTarget("e2e", "flow") + " Split = '--split-time 1e9',"),
+                "split", capture.toString());
+        assertThat(split.exit()).isEqualTo(2);
+        assertThat(split.stderr()).contains("Split: not used by Mode KAFKA");
+    }
+}
