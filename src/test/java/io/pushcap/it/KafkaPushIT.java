@@ -173,6 +173,7 @@ class KafkaPushIT {
             }
             p.waitFor(60, TimeUnit.SECONDS);
         }
+        System.out.println("kill -9 test: " + kills + " kills");
         PushcapCli.Result last = push(tmp, config, "crash", capture.toString());
         assertThat(last.exit()).as(last.all()).isZero();
         if (kills > 0) {
@@ -195,9 +196,58 @@ class KafkaPushIT {
         assertThat(worker.all()).contains("published " + expected);
     }
 
+    @Test
+    void shouldLoseNothingWhenTheBrokerIsRestartedMidPush(@TempDir Path tmp) throws Exception {
+        broker.createTopic("restart", 2);
+        // Short producer timeouts, so that the target notices the broker's absence, backs off and retries.
+        Path config = config(tmp, "sensor", "Desc = 'sensor', Mode = 'KAFKA', Path = '" + broker.url("restart") + "',"
+                + " FilterBPF = '" + FILTER + "', Key = 'flow', RetryFor = '10m', Kafka = { ['max.block.ms'] = 5000,"
+                + " ['request.timeout.ms'] = 3000, ['delivery.timeout.ms'] = 10000, ['transaction.timeout.ms'] = 10000 },");
+        Path ref = reference(tmp);
+        Path log = tmp.resolve("restart.out");
+        Process p = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+                "--log-dir", tmp.resolve("logs-restart").toString(), "--state-dir", tmp.resolve("var-restart").toString(),
+                "--force", "--offline", capture.toString())
+                .directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        boolean killed = false;
+        try {
+            Await.until("the push to write its first records", Duration.ofSeconds(300),
+                    () -> !p.isAlive() || endOffsets("restart", 2) >= 100);
+            if (p.isAlive()) {
+                broker.kill();
+                killed = true;
+                // The target fails and backs off while the broker is away (a failure it retries).
+                Await.until("the push to notice the broker is gone", Duration.ofSeconds(120),
+                        () -> !p.isAlive() || read(log).contains("retrying in"));
+            }
+        } finally {
+            broker.restart();
+        }
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("push ended").isTrue();
+        assertThat(p.exitValue()).as(read(log)).isZero();
+        System.out.println("broker restart test: broker killed mid-push: " + killed);
+        Path out = tmp.resolve("worker");
+        push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("restart")).ok();
+        assertThat(packets(out)).isEqualTo(packets(ref));
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     private static long endOffsets(String topic) {
+        return endOffsets(topic, 2);
+    }
+
+    private static long endOffsets(String topic, int partitions) {
         try (Admin admin = broker.admin()) {
-            List<TopicPartition> parts = List.of(new TopicPartition(topic, 0), new TopicPartition(topic, 1));
+            List<TopicPartition> parts = java.util.stream.IntStream.range(0, partitions)
+                    .mapToObj(i -> new TopicPartition(topic, i)).toList();
             return admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
                     .all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
         } catch (Exception e) {
