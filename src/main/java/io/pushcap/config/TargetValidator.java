@@ -26,7 +26,7 @@ final class TargetValidator {
     static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
             "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
-            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format");
+            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Group");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
             Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS,
                     ModeOptions.KAFKA_KEYS).flatMap(List::stream).toList()));
@@ -304,6 +304,22 @@ final class TargetValidator {
     private void readPushcapOptions(TableReader r, Draft d) {
         String src = r.string("Source");
         d.source = src != null ? src : defaults.source();
+        String group = r.string("Group");
+        boolean kafka = d.source != null && d.source.startsWith("kafka:");
+        if (kafka && !d.source.matches(KAFKA_PATH)) {
+            r.error("Source", "'" + d.source + "' (expected kafka://HOST:PORT[,HOST:PORT...]/TOPIC)");
+        } else if (kafka && group == null) {
+            r.error("Source", "'" + d.source + "' is a Kafka topic: set Group = \"NAME\", the consumer group whose"
+                    + " members share its partitions");
+        }
+        if (group != null && !kafka) {
+            r.error("Group", "only used with Source = \"kafka://HOST:PORT/TOPIC\" (this target's Source is "
+                    + (d.source == null ? "the default ring" : "'" + d.source + "'") + ")");
+        } else if (group != null && !group.matches("[A-Za-z0-9._-]{1,200}")) {
+            r.error("Group", "'" + group + "' (expected a consumer group name of letters, digits, '.', '_', '-')");
+        } else if (group != null) {
+            d.options.put(TargetConfig.GROUP_KEY, group);
+        }
         Double mbps = r.number("MaxMbps", 0, "a bandwidth cap in Mbit/s, 0 for none");
         d.maxMbps = mbps == null ? 0 : mbps;
         Long timeout = r.integer("TimeoutRing", 0, Long.MAX_VALUE, "nanoseconds, e.g. 5*60e9");

@@ -42,6 +42,18 @@ public final class PacketHeaders {
         return x == null || x.value() == null || x.value().length != 8 ? null : ByteBuffer.wrap(x.value()).getLong();
     }
 
+    /**
+     * True when a record is a packet: the ns time, wire length and link type headers are there
+     * with their sizes, and the value is a frame no longer than its wire length and 256 KiB.
+     */
+    public static boolean isPacket(Headers h, byte[] value) {
+        Long ts = int64(h, TIMESTAMP_NS);
+        Integer wire = int32(h, WIRE_LENGTH);
+        Integer lt = int32(h, LINK_TYPE);
+        return ts != null && wire != null && lt != null && value != null && wire >= value.length
+                && value.length <= 262_144;
+    }
+
     /** The header's 4-byte value, or null when it is missing or not 4 bytes. */
     public static Integer int32(Headers h, String name) {
         Header x = h.lastHeader(name);

@@ -390,6 +390,7 @@ public final class TargetRunner implements Runnable {
             plan.cursors().save(new Cursor(source.describe(), boundary,
                     plan.names() == null ? "" : plan.names().lastName()));
         }
+        source.committed(boundary);
         if (published != null) {
             counters.published.add(published.packets());
             counters.bytesIn.add(published.bytesIn());

@@ -73,8 +73,8 @@ public final class SinkFactory {
         }
         Set<String> keys = p.optionKeys();
         for (String k : target.options().keySet()) {
-            // Format is the split writer's (pcap or pcapng), not the sink's.
-            if (!keys.contains(k) && !k.equals(TargetConfig.FORMAT_KEY)) {
+            // Format is the split writer's (pcap or pcapng), Group the source's, not the sink's.
+            if (!keys.contains(k) && !k.equals(TargetConfig.FORMAT_KEY) && !k.equals(TargetConfig.GROUP_KEY)) {
                 throw new PushcapException(target.label() + ": unknown option '" + k + "' for Mode " + target.mode()
                         + " (expected " + (keys.isEmpty() ? "none" : String.join(", ", new TreeSet<>(keys))) + ")");
             }

@@ -623,6 +623,19 @@ class PushConfigLoaderTest {
     }
 
     @Test
+    void shouldRequireAGroupWhenTheSourceIsAKafkaTopic() throws IOException {
+        TargetConfig t = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Source = 'kafka://b1:9092/packets',",
+                "Group = 'workers',")).targets().getFirst();
+        assertEquals("workers", t.options().get(TargetConfig.GROUP_KEY));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Source: 'kafka://b1:9092/packets' is a Kafka topic: set"
+                        + " Group = \"NAME\", the consumer group whose members share its partitions"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Source = 'kafka://b1:9092/packets',")));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Group: only used with Source = \"kafka://HOST:PORT/TOPIC\""
+                        + " (this target's Source is 'cisco')"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Group = 'workers',", "    Source = 'cisco',")));
+    }
+
+    @Test
     void shouldRequireDecapWhenWriteDecapIsOn() throws IOException {
         assertEquals(List.of(file + ":10: target 'nfs-tcp': WriteDecap: true needs Decap = true (only a decapsulated frame"
                         + " can be written; this target sets Decap = false)"),

@@ -232,6 +232,66 @@ class KafkaPushIT {
         assertThat(packets(out)).isEqualTo(packets(ref));
     }
 
+    private static String liveTarget(Path out, String topic) {
+        return "Desc = 'live', Path = '" + out + "/', Split = '--split-time 1e9', FileName = '--filename-epoch-sec',"
+                + " Source = '" + broker.url(topic) + "', Group = 'workers', TimeoutRing = 2e9,";
+    }
+
+    private static Process live(Path tmp, Path config, String tag) throws IOException {
+        return new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+                "--log-dir", tmp.resolve("logs-" + tag).toString(), "--state-dir", tmp.resolve("var-live").toString())
+                .directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve(tag + ".out").toFile())).start();
+    }
+
+    /** Packets in the published (not .pending) splits under {@code out}. */
+    private static long published(Path out) {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            long n = 0;
+            for (Path f : files.filter(p -> p.toString().endsWith(".pcap")).toList()) {
+                n += Cmd.capinfosPackets(f);
+            }
+            return n;
+        } catch (IOException | AssertionError e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void shouldPublishTheSameSplitsWhenALiveWorkerIsKilledAndRestarted(@TempDir Path tmp) throws Exception {
+        broker.createTopic("live", 3);
+        push(tmp, config(tmp, "sensor", sensorTarget("live", "flow")), "sensor", capture.toString()).ok();
+        Path ref = reference(tmp);
+        long expected = packets(ref).size();
+        Path out = tmp.resolve("live-out");
+        Path config = config(tmp, "live", liveTarget(out, "live"));
+        Process first = live(tmp, config, "live1");
+        try {
+            // Killed once it has published a split (offsets of later splits are not committed yet).
+            Await.until("a first published split", Duration.ofSeconds(300), () -> !first.isAlive() || published(out) > 0);
+        } finally {
+            first.descendants().forEach(ProcessHandle::destroyForcibly);
+            first.destroyForcibly();
+            first.waitFor(60, TimeUnit.SECONDS);
+        }
+        System.out.println("live worker killed with " + published(out) + " of " + expected + " packets published");
+        assertThat(read(tmp.resolve("live1.out"))).doesNotContain("ERROR");
+        Process second = live(tmp, config, "live2");
+        try {
+            Await.until("every packet published", Duration.ofSeconds(300),
+                    () -> !second.isAlive() || published(out) >= expected);
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertThat(read(tmp.resolve("live2.out"))).doesNotContain("ERROR");
+        assertThat(packets(out)).isEqualTo(packets(ref));
+        assertThat(names(out)).isEqualTo(names(ref));
+    }
+
     private static String read(Path f) {
         try {
             return Files.readString(f);
