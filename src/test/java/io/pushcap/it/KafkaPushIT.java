@@ -333,6 +333,28 @@ class KafkaPushIT {
     }
 
     @Test
+    void shouldCountAndSkipFramesLargerThanMaxRequestSizeWhenPushingToATopic(@TempDir Path tmp) throws Exception {
+        broker.createTopic("small", 1);
+        // 1024 bytes less 512 of record overhead: frames of more than 512 bytes do not fit.
+        PushcapCli.Result sensor = push(tmp, config(tmp, "sensor", "Desc = 'sensor', Mode = 'KAFKA', Path = '"
+                + broker.url("small") + "', FilterBPF = '" + FILTER + "', Kafka = { ['max.request.size'] = 1024 },"),
+                "sensor", capture.toString());
+        assertThat(sensor.exit()).as(sensor.all()).isZero();
+        assertThat(sensor.stderr()).contains("does not fit max.request.size 1024").contains("not sent");
+        Path out = tmp.resolve("worker");
+        push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("small")).ok();
+        // The filtered packets whose frame (tcpdump -e: the first "length N") is at most 512 bytes.
+        List<String> all = packets(reference(tmp));
+        java.util.regex.Pattern frameLength = java.util.regex.Pattern.compile(", length (\\d+):");
+        List<String> expected = all.stream().filter(p -> {
+            java.util.regex.Matcher m = frameLength.matcher(p);
+            return m.find() && Integer.parseInt(m.group(1)) <= 512;
+        }).toList();
+        assertThat(expected).isNotEmpty().hasSizeLessThan(all.size());
+        assertThat(packets(out)).isEqualTo(expected);
+    }
+
+    @Test
     void shouldRefuseWithAClearErrorWhenTheHostIsUnknownOrTheTopicIsMissing(@TempDir Path tmp) throws Exception {
         Path worker = config(tmp, "worker", fileTarget(tmp.resolve("out"), null));
         PushcapCli.Result unknown = push(tmp, worker, "unknown", "kafka://no-such-host.invalid:9092/packets");

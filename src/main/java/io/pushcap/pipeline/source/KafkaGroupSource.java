@@ -71,6 +71,8 @@ public final class KafkaGroupSource implements PacketSource {
     private final TreeMap<Long, Map<TopicPartition, Long>> positions = new TreeMap<>();
     /** Per assigned partition: where it started when assigned (its committed offset, or the earliest). */
     private final Map<TopicPartition, Long> assignedAt = new HashMap<>();
+    /** Per assigned partition: records not taken yet, for the lag gauge (read by the metrics thread). */
+    private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
 
     private long seq;
     private TopicPartition lastPartition;
@@ -127,6 +129,8 @@ public final class KafkaGroupSource implements PacketSource {
                     queues.remove(tp);
                     next.remove(tp);
                     assignedAt.remove(tp);
+                    lag.remove(tp);
+                    counters.noLag(tp.partition());
                 });
             }
 
@@ -137,6 +141,7 @@ public final class KafkaGroupSource implements PacketSource {
                     long at = consumer.position(tp);
                     next.put(tp, at);
                     assignedAt.put(tp, at);
+                    counters.lag(tp.partition(), () -> lag.getOrDefault(tp, 0L));
                 }
                 LOG.info("{}: group '{}' assigned {}", label, group, partitions);
             }
@@ -155,6 +160,12 @@ public final class KafkaGroupSource implements PacketSource {
                 if (q != null) {
                     q.addLast(new Buffered(r, now));
                     counters.readRecords.increment();
+                }
+            }
+            for (Map.Entry<TopicPartition, ArrayDeque<Buffered>> e : queues.entrySet()) {
+                java.util.OptionalLong behind = consumer.currentLag(e.getKey());
+                if (behind.isPresent()) {
+                    lag.put(e.getKey(), behind.getAsLong() + e.getValue().size());
                 }
             }
         } catch (KafkaException e) {
