@@ -84,13 +84,13 @@ class KafkaPushIT {
                 "--offline", source);
     }
 
-    /** One string per packet of every file under {@code out}: ns time, wire length (-e), every byte; sorted. */
+    /** One string per packet of every file under {@code out}: ns time, wire length (-e), absolute TCP sequence numbers (-S), every byte; sorted. */
     private static List<String> packets(Path out) throws IOException {
         List<String> all = new ArrayList<>();
         try (Stream<Path> files = Files.list(out)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".pcap")).sorted().toList()) {
                 StringBuilder cur = null;
-                for (String line : Cmd.tcpdump(f, "-tt", "-e", "--time-stamp-precision=nano", "-xx")) {
+                for (String line : Cmd.tcpdump(f, "-tt", "-S", "-e", "--time-stamp-precision=nano", "-xx")) {
                     // A packet starts with its time; tcpdump may print more lines for one packet.
                     if (!line.matches("^\\d+\\.\\d{9} .*") && cur != null) {
                         cur.append('\n').append(line);
@@ -108,6 +108,19 @@ class KafkaPushIT {
         }
         all.sort(null);
         return all;
+    }
+
+    /** Equal sorted packet lists; on a difference, names the counts and the first packets missing and extra. */
+    private static void assertSamePackets(List<String> actual, List<String> expected, String what) {
+        if (actual.equals(expected)) {
+            return;
+        }
+        java.util.Map<String, Long> a = actual.stream().collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+        java.util.Map<String, Long> e = expected.stream().collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+        List<String> missing = expected.stream().filter(x -> a.getOrDefault(x, 0L) < e.get(x)).distinct().limit(3).toList();
+        List<String> extra = actual.stream().filter(x -> e.getOrDefault(x, 0L) < a.get(x)).distinct().limit(3).toList();
+        throw new AssertionError(what + ": " + actual.size() + " packets, expected " + expected.size() + "\nmissing (first 3):\n"
+                + String.join("\n", missing) + "\nextra or twice (first 3):\n" + String.join("\n", extra));
     }
 
     private static List<String> names(Path out) throws IOException {
@@ -134,7 +147,7 @@ class KafkaPushIT {
         Path ref = reference(tmp);
         List<String> expected = packets(ref);
         assertThat(expected).hasSizeGreaterThan(1000);
-        assertThat(packets(out)).isEqualTo(expected);
+        assertSamePackets(packets(out), expected, "worker output");
         assertThat(names(out)).isEqualTo(names(ref));
         // Flow keys: both directions of a flow in one partition; every partition is used.
         Map<Integer, Long> perPartition = broker.readAll("e2e").stream()
@@ -192,7 +205,7 @@ class KafkaPushIT {
         Path out = tmp.resolve("worker");
         PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("crash")).ok();
         // Equal sorted lists: no packet missing, none twice.
-        assertThat(packets(out)).as("after %d kills", kills).isEqualTo(packets(ref));
+        assertSamePackets(packets(out), packets(ref), "after " + kills + " kills");
         assertThat(worker.all()).contains("published " + expected);
     }
 
@@ -229,7 +242,7 @@ class KafkaPushIT {
         System.out.println("broker restart test: broker killed mid-push: " + killed);
         Path out = tmp.resolve("worker");
         push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("restart")).ok();
-        assertThat(packets(out)).isEqualTo(packets(ref));
+        assertSamePackets(packets(out), packets(ref), "worker output");
     }
 
     private static String liveTarget(Path out, String topic) {
@@ -288,7 +301,7 @@ class KafkaPushIT {
             second.waitFor(60, TimeUnit.SECONDS);
         }
         assertThat(read(tmp.resolve("live2.out"))).doesNotContain("ERROR");
-        assertThat(packets(out)).isEqualTo(packets(ref));
+        assertSamePackets(packets(out), packets(ref), "worker output");
         assertThat(names(out)).isEqualTo(names(ref));
     }
 
@@ -329,7 +342,7 @@ class KafkaPushIT {
         PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("junk"));
         assertThat(worker.exit()).as(worker.all()).isZero();
         assertThat(worker.all()).contains("is not a packet");
-        assertThat(packets(out)).isEqualTo(packets(reference(tmp)));
+        assertSamePackets(packets(out), packets(reference(tmp)), "worker output");
     }
 
     @Test
@@ -351,7 +364,7 @@ class KafkaPushIT {
             return m.find() && Integer.parseInt(m.group(1)) <= 512;
         }).toList();
         assertThat(expected).isNotEmpty().hasSizeLessThan(all.size());
-        assertThat(packets(out)).isEqualTo(expected);
+        assertSamePackets(packets(out), expected, "worker output");
     }
 
     @Test
