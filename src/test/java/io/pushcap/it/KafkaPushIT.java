@@ -305,6 +305,39 @@ class KafkaPushIT {
         assertThat(names(out)).isEqualTo(names(ref));
     }
 
+    @Test
+    void shouldPublishEveryPacketOnceWhenTwoWorkersShareAGroup(@TempDir Path tmp) throws Exception {
+        broker.createTopic("shared", 4);
+        push(tmp, config(tmp, "sensor", sensorTarget("shared", "flow")), "sensor", capture.toString()).ok();
+        Path ref = reference(tmp);
+        long expected = packets(ref).size();
+        // Each worker writes under its own Path: their splits of one interval hold different partitions.
+        Path outA = tmp.resolve("a");
+        Path outB = tmp.resolve("b");
+        Process a = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
+                config(tmp, "a", liveTarget(outA, "shared")).toString(), "--log-dir", tmp.resolve("logs-a").toString(),
+                "--state-dir", tmp.resolve("var-a").toString()).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("a.out").toFile())).start();
+        Process b = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
+                config(tmp, "b", liveTarget(outB, "shared")).toString(), "--log-dir", tmp.resolve("logs-b").toString(),
+                "--state-dir", tmp.resolve("var-b").toString()).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("b.out").toFile())).start();
+        try {
+            Await.until("every packet published by the two workers", Duration.ofSeconds(300),
+                    () -> !a.isAlive() || !b.isAlive() || published(outA) + published(outB) >= expected);
+        } finally {
+            a.destroy();
+            b.destroy();
+            a.waitFor(60, TimeUnit.SECONDS);
+            b.waitFor(60, TimeUnit.SECONDS);
+        }
+        System.out.println("two workers: a published " + published(outA) + ", b " + published(outB) + " of " + expected);
+        List<String> both = new ArrayList<>(Files.isDirectory(outA) ? packets(outA) : List.of());
+        both.addAll(Files.isDirectory(outB) ? packets(outB) : List.of());
+        both.sort(null);
+        assertSamePackets(both, packets(ref), "two workers");
+    }
+
     private static String read(Path f) {
         try {
             return Files.readString(f);
