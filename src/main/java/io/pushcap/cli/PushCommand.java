@@ -133,7 +133,15 @@ final class PushCommand implements Callable<Integer> {
         if (sources.isEmpty() && !window.all()) {
             sources = capturesIn(Store.at(Store.resolve(storeDir)), window);
         }
-        if (!sources.isEmpty()) {
+        boolean kafka = sources.stream().anyMatch(p -> io.pushcap.kafka.KafkaLocation.looksLike(p.toString()));
+        if (kafka) {
+            if (sources.size() != 1 || !window.all()) {
+                throw new PushcapException("--offline kafka://HOST:PORT/TOPIC reads one topic, alone: give no other"
+                        + " source and no --from/--to/--day (got " + sources + ")");
+            }
+            // Checks the syntax now (a usage error), keeping kafka://; the topic is read by the job.
+            sources = List.of(Path.of(io.pushcap.kafka.KafkaLocation.parse(sources.get(0).toString()).toString()));
+        } else if (!sources.isEmpty()) {
             // Capture names resolve against --store here; PushJob sees chunk files only.
             sources = FileSetSource.expand(sources, Store.resolve(storeDir), window);
         } else if (!window.all()) {

@@ -17,7 +17,9 @@ public enum Mode {
     /** S3 multipart upload (pushcap extension). */
     S3,
     /** Re-transmission as a tap: a NIC or a GRE/GRETAP/ERSPAN/VXLAN tunnel (pushcap extension). */
-    TAP;
+    TAP,
+    /** One Kafka record per packet, in transactions with the target's position (pushcap extension, docs/scale-out.md). */
+    KAFKA;
 
     public static Mode parse(String s) {
         try {

@@ -91,6 +91,8 @@ public record TargetConfig(
 
     /** Key in {@link #options()} that holds the output format when it is not pcap. */
     public static final String FORMAT_KEY = "Format";
+    /** Key in {@link #options()} that holds the consumer group of a {@code kafka://} Source. */
+    public static final String GROUP_KEY = "Group";
     public static final String FORMAT_PCAPNG = "pcapng";
     /** Key in {@link #options()} that holds {@link #DIGEST_NONE} when the manifest carries no digest. */
     public static final String DIGEST_KEY = "Digest";

@@ -26,18 +26,22 @@ final class TargetValidator {
     static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
             "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
-            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Digest", "KeepFiles", "KeepBytes");
+            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Digest", "KeepFiles", "KeepBytes", "Group");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
-            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS).flatMap(List::stream).toList()));
+            Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS,
+                    ModeOptions.KAFKA_KEYS).flatMap(List::stream).toList()));
     static final String VALID_KEYS = String.join(", ", SEED_KEYS) + "; pushcap: " + String.join(", ", PUSHCAP_KEYS)
             + "; Mode S3: " + String.join(", ", ModeOptions.S3_KEYS) + "; Mode TAP: " + String.join(", ", ModeOptions.TAP_KEYS)
-            + "; Mode RCLONE: " + String.join(", ", ModeOptions.RCLONE_KEYS);
+            + "; Mode RCLONE: " + String.join(", ", ModeOptions.RCLONE_KEYS)
+            + "; Mode KAFKA: " + String.join(", ", ModeOptions.KAFKA_KEYS);
 
     /** Modes whose output is a series of files, cut by Split and named by FileName. */
     static final Set<Mode> FILE_MODES = EnumSet.of(Mode.FILE, Mode.RCLONE, Mode.CURL, Mode.S3);
-    /** Keys that only make sense for file modes; a stream mode (LXC, TAP) refuses them. */
+    /** Keys that only make sense for file modes; a stream mode (LXC, TAP, KAFKA) refuses them. */
     private static final List<String> FILE_ONLY_KEYS = List.of("Split", "FileName", "FileSuffix", "PipeCmd", "Compress", "ScriptNew", "Format",
             "Digest", "KeepFiles", "KeepBytes");
+    /** kafka://HOST:PORT[,HOST:PORT]/TOPIC, the topic in Kafka's legal characters. */
+    static final String KAFKA_PATH = "kafka://[^/,:\\s]+:\\d{1,5}(,[^/,:\\s]+:\\d{1,5})*/[a-zA-Z0-9._-]{1,249}";
     private static final String DEFAULT_SUFFIX = ".pcap";
     private static final String PCAPNG_SUFFIX = ".pcapng";
     private static final java.util.regex.Pattern PCAPNG_NAME =
@@ -131,6 +135,8 @@ final class TargetValidator {
             case CURL -> d.path.matches("(?i)ftps?://[^/]+.*") ? null
                     : "Mode CURL pushes over FTP: expected ftp://[user[:pass]@]host[:port]/prefix";
             case S3 -> d.path.matches("s3://[^/]+(/.*)?") ? null : "Mode S3 expected s3://bucket/prefix";
+            case KAFKA -> d.path.matches(KAFKA_PATH) ? null
+                    : "Mode KAFKA expected kafka://HOST:PORT[,HOST:PORT...]/TOPIC";
             default -> null;
         };
         if (problem != null) {
@@ -322,6 +328,22 @@ final class TargetValidator {
     private void readPushcapOptions(TableReader r, Draft d) {
         String src = r.string("Source");
         d.source = src != null ? src : defaults.source();
+        String group = r.string("Group");
+        boolean kafka = d.source != null && d.source.startsWith("kafka:");
+        if (kafka && !d.source.matches(KAFKA_PATH)) {
+            r.error("Source", "'" + d.source + "' (expected kafka://HOST:PORT[,HOST:PORT...]/TOPIC)");
+        } else if (kafka && group == null) {
+            r.error("Source", "'" + d.source + "' is a Kafka topic: set Group = \"NAME\", the consumer group whose"
+                    + " members share its partitions");
+        }
+        if (group != null && !kafka) {
+            r.error("Group", "only used with Source = \"kafka://HOST:PORT/TOPIC\" (this target's Source is "
+                    + (d.source == null ? "the default ring" : "'" + d.source + "'") + ")");
+        } else if (group != null && !group.matches("[A-Za-z0-9._-]{1,200}")) {
+            r.error("Group", "'" + group + "' (expected a consumer group name of letters, digits, '.', '_', '-')");
+        } else if (group != null) {
+            d.options.put(TargetConfig.GROUP_KEY, group);
+        }
         Double mbps = r.number("MaxMbps", 0, "a bandwidth cap in Mbit/s, 0 for none");
         d.maxMbps = mbps == null ? 0 : mbps;
         Long timeout = r.integer("TimeoutRing", 0, Long.MAX_VALUE, "nanoseconds, e.g. 5*60e9");

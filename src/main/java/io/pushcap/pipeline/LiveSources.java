@@ -27,6 +27,11 @@ final class LiveSources {
 
     static PacketSource open(TargetConfig t) throws IOException {
         String name = t.source() == null || t.source().isBlank() ? DEFAULT_RING : t.source();
+        if (io.pushcap.kafka.KafkaLocation.looksLike(name)) {
+            return io.pushcap.pipeline.source.KafkaGroupSource.open(io.pushcap.kafka.KafkaLocation.parse(name),
+                    t.options().get(TargetConfig.GROUP_KEY), t.label(),
+                    new io.pushcap.kafka.KafkaCounters(io.pushcap.metrics.MetricsRegistry.global(), t.desc()));
+        }
         Path ring = RingPaths.resolve(name, null);
         if (Files.isRegularFile(ring)) {
             RingReader.Start start = t.followStart() ? RingReader.Start.OLDEST : RingReader.Start.LATEST;

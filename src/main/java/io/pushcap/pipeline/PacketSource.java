@@ -44,6 +44,14 @@ public interface PacketSource extends AutoCloseable {
     /** Goes back (or forward) to a position saved earlier. */
     void seek(SourcePosition position) throws IOException;
 
+    /**
+     * Everything before {@code upTo} is published (or filtered out): a source that keeps its own
+     * progress (a Kafka consumer group) commits it now. Failures are the source's to count and
+     * log: an uncommitted position only means that a restart produces the same splits again.
+     */
+    default void committed(SourcePosition upTo) {
+    }
+
     /** Packets lost because they were overwritten before this source read them. */
     long lostPackets();
 

@@ -110,6 +110,9 @@ public final class PushJob {
         if (options.offline() == null || options.offline().isEmpty()) {
             return runLive(config);
         }
+        if (options.offline().size() == 1 && io.pushcap.kafka.KafkaLocation.looksLike(options.offline().get(0).toString())) {
+            return runKafka(config, io.pushcap.kafka.KafkaLocation.parse(options.offline().get(0).toString()));
+        }
         List<Path> files = FileSetSource.expand(options.offline());
         PlanBuilder builder = new PlanBuilder(options, MetricsRegistry.global());
         Pace pace = new Pace(256L << 20);
@@ -123,6 +126,25 @@ public final class PushJob {
             throw e;
         }
         return runAll(plans, files.size() + (files.size() == 1 ? " file" : " files"));
+    }
+
+    /**
+     * An offline push from a topic: each target reads every partition to the end offsets seen
+     * when it opens (io.pushcap.pipeline.source.KafkaSource).
+     */
+    private int runKafka(PushConfig config, io.pushcap.kafka.KafkaLocation where) throws IOException, InterruptedException {
+        PlanBuilder builder = new PlanBuilder(options, MetricsRegistry.global());
+        List<TargetPlan> plans = new ArrayList<>();
+        try {
+            for (TargetConfig t : config.targets()) {
+                plans.add(builder.build(t, io.pushcap.pipeline.source.KafkaSource.open(where, t.label(),
+                        new io.pushcap.kafka.KafkaCounters(MetricsRegistry.global(), t.desc())), false));
+            }
+        } catch (RuntimeException | IOException e) {
+            plans.forEach(PlanBuilder::closeQuietly);
+            throw e;
+        }
+        return runAll(plans, where.toString());
     }
 
     /** Follows each target's ring or capture in real time until stopped. */

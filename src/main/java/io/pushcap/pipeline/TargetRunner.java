@@ -202,8 +202,32 @@ public final class TargetRunner implements Runnable {
                 plan.log().line("resume at " + saved.position() + " after " + saved.lastName());
             }
         }
+        if (plan.packetSink() != null) {
+            SourcePosition committed = committedBySink();
+            if (committed != null) {
+                source.seek(committed);
+                plan.log().line("resume at " + committed + ", the position " + cfg.mode() + " output committed last");
+            }
+        }
         regionStart = source.position();
         lostAtRegionStart = source.lostPackets();
+    }
+
+    /**
+     * Where a transactional packet sink (KAFKA) committed this source last, or null when it keeps
+     * no position or its position is for another source (then the target starts as usual).
+     */
+    private SourcePosition committedBySink() throws IOException {
+        io.pushcap.sink.SourceMark m = plan.packetSink().committedMark();
+        if (m == null) {
+            return null;
+        }
+        if (!m.source().equals(source.describe())) {
+            plan.log().line("the position " + cfg.mode() + " output committed last is for " + m.source() + ", not "
+                    + source.describe() + "; starting as for a new source");
+            return null;
+        }
+        return new SourcePosition(m.major(), m.minor(), m.timestampNanos());
     }
 
     private void loop() throws IOException, InterruptedException, RingTimeoutExit {
@@ -331,7 +355,8 @@ public final class TargetRunner implements Runnable {
 
     /** Packet modes: makes what was written visible, then commits the region. */
     private void commitPackets(SourcePosition boundary) throws IOException {
-        plan.packetSink().flush();
+        plan.packetSink().flush(new io.pushcap.sink.SourceMark(source.describe(), boundary.major(), boundary.minor(),
+                boundary.timestampNanos()));
         counters.published.add(regionPackets);
         regionPackets = 0;
         lastPacketCommitNanos = System.nanoTime();
@@ -371,6 +396,7 @@ public final class TargetRunner implements Runnable {
             plan.cursors().save(new Cursor(source.describe(), boundary,
                     plan.names() == null ? "" : plan.names().lastName()));
         }
+        source.committed(boundary);
         if (published != null) {
             counters.published.add(published.packets());
             counters.bytesIn.add(published.bytesIn());
@@ -480,7 +506,22 @@ public final class TargetRunner implements Runnable {
         if (plan.names() != null && nameBeforeOpen != null) {
             plan.names().resumeAfter(nameBeforeOpen);
         }
-        source.seek(regionStart);
+        SourcePosition resume = regionStart;
+        if (plan.packetSink() != null) {
+            // A commit whose answer was lost may have succeeded: resume where the sink says.
+            SourcePosition committed;
+            try {
+                committed = committedBySink();
+            } catch (IOException again) {
+                retryAfter(again);
+                return;
+            }
+            if (committed != null) {
+                resume = committed;
+                regionStart = committed;
+            }
+        }
+        source.seek(resume);
     }
 
     /** The retry budget is spent: the target fails, naming the budget and the last error. */
@@ -527,6 +568,9 @@ public final class TargetRunner implements Runnable {
     }
 
     private void abortOpen() {
+        if (plan.packetSink() != null) {
+            plan.packetSink().abort();
+        }
         if (open != null) {
             open.abort();
             open = null;

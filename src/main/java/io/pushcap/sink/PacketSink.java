@@ -17,13 +17,35 @@ import java.io.IOException;
  */
 public interface PacketSink extends AutoCloseable {
 
-    /** "lxc", "tap". */
+    /** "lxc", "tap", "kafka". */
     String kind();
 
     void write(Packet packet) throws IOException;
 
     /** Makes everything written so far visible or sent. */
     void flush() throws IOException;
+
+    /**
+     * Makes everything written so far visible together with {@code upTo}, the source position
+     * after it. A transactional destination (KAFKA) commits both at once, so that
+     * {@link #committedMark()} tells where to resume after a crash; others just {@link #flush()}.
+     */
+    default void flush(SourceMark upTo) throws IOException {
+        flush();
+    }
+
+    /**
+     * The source position this destination committed last with {@link #flush(SourceMark)}, or
+     * null when it keeps none (then the target's own cursor file, if any, applies). Read at start
+     * and after a failure: the target resumes there, so nothing is lost or sent twice.
+     */
+    default SourceMark committedMark() throws IOException {
+        return null;
+    }
+
+    /** Discards what was written since the last flush, when the destination can (a transaction). */
+    default void abort() {
+    }
 
     /** Packets accepted by the destination so far. */
     long packetsWritten();

@@ -443,7 +443,7 @@ class PushConfigLoaderTest {
         assertEquals(List.of(
                 file + ":2: Config.Decap: 'no' (expected a boolean, true or false; got a string)",
                 file + ":8: target 'one': FileName: '--filename-HHMMSS' (expected one of " + FileNameFormat.valid() + ")",
-                file + ":12: target 'two': Mode: 'Ftp' (expected one of FILE, RCLONE, CURL, LXC, S3, TAP)",
+                file + ":12: target 'two': Mode: 'Ftp' (expected one of FILE, RCLONE, CURL, LXC, S3, TAP, KAFKA)",
                 file + ":16: target 'one': Desc: 'one' is already used by target 'one' (line 4); each target needs its own"
                         + " Desc: it names the target's log files"), p);
     }
@@ -606,6 +606,43 @@ class PushConfigLoaderTest {
                 problems(target("Mode = 'TAP',", "Path = '127.0.0.1',", "    Vlan = 5000,", "    Key = -1,")));
         assertEquals(List.of(file + ":7: target 'nfs-tcp': Path: 'http://bucket/x': Mode S3 expected s3://bucket/prefix"),
                 problems(target("Mode = 'S3',", "    Path = 'http://bucket/x',", SPLIT_LINE, NAME_LINE)));
+    }
+
+    @Test
+    void shouldStoreKafkaSettingsWhenModeIsKafka() throws IOException {
+        TargetConfig k = load(target("Mode = 'KAFKA',", "Path = 'kafka://b1:9092,b2:9092/packets',", "Key = 'sensor',",
+                "Kafka = { ['linger.ms'] = 20, ['compression.type'] = 'lz4' },")).targets().getFirst();
+        assertEquals(Map.of("Key", "sensor", "kafka.linger.ms", "20", "kafka.compression.type", "lz4"), k.options());
+    }
+
+    @Test
+    void shouldRejectFileKeysAndUnknownProducerSettingsWhenModeIsKafka() throws IOException {
+        List<String> p = problems(target("Mode = 'KAFKA',", "Path = 'kafka://b1:9092/packets',", SPLIT_LINE, NAME_LINE,
+                "Key = 'tuple',", "Kafka = { ['linger.msec'] = 5, ['transactional.id'] = 'x' },"));
+        assertTrue(p.stream().anyMatch(l -> l.contains("Split: not used by Mode KAFKA")), p::toString);
+        assertTrue(p.stream().anyMatch(l -> l.contains("FileName: not used by Mode KAFKA")), p::toString);
+        assertTrue(p.stream().anyMatch(l -> l.contains("Key: 'tuple' (expected \"flow\"")), p::toString);
+        assertTrue(p.stream().anyMatch(l -> l.contains("'linger.msec' is not a Kafka producer setting (did you mean 'linger.ms'?)")),
+                p::toString);
+        assertTrue(p.stream().anyMatch(l -> l.contains("'transactional.id' is set by the KAFKA target itself")), p::toString);
+        assertEquals(List.of(file + ":7: target 'nfs-tcp': Path: 'kafka://b1/packets': Mode KAFKA expected"
+                        + " kafka://HOST:PORT[,HOST:PORT...]/TOPIC"),
+                problems(target("Mode = 'KAFKA',", "    Path = 'kafka://b1/packets',")));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Kafka: only used by Mode KAFKA (this target's Mode is FILE)"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Kafka = { ['linger.ms'] = 5 },")));
+    }
+
+    @Test
+    void shouldRequireAGroupWhenTheSourceIsAKafkaTopic() throws IOException {
+        TargetConfig t = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Source = 'kafka://b1:9092/packets',",
+                "Group = 'workers',")).targets().getFirst();
+        assertEquals("workers", t.options().get(TargetConfig.GROUP_KEY));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Source: 'kafka://b1:9092/packets' is a Kafka topic: set"
+                        + " Group = \"NAME\", the consumer group whose members share its partitions"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Source = 'kafka://b1:9092/packets',")));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': Group: only used with Source = \"kafka://HOST:PORT/TOPIC\""
+                        + " (this target's Source is 'cisco')"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    Group = 'workers',", "    Source = 'cisco',")));
     }
 
     @Test

@@ -31,6 +31,7 @@ final class SinkProbe {
         return switch (t.mode()) {
             case FILE -> file(subject, t.path());
             case LXC, TAP -> DoctorCheck.valid(subject, "local, checked when the push starts");
+            case KAFKA -> DoctorCheck.valid(subject, "brokers and topic checked when the push starts");
             default -> remote(subject, t, timeoutSeconds);
         };
     }

@@ -1,0 +1,421 @@
+package io.pushcap.it;
+
+import io.pushcap.testing.Cmd;
+import io.pushcap.testsupport.Await;
+import io.pushcap.testsupport.KafkaBroker;
+import io.pushcap.testsupport.PushcapCli;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Scale-out through Kafka against a real broker (testsupport/KafkaBroker, one per class): a
+ * sensor's offline push into a KAFKA target, a worker's offline push from the topic to files,
+ * judged by tcpdump against the same capture pushed straight to files; kill -9 of the sensor push
+ * at random points (every packet exactly once); bad input.
+ */
+class KafkaPushIT {
+    private static final String FILTER = "tcp or udp";
+
+    @TempDir
+    static Path dir;
+    static KafkaBroker broker;
+    static Path capture;
+
+    @BeforeAll
+    static void start() throws Exception {
+        broker = KafkaBroker.start(Files.createDirectories(dir.resolve("broker")));
+        capture = dir.resolve("gen.pcap");
+        PushcapCli.run(dir, "gen", "-w", capture.toString(), "--packets", "20000", "--pps", "2000", "--mix", "mixed").ok();
+    }
+
+    @AfterAll
+    static void stop() {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private static Path config(Path tmp, String name, String target) throws IOException {
+        Path f = tmp.resolve(name + ".lua");
+        Files.writeString(f, "local Config = {}\nConfig.Target = {}\ntable.insert(Config.Target, {\n" + target
+                + "\n})\nreturn Config\n");
+        return f;
+    }
+
+    private static String sensorTarget(String topic, String key) {
+        return "Desc = 'sensor', Mode = 'KAFKA', Path = '" + broker.url(topic) + "', FilterBPF = '" + FILTER + "',"
+                + " Key = '" + key + "', Kafka = { ['linger.ms'] = 5 },";
+    }
+
+    private static String fileTarget(Path out, String filter) {
+        return "Desc = 'files', Path = '" + out + "/', Split = '--split-time 1e9', FileName = '--filename-epoch-sec',"
+                + (filter == null ? "" : " FilterBPF = '" + filter + "',");
+    }
+
+    private static PushcapCli.Result push(Path tmp, Path config, String tag, String source) throws Exception {
+        return PushcapCli.run(tmp, Duration.ofSeconds(300), Map.of(), "push", "--config", config.toString(), "--log-dir",
+                tmp.resolve("logs-" + tag).toString(), "--state-dir", tmp.resolve("var-" + tag).toString(), "--force",
+                "--offline", source);
+    }
+
+    /** One string per packet of every file under {@code out}: ns time, wire length (-e), absolute TCP sequence numbers (-S), every byte; sorted. */
+    private static List<String> packets(Path out) throws IOException {
+        List<String> all = new ArrayList<>();
+        try (Stream<Path> files = Files.list(out)) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".pcap")).sorted().toList()) {
+                StringBuilder cur = null;
+                for (String line : Cmd.tcpdump(f, "-tt", "-S", "-e", "--time-stamp-precision=nano", "-xx")) {
+                    // A packet starts with its time; tcpdump may print more lines for one packet.
+                    if (!line.matches("^\\d+\\.\\d{9} .*") && cur != null) {
+                        cur.append('\n').append(line);
+                    } else {
+                        if (cur != null) {
+                            all.add(cur.toString());
+                        }
+                        cur = new StringBuilder(line);
+                    }
+                }
+                if (cur != null) {
+                    all.add(cur.toString());
+                }
+            }
+        }
+        all.sort(null);
+        return all;
+    }
+
+    /** Equal sorted packet lists; on a difference, names the counts and the first packets missing and extra. */
+    private static void assertSamePackets(List<String> actual, List<String> expected, String what) {
+        if (actual.equals(expected)) {
+            return;
+        }
+        java.util.Map<String, Long> a = actual.stream().collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+        java.util.Map<String, Long> e = expected.stream().collect(Collectors.groupingBy(x -> x, Collectors.counting()));
+        List<String> missing = expected.stream().filter(x -> a.getOrDefault(x, 0L) < e.get(x)).distinct().limit(3).toList();
+        List<String> extra = actual.stream().filter(x -> e.getOrDefault(x, 0L) < a.get(x)).distinct().limit(3).toList();
+        throw new AssertionError(what + ": " + actual.size() + " packets, expected " + expected.size() + "\nmissing (first 3):\n"
+                + String.join("\n", missing) + "\nextra or twice (first 3):\n" + String.join("\n", extra));
+    }
+
+    private static List<String> names(Path out) throws IOException {
+        try (Stream<Path> files = Files.list(out)) {
+            return files.map(p -> p.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    /** The capture pushed straight to files with the same filter: what the worker must reproduce. */
+    private static Path reference(Path tmp) throws Exception {
+        Path out = tmp.resolve("reference");
+        push(tmp, config(tmp, "reference", fileTarget(out, FILTER)), "reference", capture.toString()).ok();
+        return out;
+    }
+
+    @Test
+    void shouldReproduceTheFilteredCaptureWhenPushedThroughATopic(@TempDir Path tmp) throws Exception {
+        broker.createTopic("e2e", 3);
+        PushcapCli.Result sensor = push(tmp, config(tmp, "sensor", sensorTarget("e2e", "flow")), "sensor", capture.toString());
+        assertThat(sensor.exit()).as(sensor.all()).isZero();
+        Path out = tmp.resolve("worker");
+        PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("e2e"));
+        assertThat(worker.exit()).as(worker.all()).isZero();
+        Path ref = reference(tmp);
+        List<String> expected = packets(ref);
+        assertThat(expected).hasSizeGreaterThan(1000);
+        assertSamePackets(packets(out), expected, "worker output");
+        assertThat(names(out)).isEqualTo(names(ref));
+        // Flow keys: both directions of a flow in one partition; every partition is used.
+        Map<Integer, Long> perPartition = broker.readAll("e2e").stream()
+                .collect(Collectors.groupingBy(ConsumerRecord::partition, Collectors.counting()));
+        assertThat(perPartition).hasSize(3);
+    }
+
+    @Test
+    void shouldPublishEveryPacketExactlyOnceWhenTheSensorPushIsKilledAtRandomPoints(@TempDir Path tmp) throws Exception {
+        broker.createTopic("crash", 2);
+        Path config = config(tmp, "sensor", sensorTarget("crash", "none"));
+        Path ref = reference(tmp);
+        long expected = 0;
+        try (Stream<Path> files = Files.list(ref)) {
+            for (Path f : files.toList()) {
+                expected += Cmd.capinfosPackets(f);
+            }
+        }
+        assertThat(packets(ref)).hasSize((int) expected);
+        Random random = new Random();
+        int kills = 0;
+        for (int i = 0; i < 3; i++) {
+            long threshold = endOffsets("crash") + 1 + random.nextLong(expected / 2);
+            Process p = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+                    "--log-dir", tmp.resolve("logs-crash").toString(), "--state-dir", tmp.resolve("var-crash").toString(),
+                    "--force", "--offline", capture.toString())
+                    .directory(tmp.toFile()).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("crash.out").toFile())).start();
+            // Kill once the topic holds a random number of records (committed or not), or the push ended.
+            Await.until("the push to reach " + threshold + " records or end", Duration.ofSeconds(300),
+                    () -> !p.isAlive() || endOffsets("crash") >= threshold);
+            if (p.isAlive()) {
+                p.descendants().forEach(ProcessHandle::destroyForcibly);
+                p.destroyForcibly();
+                kills++;
+            }
+            p.waitFor(60, TimeUnit.SECONDS);
+        }
+        System.out.println("kill -9 test: " + kills + " kills");
+        PushcapCli.Result last = push(tmp, config, "crash", capture.toString());
+        assertThat(last.exit()).as(last.all()).isZero();
+        if (kills > 0) {
+            String logs;
+            try (Stream<Path> files = Files.walk(tmp.resolve("logs-crash"))) {
+                logs = files.filter(Files::isRegularFile).map(f -> {
+                    try {
+                        return Files.readString(f);
+                    } catch (IOException e) {
+                        return "";
+                    }
+                }).collect(Collectors.joining("\n"));
+            }
+            assertThat(logs).contains("the position KAFKA output committed last");
+        }
+        Path out = tmp.resolve("worker");
+        PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("crash")).ok();
+        // Equal sorted lists: no packet missing, none twice.
+        assertSamePackets(packets(out), packets(ref), "after " + kills + " kills");
+        assertThat(worker.all()).contains("published " + expected);
+    }
+
+    @Test
+    void shouldLoseNothingWhenTheBrokerIsRestartedMidPush(@TempDir Path tmp) throws Exception {
+        broker.createTopic("restart", 2);
+        // Short producer timeouts, so that the target notices the broker's absence, backs off and retries.
+        Path config = config(tmp, "sensor", "Desc = 'sensor', Mode = 'KAFKA', Path = '" + broker.url("restart") + "',"
+                + " FilterBPF = '" + FILTER + "', Key = 'flow', RetryFor = '10m', Kafka = { ['max.block.ms'] = 5000,"
+                + " ['request.timeout.ms'] = 3000, ['delivery.timeout.ms'] = 10000, ['transaction.timeout.ms'] = 10000 },");
+        Path ref = reference(tmp);
+        Path log = tmp.resolve("restart.out");
+        Process p = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+                "--log-dir", tmp.resolve("logs-restart").toString(), "--state-dir", tmp.resolve("var-restart").toString(),
+                "--force", "--offline", capture.toString())
+                .directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        boolean killed = false;
+        try {
+            Await.until("the push to write its first records", Duration.ofSeconds(300),
+                    () -> !p.isAlive() || endOffsets("restart", 2) >= 100);
+            if (p.isAlive()) {
+                broker.kill();
+                killed = true;
+                // The target fails and backs off while the broker is away (a failure it retries).
+                Await.until("the push to notice the broker is gone", Duration.ofSeconds(120),
+                        () -> !p.isAlive() || read(log).contains("retrying in"));
+            }
+        } finally {
+            broker.restart();
+        }
+        assertThat(p.waitFor(300, TimeUnit.SECONDS)).as("push ended").isTrue();
+        assertThat(p.exitValue()).as(read(log)).isZero();
+        System.out.println("broker restart test: broker killed mid-push: " + killed);
+        Path out = tmp.resolve("worker");
+        push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("restart")).ok();
+        assertSamePackets(packets(out), packets(ref), "worker output");
+    }
+
+    private static String liveTarget(Path out, String topic) {
+        return "Desc = 'live', Path = '" + out + "/', Split = '--split-time 1e9', FileName = '--filename-epoch-sec',"
+                + " Source = '" + broker.url(topic) + "', Group = 'workers', TimeoutRing = 2e9,";
+    }
+
+    private static Process live(Path tmp, Path config, String tag) throws IOException {
+        return new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+                "--log-dir", tmp.resolve("logs-" + tag).toString(), "--state-dir", tmp.resolve("var-live").toString())
+                .directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve(tag + ".out").toFile())).start();
+    }
+
+    /** Packets in the published (not .pending) splits under {@code out}. */
+    private static long published(Path out) {
+        if (!Files.isDirectory(out)) {
+            return 0;
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            long n = 0;
+            for (Path f : files.filter(p -> p.toString().endsWith(".pcap")).toList()) {
+                n += Cmd.capinfosPackets(f);
+            }
+            return n;
+        } catch (IOException | AssertionError e) {
+            return -1;
+        }
+    }
+
+    @Test
+    void shouldPublishTheSameSplitsWhenALiveWorkerIsKilledAndRestarted(@TempDir Path tmp) throws Exception {
+        broker.createTopic("live", 3);
+        push(tmp, config(tmp, "sensor", sensorTarget("live", "flow")), "sensor", capture.toString()).ok();
+        Path ref = reference(tmp);
+        long expected = packets(ref).size();
+        Path out = tmp.resolve("live-out");
+        Path config = config(tmp, "live", liveTarget(out, "live"));
+        Process first = live(tmp, config, "live1");
+        try {
+            // Killed once it has published a split (offsets of later splits are not committed yet).
+            Await.until("a first published split", Duration.ofSeconds(300), () -> !first.isAlive() || published(out) > 0);
+        } finally {
+            first.descendants().forEach(ProcessHandle::destroyForcibly);
+            first.destroyForcibly();
+            first.waitFor(60, TimeUnit.SECONDS);
+        }
+        System.out.println("live worker killed with " + published(out) + " of " + expected + " packets published");
+        assertThat(read(tmp.resolve("live1.out"))).doesNotContain("ERROR");
+        Process second = live(tmp, config, "live2");
+        try {
+            Await.until("every packet published", Duration.ofSeconds(300),
+                    () -> !second.isAlive() || published(out) >= expected);
+        } finally {
+            second.destroy();
+            second.waitFor(60, TimeUnit.SECONDS);
+        }
+        assertThat(read(tmp.resolve("live2.out"))).doesNotContain("ERROR");
+        assertSamePackets(packets(out), packets(ref), "worker output");
+        assertThat(names(out)).isEqualTo(names(ref));
+    }
+
+    @Test
+    void shouldPublishEveryPacketOnceWhenTwoWorkersShareAGroup(@TempDir Path tmp) throws Exception {
+        broker.createTopic("shared", 4);
+        push(tmp, config(tmp, "sensor", sensorTarget("shared", "flow")), "sensor", capture.toString()).ok();
+        Path ref = reference(tmp);
+        long expected = packets(ref).size();
+        // Each worker writes under its own Path: their splits of one interval hold different partitions.
+        Path outA = tmp.resolve("a");
+        Path outB = tmp.resolve("b");
+        Process a = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
+                config(tmp, "a", liveTarget(outA, "shared")).toString(), "--log-dir", tmp.resolve("logs-a").toString(),
+                "--state-dir", tmp.resolve("var-a").toString()).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("a.out").toFile())).start();
+        Process b = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
+                config(tmp, "b", liveTarget(outB, "shared")).toString(), "--log-dir", tmp.resolve("logs-b").toString(),
+                "--state-dir", tmp.resolve("var-b").toString()).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("b.out").toFile())).start();
+        try {
+            Await.until("every packet published by the two workers", Duration.ofSeconds(300),
+                    () -> !a.isAlive() || !b.isAlive() || published(outA) + published(outB) >= expected);
+        } finally {
+            a.destroy();
+            b.destroy();
+            a.waitFor(60, TimeUnit.SECONDS);
+            b.waitFor(60, TimeUnit.SECONDS);
+        }
+        System.out.println("two workers: a published " + published(outA) + ", b " + published(outB) + " of " + expected);
+        List<String> both = new ArrayList<>(Files.isDirectory(outA) ? packets(outA) : List.of());
+        both.addAll(Files.isDirectory(outB) ? packets(outB) : List.of());
+        both.sort(null);
+        assertSamePackets(both, packets(ref), "two workers");
+    }
+
+    private static String read(Path f) {
+        try {
+            return Files.readString(f);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static long endOffsets(String topic) {
+        return endOffsets(topic, 2);
+    }
+
+    private static long endOffsets(String topic, int partitions) {
+        try (Admin admin = broker.admin()) {
+            List<TopicPartition> parts = java.util.stream.IntStream.range(0, partitions)
+                    .mapToObj(i -> new TopicPartition(topic, i)).toList();
+            return admin.listOffsets(parts.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
+                    .all().get(30, TimeUnit.SECONDS).values().stream().mapToLong(i -> i.offset()).sum();
+        } catch (Exception e) {
+            return 0;
+        }
+    }
+
+    @Test
+    void shouldCountAndSkipRecordsThatAreNotPacketsWhenReadingATopic(@TempDir Path tmp) throws Exception {
+        broker.createTopic("junk", 1);
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrap());
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(p, new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>("junk", "hello".getBytes(StandardCharsets.UTF_8))).get(60, TimeUnit.SECONDS);
+        }
+        PushcapCli.Result sensor = push(tmp, config(tmp, "sensor", sensorTarget("junk", "sensor")), "sensor", capture.toString());
+        assertThat(sensor.exit()).as(sensor.all()).isZero();
+        Path out = tmp.resolve("worker");
+        PushcapCli.Result worker = push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("junk"));
+        assertThat(worker.exit()).as(worker.all()).isZero();
+        assertThat(worker.all()).contains("is not a packet");
+        assertSamePackets(packets(out), packets(reference(tmp)), "worker output");
+    }
+
+    @Test
+    void shouldCountAndSkipFramesLargerThanMaxRequestSizeWhenPushingToATopic(@TempDir Path tmp) throws Exception {
+        broker.createTopic("small", 1);
+        // 1024 bytes less 512 of record overhead: frames of more than 512 bytes do not fit.
+        PushcapCli.Result sensor = push(tmp, config(tmp, "sensor", "Desc = 'sensor', Mode = 'KAFKA', Path = '"
+                + broker.url("small") + "', FilterBPF = '" + FILTER + "', Kafka = { ['max.request.size'] = 1024 },"),
+                "sensor", capture.toString());
+        assertThat(sensor.exit()).as(sensor.all()).isZero();
+        assertThat(sensor.stderr()).contains("does not fit max.request.size 1024").contains("not sent");
+        Path out = tmp.resolve("worker");
+        push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("small")).ok();
+        // The filtered packets whose frame (tcpdump -e: the first "length N") is at most 512 bytes.
+        List<String> all = packets(reference(tmp));
+        java.util.regex.Pattern frameLength = java.util.regex.Pattern.compile(", length (\\d+):");
+        List<String> expected = all.stream().filter(p -> {
+            java.util.regex.Matcher m = frameLength.matcher(p);
+            return m.find() && Integer.parseInt(m.group(1)) <= 512;
+        }).toList();
+        assertThat(expected).isNotEmpty().hasSizeLessThan(all.size());
+        assertSamePackets(packets(out), expected, "worker output");
+    }
+
+    @Test
+    void shouldRefuseWithAClearErrorWhenTheHostIsUnknownOrTheTopicIsMissing(@TempDir Path tmp) throws Exception {
+        Path worker = config(tmp, "worker", fileTarget(tmp.resolve("out"), null));
+        PushcapCli.Result unknown = push(tmp, worker, "unknown", "kafka://no-such-host.invalid:9092/packets");
+        assertThat(unknown.exit()).as(unknown.all()).isEqualTo(2);
+        assertThat(unknown.stderr()).contains("no bootstrap server resolves").contains("no-such-host.invalid:9092");
+        PushcapCli.Result missing = push(tmp, worker, "missing", broker.url("no-such-topic"));
+        assertThat(missing.exit()).as(missing.all()).isEqualTo(2);
+        assertThat(missing.stderr()).contains("topic 'no-such-topic' does not exist");
+        PushcapCli.Result sensorMissing = push(tmp, config(tmp, "sensor", sensorTarget("no-such-topic", "flow")), "sensor",
+                capture.toString());
+        assertThat(sensorMissing.exit()).as(sensorMissing.all()).isEqualTo(2);
+        assertThat(sensorMissing.stderr()).contains("topic 'no-such-topic' does not exist");
+        PushcapCli.Result split = push(tmp, config(tmp, "split", sensorTarget("e2e", "flow") + " Split = '--split-time 1e9',"),
+                "split", capture.toString());
+        assertThat(split.exit()).isEqualTo(2);
+        assertThat(split.stderr()).contains("Split: not used by Mode KAFKA");
+    }
+}
