@@ -54,7 +54,9 @@ XML
 kjava() { "$JAVA" -Xmx1g -Dlogback.configurationFile="$KDIR/logback.xml" -cp "$KCP" "$@"; }
 kjava kafka.tools.StorageTool format -t "$(head -c16 /dev/urandom | base64 | tr -dc 'A-Za-z0-9' | head -c22)" \
     -c "$KDIR/server.properties" > "$KDIR/format.log" 2>&1
-kjava kafka.Kafka "$KDIR/server.properties" > "$KDIR/broker.out" 2>&1 &
+# Started directly (not through kjava): $! must be the JVM itself, so that the trap stops it.
+"$JAVA" -Xmx1g -Dlogback.configurationFile="$KDIR/logback.xml" -cp "$KCP" kafka.Kafka "$KDIR/server.properties" \
+    > "$KDIR/broker.out" 2>&1 &
 KPID=$!
 trap 'kill $KPID 2>/dev/null || true; wait $KPID 2>/dev/null || true' EXIT
 for _ in $(seq 1 1200); do

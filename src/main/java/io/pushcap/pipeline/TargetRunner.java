@@ -232,7 +232,14 @@ public final class TargetRunner implements Runnable {
 
     private void loop() throws IOException, InterruptedException, RingTimeoutExit {
         while (!stopRequested) {
-            if (!source.next(packet)) {
+            boolean got;
+            try {
+                got = source.next(packet);
+            } catch (RegionLost e) {
+                retryAfter(e);
+                continue;
+            }
+            if (!got) {
                 if (source.ended()) {
                     return;
                 }

@@ -325,6 +325,8 @@ class KafkaPushIT {
         try {
             Await.until("every packet published by the two workers", Duration.ofSeconds(300),
                     () -> !a.isAlive() || !b.isAlive() || published(outA) + published(outB) >= expected);
+            assertThat(a.isAlive() && b.isAlive()).as("both workers still running: a %s, b %s\n%s\n%s", a.isAlive(),
+                    b.isAlive(), read(tmp.resolve("a.out")), read(tmp.resolve("b.out"))).isTrue();
         } finally {
             a.destroy();
             b.destroy();
@@ -332,6 +334,14 @@ class KafkaPushIT {
             b.waitFor(60, TimeUnit.SECONDS);
         }
         System.out.println("two workers: a published " + published(outA) + ", b " + published(outB) + " of " + expected);
+        System.out.println("worker a:\n" + read(tmp.resolve("a.out")) + "\nworker b:\n" + read(tmp.resolve("b.out")));
+        // Neither worker gave up (a rebalance makes a worker redo its open split, never fail).
+        assertThat(read(tmp.resolve("a.out")) + read(tmp.resolve("b.out"))).doesNotContain("FAILED").doesNotContain("ERROR");
+        try (Stream<Path> logs = Files.walk(tmp)) {
+            for (Path f : logs.filter(f -> f.getFileName().toString().startsWith("push_live")).toList()) {
+                System.out.println("log " + f + ":\n" + read(f));
+            }
+        }
         List<String> both = new ArrayList<>(Files.isDirectory(outA) ? packets(outA) : List.of());
         both.addAll(Files.isDirectory(outB) ? packets(outB) : List.of());
         both.sort(null);

@@ -180,7 +180,8 @@ public final class KafkaGroupSource implements PacketSource {
             poll(Duration.ZERO);
         }
         if (revoked) {
-            throw new IOException("partitions of " + where + " were reassigned in group '" + group + "' (rebalance)");
+            throw new io.pushcap.pipeline.RegionLost("partitions of " + where + " were reassigned in group '" + group
+                    + "' (rebalance): producing the open split again from the committed offsets");
         }
         while (true) {
             TopicPartition best = null;
