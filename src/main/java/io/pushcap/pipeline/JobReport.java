@@ -27,7 +27,8 @@ import java.util.Properties;
  * {@code .state} (a {@link TargetRunner.State}), {@code .files}, {@code .read}, {@code .published},
  * {@code .filtered}, {@code .lost}, {@code .failures}, {@code .retries}, {@code .pending},
  * {@code .bytes_out}, {@code .stuck}, {@code .last_file}, {@code .last_error},
- * {@code .retention_deleted_files}, {@code .retention_deleted_bytes} (KeepFiles/KeepBytes; 0 without).
+ * {@code .retention_deleted_files}, {@code .retention_deleted_bytes} (KeepFiles/KeepBytes; 0 without),
+ * {@code .kafka_lag} (a Kafka group source's records not read yet, "PARTITION=N,..."; absent otherwise).
  *
  * <p><b>Note:</b> thread-safe (stateless). Files are replaced atomically (written beside, then
  * renamed), so a reader never sees half a file; write failures are ignored (the next second
@@ -41,7 +42,8 @@ public final class JobReport {
     /** One target as the report shows it. */
     public record Target(String desc, String state, long files, long read, long published, long filtered, long lost,
                          long failures, long retries, long pending, long bytesOut, long bytesIn, boolean stuck, String lastFile,
-                         String lastError, long retentionDeletedFiles, long retentionDeletedBytes) {
+                         String lastError, long retentionDeletedFiles, long retentionDeletedBytes,
+                         java.util.SortedMap<Integer, Long> kafkaLag) {
     }
 
     /** A whole report: the push's pid, when it was written, its targets. */
@@ -88,6 +90,12 @@ public final class JobReport {
             p.setProperty(k + "last_error", r.lastError());
             p.setProperty(k + "retention_deleted_files", Long.toString(r.retentionDeletedFiles()));
             p.setProperty(k + "retention_deleted_bytes", Long.toString(r.retentionDeletedBytes()));
+            java.util.SortedMap<Integer, Long> lag = r.partitionLag();
+            if (!lag.isEmpty()) {
+                StringBuilder b = new StringBuilder();
+                lag.forEach((part, n) -> b.append(b.isEmpty() ? "" : ",").append(part).append('=').append(n));
+                p.setProperty(k + "kafka_lag", b.toString());
+            }
         }
         StringWriter w = new StringWriter();
         p.store(w, "pushcap push report (see io.pushcap.pipeline.JobReport)");
@@ -132,9 +140,26 @@ public final class JobReport {
                     number(p, k + "failures"), number(p, k + "retries"), number(p, k + "pending"),
                     number(p, k + "bytes_out"), number(p, k + "bytes_in"), Boolean.parseBoolean(p.getProperty(k + "stuck")),
                     p.getProperty(k + "last_file", ""), p.getProperty(k + "last_error", ""),
-                    number(p, k + "retention_deleted_files"), number(p, k + "retention_deleted_bytes")));
+                    number(p, k + "retention_deleted_files"), number(p, k + "retention_deleted_bytes"),
+                    partitionLag(p.getProperty(k + "kafka_lag", ""))));
         }
         return new Snapshot(number(p, "pid"), number(p, "updated_ms"), List.copyOf(targets));
+    }
+
+    /** "0=12,1=0" as written above; a malformed entry is skipped (the report is advisory). */
+    static java.util.SortedMap<Integer, Long> partitionLag(String text) {
+        java.util.SortedMap<Integer, Long> m = new java.util.TreeMap<>();
+        for (String entry : text.split(",")) {
+            int eq = entry.indexOf('=');
+            if (eq > 0) {
+                try {
+                    m.put(Integer.parseInt(entry.substring(0, eq).strip()), Long.parseLong(entry.substring(eq + 1).strip()));
+                } catch (NumberFormatException e) {
+                    // skipped
+                }
+            }
+        }
+        return m;
     }
 
     private static long number(Properties p, String key) {

@@ -79,6 +79,14 @@ public interface PacketSource extends AutoCloseable {
         return -1;
     }
 
+    /**
+     * Records not read yet per partition of a Kafka topic (for /status); empty for other sources.
+     * Called from another thread than the target's.
+     */
+    default java.util.SortedMap<Integer, Long> partitionLag() {
+        return java.util.Collections.emptySortedMap();
+    }
+
     /** For logs: "3 files (1.2 GB)", "ring /mnt/ram/cisco". */
     String describe();
 

@@ -634,6 +634,11 @@ public final class TargetRunner implements Runnable {
         return cfg;
     }
 
+    /** A Kafka group source's records not read yet, per partition; empty for other sources. */
+    public java.util.SortedMap<Integer, Long> partitionLag() {
+        return source.partitionLag();
+    }
+
     /** Files KeepFiles/KeepBytes deleted in this run; 0 without a limit. */
     public long retentionDeletedFiles() {
         return plan.retention() == null ? 0 : plan.retention().deletedFiles();

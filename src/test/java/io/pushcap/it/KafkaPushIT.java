@@ -251,10 +251,13 @@ class KafkaPushIT {
     }
 
     private static Process live(Path tmp, Path config, String tag) throws IOException {
-        return new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
+        // PUSHCAP_STATUS_DIR: the push reports its targets every second, as under serve (/status reads it).
+        ProcessBuilder pb = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
                 "--log-dir", tmp.resolve("logs-" + tag).toString(), "--state-dir", tmp.resolve("var-live").toString())
                 .directory(tmp.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve(tag + ".out").toFile())).start();
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve(tag + ".out").toFile()));
+        pb.environment().put(io.pushcap.pipeline.JobReport.ENV, tmp.resolve("status-" + tag).toString());
+        return pb.start();
     }
 
     /** Packets in the published (not .pending) splits under {@code out}. */
@@ -296,6 +299,11 @@ class KafkaPushIT {
         try {
             Await.until("every packet published", Duration.ofSeconds(300),
                     () -> !second.isAlive() || published(out) >= expected);
+            // The lag of each of the topic's three partitions is reported for /status.
+            Await.until("the worker's report to show the lag of partitions 0, 1 and 2", Duration.ofSeconds(60),
+                    () -> !second.isAlive() || kafkaLag(tmp.resolve("status-live2")).keySet().equals(java.util.Set.of(0, 1, 2)));
+            assertThat(kafkaLag(tmp.resolve("status-live2")).values()).as("records not read yet, per partition")
+                    .allSatisfy(n -> assertThat(n).isBetween(0L, expected));
         } finally {
             second.destroy();
             second.waitFor(60, TimeUnit.SECONDS);
@@ -346,6 +354,12 @@ class KafkaPushIT {
         both.addAll(Files.isDirectory(outB) ? packets(outB) : List.of());
         both.sort(null);
         assertSamePackets(both, packets(ref), "two workers");
+    }
+
+    /** The Kafka lag per partition that target 'live' last reported in {@code statusDir}, or empty. */
+    private static java.util.Map<Integer, Long> kafkaLag(Path statusDir) {
+        io.pushcap.pipeline.JobReport.Snapshot s = io.pushcap.pipeline.JobReport.read(statusDir);
+        return s == null || s.targets().isEmpty() ? java.util.Map.of() : s.targets().getFirst().kafkaLag();
     }
 
     private static String read(Path f) {

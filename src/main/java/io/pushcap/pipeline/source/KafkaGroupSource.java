@@ -260,6 +260,13 @@ public final class KafkaGroupSource implements PacketSource {
     }
 
     @Override
+    public java.util.SortedMap<Integer, Long> partitionLag() {
+        java.util.SortedMap<Integer, Long> m = new java.util.TreeMap<>();
+        lag.forEach((tp, n) -> m.put(tp.partition(), n));
+        return m;
+    }
+
+    @Override
     public void committed(SourcePosition upTo) {
         Map<TopicPartition, Long> offsets = positions.get(upTo.major());
         positions.headMap(upTo.major()).clear();

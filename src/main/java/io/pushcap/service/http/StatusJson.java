@@ -182,6 +182,7 @@ final class StatusJson {
                 m.put("compression_ratio", t.bytesOut() <= 0 ? null : (double) t.bytesIn() / t.bytesOut());
                 m.put("retention_deleted_files", t.retentionDeletedFiles());
                 m.put("retention_deleted_bytes", t.retentionDeletedBytes());
+                m.put("kafka_lag", kafkaLag(t.kafkaLag()));
                 List<StatusHistory.Sample> h = s.history().samples(Service.historyKey(false, t.desc()));
                 m.put("mbps", h.isEmpty() ? null : h.getLast().mbitPerSecond());
                 m.put("history", history(s.history(), Service.historyKey(false, t.desc())));
@@ -220,6 +221,16 @@ final class StatusJson {
         m.put("drops_per_s", drops);
         m.put("lag_s", lag);
         return m;
+    }
+
+    /** {"0": 12, "1": 0}: records not read yet per partition of a Kafka source, or null. */
+    private static Json kafkaLag(java.util.SortedMap<Integer, Long> lag) {
+        if (lag.isEmpty()) {
+            return null;
+        }
+        Json j = new Json();
+        lag.forEach((part, n) -> j.put(Integer.toString(part), n));
+        return j;
     }
 
     private static double round(double v) {
