@@ -54,6 +54,24 @@ public final class PacketHeaders {
                 && value.length <= 262_144;
     }
 
+    /** A record's packet time in ns: its ns header, else its Kafka timestamp (ms). */
+    public static long timestampNanos(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
+        Long ts = int64(r.headers(), TIMESTAMP_NS);
+        return ts == null ? r.timestamp() * 1_000_000L : ts;
+    }
+
+    /**
+     * Points {@code packet} at the frame of a record {@link #isPacket} accepted (the record's
+     * value array, no copy) and returns its time in ns.
+     */
+    public static long fill(io.pushcap.pcap.Packet packet, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
+        long ts = int64(r.headers(), TIMESTAMP_NS);
+        byte[] v = r.value();
+        packet.set(java.lang.foreign.MemorySegment.ofArray(v), 0, v.length, int32(r.headers(), WIRE_LENGTH), ts,
+                int32(r.headers(), LINK_TYPE), 0);
+        return ts;
+    }
+
     /** The header's 4-byte value, or null when it is missing or not 4 bytes. */
     public static Integer int32(Headers h, String name) {
         Header x = h.lastHeader(name);

@@ -21,7 +21,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -57,7 +56,7 @@ public final class KafkaGroupSource implements PacketSource {
     private static final long GRACE_MILLIS = 200;
     private static final int QUEUE_LIMIT = 4096;
 
-    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos) {
+    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, long timestampNanos) {
     }
 
     private final KafkaLocation where;
@@ -158,7 +157,7 @@ public final class KafkaGroupSource implements PacketSource {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
                 ArrayDeque<Buffered> q = queues.get(new TopicPartition(r.topic(), r.partition()));
                 if (q != null) {
-                    q.addLast(new Buffered(r, now));
+                    q.addLast(new Buffered(r, now, PacketHeaders.timestampNanos(r)));
                     counters.readRecords.increment();
                 }
             }
@@ -193,7 +192,7 @@ public final class KafkaGroupSource implements PacketSource {
                     allHaveHeads = false;
                     continue;
                 }
-                if (head == null || ts(b.record()) < ts(head.record())) {
+                if (head == null || b.timestampNanos() < head.timestampNanos()) {
                     best = e.getKey();
                     head = b;
                 }
@@ -218,18 +217,9 @@ public final class KafkaGroupSource implements PacketSource {
             lastOffset = r.offset();
             next.put(best, r.offset() + 1);
             seq++;
-            long ts = PacketHeaders.int64(r.headers(), PacketHeaders.TIMESTAMP_NS);
-            byte[] v = r.value();
-            packet.set(MemorySegment.ofArray(v), 0, v.length, PacketHeaders.int32(r.headers(), PacketHeaders.WIRE_LENGTH),
-                    ts, PacketHeaders.int32(r.headers(), PacketHeaders.LINK_TYPE), 0);
-            lastTimestamp = ts;
+            lastTimestamp = PacketHeaders.fill(packet, r);
             return true;
         }
-    }
-
-    private static long ts(ConsumerRecord<byte[], byte[]> r) {
-        Long ts = PacketHeaders.int64(r.headers(), PacketHeaders.TIMESTAMP_NS);
-        return ts == null ? r.timestamp() * 1_000_000L : ts;
     }
 
     @Override

@@ -19,7 +19,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -156,11 +155,6 @@ public final class KafkaSource implements PacketSource {
                 && r.value().length <= SNAPLEN;
     }
 
-    private static long ts(ConsumerRecord<byte[], byte[]> r) {
-        Long ts = PacketHeaders.int64(r.headers(), PacketHeaders.TIMESTAMP_NS);
-        return ts == null ? r.timestamp() * 1_000_000L : ts;
-    }
-
     /**
      * The partition whose head comes first (every unfinished partition has a head, or is read
      * until it does), or null when all are read to their end offsets.
@@ -212,7 +206,7 @@ public final class KafkaSource implements PacketSource {
             if (r == null) {
                 continue;
             }
-            long t = ts(r);
+            long t = PacketHeaders.timestampNanos(r);
             if (best == null || t < bestTs) {
                 best = tp;
                 bestTs = t;
@@ -241,11 +235,7 @@ public final class KafkaSource implements PacketSource {
         visited++;
         countedVisited = Math.max(countedVisited, visited);
         seq++;
-        long ts = PacketHeaders.int64(r.headers(), PacketHeaders.TIMESTAMP_NS);
-        byte[] v = r.value();
-        packet.set(MemorySegment.ofArray(v), 0, v.length, PacketHeaders.int32(r.headers(), PacketHeaders.WIRE_LENGTH),
-                ts, PacketHeaders.int32(r.headers(), PacketHeaders.LINK_TYPE), 0);
-        lastTimestamp = ts;
+        lastTimestamp = PacketHeaders.fill(packet, r);
         return true;
     }
 
