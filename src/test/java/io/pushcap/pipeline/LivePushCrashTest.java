@@ -61,16 +61,20 @@ class LivePushCrashTest {
         Process feeder = start("feeder.log", "rx", "-r", capture.toString(), ring.toString());
         Random random = new Random(42);
         Process push = startPush(cfg);
-        for (int kill = 0; kill < 10; kill++) {
+        int kills = 0;
+        // Ten kills; fewer only when JVM restarts on a loaded machine outlast the 60 s of traffic
+        // (once the feeder is done, the last split stays open until SIGTERM, so nothing more to wait on).
+        for (; kills < 10 && feeder.isAlive(); kills++) {
             int target = lines(manifest) + 1 + random.nextInt(2);
-            waitFor("manifest reaches " + target + " lines", 30, () -> lines(manifest) >= target);
+            waitFor("manifest reaches " + target + " lines", 30, () -> lines(manifest) >= target || !feeder.isAlive());
             if (random.nextBoolean()) {
                 // Sometimes kill in the middle of the next split rather than right after a publish.
-                waitFor("push log shows progress", 20, () -> fileGrew(out));
+                waitFor("a split is open", 20, () -> splitOpen(out) || !feeder.isAlive());
             }
             push.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             push = startPush(cfg);
         }
+        assertThat(kills).as("kills while traffic was arriving").isGreaterThanOrEqualTo(3);
         assertThat(feeder.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(feeder.exitValue()).isZero();
         waitFor("all 60000 packets published", 60, () -> manifestPackets(manifest) >= 60_000);
@@ -110,14 +114,13 @@ class LivePushCrashTest {
         return p;
     }
 
-    private long lastOutSize = -1;
-
-    private boolean fileGrew(Path out) {
+    /**
+     * A {@code .pending} file exists: the push has taken packets of a split it has not published.
+     * (Its size is no signal: the pcap writer buffers up to 1 MiB, more than a split here holds.)
+     */
+    private static boolean splitOpen(Path out) {
         try (Stream<Path> s = Files.list(out)) {
-            long size = s.filter(p -> p.toString().endsWith(".pending")).mapToLong(p -> p.toFile().length()).sum();
-            boolean grew = lastOutSize >= 0 && size > lastOutSize;
-            lastOutSize = size;
-            return grew;
+            return s.anyMatch(p -> p.toString().endsWith(".pending"));
         } catch (IOException e) {
             return false;
         }
