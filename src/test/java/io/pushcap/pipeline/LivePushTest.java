@@ -144,7 +144,7 @@ class LivePushTest {
             processes.add(p);
             waitFor("targets started", 20, () -> logSays("source ring") && ftpLogSays("sink check failed"));
             write(10, 6);
-            waitFor("the File target publishes while the FTP server is down", 10, () -> manifestLines() == 1);
+            waitFor("the File target publishes while the FTP server is down", 60, () -> manifestLines() == 1);
             waitFor("the FTP target reported STUCK, past its RetryFor", 30, () -> ftpLogSays("STUCK for"));
             assertThat(p.isAlive()).isTrue();
             assertThat(ftpLogSays("gave up")).isFalse();
@@ -175,7 +175,7 @@ class LivePushTest {
                 + "', Split = '--split-time 1e9', FileName = '--filename-epoch-sec'"));
         waitFor("target started", 20, () -> logSays("source ring"));
         write(10, 1);
-        waitFor("the split is published at its boundary, with no packet after it", 10, () -> manifestLines() == 1);
+        waitFor("the split is published at its boundary, with no packet after it", 60, () -> manifestLines() == 1);
         assertThat(Cmd.capinfosPackets(files("*.pcap").getFirst())).isEqualTo(10);
         assertThat(stop(p)).isZero();
     }
@@ -186,7 +186,7 @@ class LivePushTest {
                 + "', Split = '--split-time 3600e9', FileName = '--filename-epoch-sec', TimeoutRing = 5e8"));
         waitFor("target started", 20, () -> logSays("source ring"));
         write(7, 2);
-        waitFor("TimeoutRing publishes the hour-long split early", 10, () -> manifestLines() == 1);
+        waitFor("TimeoutRing publishes the hour-long split early", 60, () -> manifestLines() == 1);
         assertThat(Cmd.capinfosPackets(files("*.pcap").getFirst())).isEqualTo(7);
         assertThat(stop(p)).isZero();
     }
@@ -198,7 +198,7 @@ class LivePushTest {
                 + "', FollowStart = false, Split = '--split-time 1e9', FileName = '--filename-epoch-sec'"));
         waitFor("target started", 20, () -> logSays("source ring"));
         write(3, 4);
-        waitFor("split of the new packets", 10, () -> manifestLines() == 1);
+        waitFor("split of the new packets", 60, () -> manifestLines() == 1);
         assertThat(stop(late)).isZero();
         assertThat(Cmd.capinfosPackets(files("*.pcap").getFirst())).isEqualTo(3);
     }

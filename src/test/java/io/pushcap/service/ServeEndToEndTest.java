@@ -78,7 +78,7 @@ class ServeEndToEndTest {
         awaitStatus("batch 1 in the ring", 45, s -> ringPackets(s) == PACKETS);
 
         veth.link("down");
-        awaitStatus("the capture noticed the link went down", 10,
+        awaitStatus("the capture noticed the link went down", 60,
                 s -> Boolean.FALSE.equals(path(s, "captures", 0, "capturing")));
         veth.link("up");
         awaitMetric("the capture reopened", 20, "pushcap_capture_restarts_total", 1);
@@ -128,11 +128,11 @@ class ServeEndToEndTest {
         String good = Files.readString(config);
         Files.writeString(config, good.replace("Size = \"16m\"", "Size = \"16m\", Sise = 1"));
         io.pushcap.internal.ffm.LibC.kill((int) serve.pid(), 1);
-        awaitStatus("the bad config was refused", 10, st -> number(path(st, "service", "reloads_refused")) == 1);
+        awaitStatus("the bad config was refused", 60, st -> number(path(st, "service", "reloads_refused")) == 1);
         assertThat((String) path(status(), "service", "last_reload_error")).contains("ring 't': Sise: unknown key");
         Files.writeString(config, good);
         io.pushcap.internal.ffm.LibC.kill((int) serve.pid(), 1);
-        awaitStatus("the good config was applied", 10, st -> number(path(st, "service", "reloads_applied")) == 1);
+        awaitStatus("the good config was applied", 60, st -> number(path(st, "service", "reloads_applied")) == 1);
         assertThat(log("logs/serve.log")).contains("reload applied: 0 stopped, 0 started, 4 unchanged");
     }
 
