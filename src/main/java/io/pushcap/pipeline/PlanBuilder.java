@@ -63,6 +63,11 @@ final class PlanBuilder {
             if (packetMode != null) {
                 packetSink = packetMode.create(t, linkType, SinkContext.system());
                 opened.add(packetSink);
+                if (t.maxMbps() > 0 && t.mode() != io.pushcap.config.Mode.TAP) {
+                    packetSink = new io.pushcap.sink.ThrottledPacketSink(packetSink,
+                            io.pushcap.sink.RateLimiter.megabitsPerSecond(t.maxMbps()),
+                            io.pushcap.sink.SinkMetrics.register(metrics, t.desc()).throttledNanos());
+                }
             } else {
                 compressor = Compressors.forTarget(t);
                 sink = sinks.create(t);
