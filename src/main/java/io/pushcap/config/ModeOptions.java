@@ -33,6 +33,11 @@ final class ModeOptions {
     /** Producer settings the KAFKA target sets itself (exactly-once depends on them). */
     static final List<String> KAFKA_OWN = List.of("bootstrap.servers", "key.serializer", "value.serializer",
             "transactional.id", "enable.idempotence", "acks");
+    /** The option name prefix of the {@code KafkaConsumer} table's settings (the source's, not the sink's). */
+    static final String CONSUMER_PREFIX = TargetConfig.CONSUMER_PREFIX;
+    /** Consumer settings a kafka:// source sets itself (exactly-once depends on them). */
+    static final List<String> CONSUMER_OWN = List.of("bootstrap.servers", "key.deserializer", "value.deserializer",
+            "group.id", "isolation.level", "enable.auto.commit");
     /** The rclone sink's key: the rclone config file (default $PUSHCAP_HOME/etc/rclone.conf), as docs/sinks.md says. */
     static final List<String> RCLONE_KEYS = List.of("RcloneConfig");
     private static final long MAX_SNAPLEN = 262_144;
@@ -101,16 +106,37 @@ final class ModeOptions {
      * or booleans, kept as text for the producer to parse.
      */
     private static void kafkaSettings(TableReader r, Map<String, String> options) {
-        LuaValue v = r.raw("Kafka");
+        clientSettings(r, options, "Kafka", KAFKA_PREFIX, "producer",
+                org.apache.kafka.clients.producer.ProducerConfig.configNames(), KAFKA_OWN,
+                "bootstrap servers come from Path; the producer is idempotent and transactional, acks=all",
+                "{ [\"linger.ms\"] = 5, [\"compression.type\"] = \"lz4\" }",
+                "linger.ms, batch.size, compression.type, max.request.size");
+    }
+
+    /**
+     * {@code KafkaConsumer = { ["group.instance.id"] = "worker-1", ... }}: settings of the consumer
+     * a target reads a {@code kafka://} source with, stored as {@code consumer.NAME} options.
+     */
+    static void consumerSettings(TableReader r, Map<String, String> options) {
+        clientSettings(r, options, "KafkaConsumer", CONSUMER_PREFIX, "consumer",
+                org.apache.kafka.clients.consumer.ConsumerConfig.configNames(), CONSUMER_OWN,
+                "bootstrap servers come from Source, the group from Group; pushcap reads read_committed and commits"
+                        + " offsets itself after each published split",
+                "{ [\"group.instance.id\"] = \"worker-1\", [\"session.timeout.ms\"] = 10000 }",
+                "group.instance.id, session.timeout.ms, fetch.max.bytes, security.protocol");
+    }
+
+    private static void clientSettings(TableReader r, Map<String, String> options, String key, String prefix,
+                                       String kind, java.util.Set<String> known, List<String> own, String why,
+                                       String example, String examples) {
+        LuaValue v = r.raw(key);
         if (v.isnil()) {
             return;
         }
         if (!v.istable()) {
-            r.error("Kafka", LuaValues.show(v) + " (expected a table of producer settings such as"
-                    + " { [\"linger.ms\"] = 5, [\"compression.type\"] = \"lz4\" })");
+            r.error(key, LuaValues.show(v) + " (expected a table of " + kind + " settings such as " + example + ")");
             return;
         }
-        java.util.Set<String> known = org.apache.kafka.clients.producer.ProducerConfig.configNames();
         LuaValue k = LuaValue.NIL;
         while (true) {
             org.luaj.vm2.Varargs n = v.next(k);
@@ -121,21 +147,22 @@ final class ModeOptions {
             LuaValue value = n.arg(2);
             String name = k.tojstring();
             if (k.type() != LuaValue.TSTRING) {
-                r.error("Kafka", "key " + LuaValues.show(k) + " (expected producer setting names such as \"linger.ms\")");
-            } else if (KAFKA_OWN.contains(name)) {
-                r.error("Kafka", "'" + name + "' is set by the KAFKA target itself (bootstrap servers come from Path;"
-                        + " the producer is idempotent and transactional, acks=all); remove it");
+                r.error(key, "key " + LuaValues.show(k) + " (expected " + kind + " setting names such as " + examples + ")");
+            } else if (own.contains(name)) {
+                r.error(key, "'" + name + "' is set by " + (kind.equals("producer") ? "the KAFKA target" : "the kafka:// source")
+                        + " itself (" + why + "); remove it");
             } else if (!known.contains(name)) {
                 String close = Suggestions.closest(name, known);
-                r.error("Kafka", "'" + name + "' is not a Kafka producer setting"
+                r.error(key, "'" + name + "' is not a Kafka " + kind + " setting"
                         + (close == null ? "" : " (did you mean '" + close + "'?)")
-                        + " (see Kafka's ProducerConfig, e.g. linger.ms, batch.size, compression.type, max.request.size)");
+                        + " (see Kafka's " + (kind.equals("producer") ? "ProducerConfig" : "ConsumerConfig") + ", e.g. "
+                        + examples + ")");
             } else if (value.type() != LuaValue.TSTRING && value.type() != LuaValue.TNUMBER
                     && value.type() != LuaValue.TBOOLEAN) {
-                r.error("Kafka", "'" + name + "' = " + LuaValues.show(value) + " (expected a string, number or boolean)");
+                r.error(key, "'" + name + "' = " + LuaValues.show(value) + " (expected a string, number or boolean)");
             } else {
                 java.util.OptionalLong whole = LuaValues.wholeNumber(value);
-                options.put(KAFKA_PREFIX + name, whole.isPresent() ? Long.toString(whole.getAsLong()) : value.tojstring());
+                options.put(prefix + name, whole.isPresent() ? Long.toString(whole.getAsLong()) : value.tojstring());
             }
         }
     }

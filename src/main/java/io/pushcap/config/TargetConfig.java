@@ -93,6 +93,22 @@ public record TargetConfig(
     public static final String FORMAT_KEY = "Format";
     /** Key in {@link #options()} that holds the consumer group of a {@code kafka://} Source. */
     public static final String GROUP_KEY = "Group";
+    /**
+     * Prefix in {@link #options()} of the {@code KafkaConsumer} table: settings of the consumer
+     * that reads a {@code kafka://} source for this target.
+     */
+    public static final String CONSUMER_PREFIX = "consumer.";
+
+    /** The {@code KafkaConsumer} settings, names without the prefix. */
+    public java.util.Map<String, String> consumerSettings() {
+        java.util.Map<String, String> m = new java.util.TreeMap<>();
+        options().forEach((k, v) -> {
+            if (k.startsWith(CONSUMER_PREFIX)) {
+                m.put(k.substring(CONSUMER_PREFIX.length()), v);
+            }
+        });
+        return m;
+    }
     public static final String FORMAT_PCAPNG = "pcapng";
     /** Key in {@link #options()} that holds {@link #DIGEST_NONE} when the manifest carries no digest. */
     public static final String DIGEST_KEY = "Digest";

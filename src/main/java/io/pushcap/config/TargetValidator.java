@@ -26,7 +26,8 @@ final class TargetValidator {
     static final List<String> SEED_KEYS = List.of("Desc", "Mode", "Path", "Split", "SplitCmd", "FileName", "FilterBPF",
             "Decap", "PipeCmd", "FileSuffix", "Chunked", "FollowStart", "CPU", "StreamCat", "FilterFrame", "ScriptNew");
     static final List<String> PUSHCAP_KEYS = List.of("Compress", "WriteDecap", "Source", "MaxMbps", "TimeoutRing",
-            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Digest", "KeepFiles", "KeepBytes", "Group");
+            "RetryMax", "RetryFor", "PipeTimeout", "ScriptTimeout", "Format", "Digest", "KeepFiles", "KeepBytes", "Group",
+            "KafkaConsumer");
     static final Set<String> ALL_KEYS = Collections.unmodifiableSet(new LinkedHashSet<>(
             Stream.of(SEED_KEYS, PUSHCAP_KEYS, ModeOptions.S3_KEYS, ModeOptions.TAP_KEYS, ModeOptions.RCLONE_KEYS,
                     ModeOptions.KAFKA_KEYS).flatMap(List::stream).toList()));
@@ -343,6 +344,12 @@ final class TargetValidator {
             r.error("Group", "'" + group + "' (expected a consumer group name of letters, digits, '.', '_', '-')");
         } else if (group != null) {
             d.options.put(TargetConfig.GROUP_KEY, group);
+        }
+        if (r.has("KafkaConsumer") && d.source != null && !kafka) {
+            r.error("KafkaConsumer", "only used when the target reads a Kafka topic (Source = \"kafka://HOST:PORT/TOPIC\","
+                    + " or push --offline kafka://...); this target's Source is '" + d.source + "'");
+        } else {
+            ModeOptions.consumerSettings(r, d.options);
         }
         Double mbps = r.number("MaxMbps", 0, "a bandwidth cap in Mbit/s, 0 for none");
         d.maxMbps = mbps == null ? 0 : mbps;

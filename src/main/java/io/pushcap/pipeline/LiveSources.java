@@ -29,7 +29,7 @@ final class LiveSources {
         String name = t.source() == null || t.source().isBlank() ? DEFAULT_RING : t.source();
         if (io.pushcap.kafka.KafkaLocation.looksLike(name)) {
             return io.pushcap.pipeline.source.KafkaGroupSource.open(io.pushcap.kafka.KafkaLocation.parse(name),
-                    t.options().get(TargetConfig.GROUP_KEY), t.label(),
+                    t.options().get(TargetConfig.GROUP_KEY), t.consumerSettings(), t.label(),
                     new io.pushcap.kafka.KafkaCounters(io.pushcap.metrics.MetricsRegistry.global(), t.desc()));
         }
         Path ring = RingPaths.resolve(name, null);

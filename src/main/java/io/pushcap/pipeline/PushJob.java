@@ -137,7 +137,7 @@ public final class PushJob {
         List<TargetPlan> plans = new ArrayList<>();
         try {
             for (TargetConfig t : config.targets()) {
-                plans.add(builder.build(t, io.pushcap.pipeline.source.KafkaSource.open(where, t.label(),
+                plans.add(builder.build(t, io.pushcap.pipeline.source.KafkaSource.open(where, t.consumerSettings(), t.label(),
                         new io.pushcap.kafka.KafkaCounters(MetricsRegistry.global(), t.desc())), false));
             }
         } catch (RuntimeException | IOException e) {

@@ -73,9 +73,9 @@ public final class SinkFactory {
         }
         Set<String> keys = p.optionKeys();
         for (String k : target.options().keySet()) {
-            // Format (pcap or pcapng) and Digest are the split writer's, Group the source's, not the sink's.
+            // Format (pcap or pcapng) and Digest are the split writer's, Group and KafkaConsumer the source's, not the sink's.
             if (!keys.contains(k) && !k.equals(TargetConfig.FORMAT_KEY) && !k.equals(TargetConfig.DIGEST_KEY)
-                    && !k.equals(TargetConfig.GROUP_KEY)) {
+                    && !k.equals(TargetConfig.GROUP_KEY) && !k.startsWith(TargetConfig.CONSUMER_PREFIX)) {
                 throw new PushcapException(target.label() + ": unknown option '" + k + "' for Mode " + target.mode()
                         + " (expected " + (keys.isEmpty() ? "none" : String.join(", ", new TreeSet<>(keys))) + ")");
             }

@@ -633,6 +633,32 @@ class PushConfigLoaderTest {
     }
 
     @Test
+    void shouldStoreConsumerSettingsWhenATargetReadsAKafkaTopic() throws IOException {
+        TargetConfig t = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Source = 'kafka://b1:9092/packets',",
+                "Group = 'workers',", "KafkaConsumer = { ['group.instance.id'] = 'w1', ['session.timeout.ms'] = 10000 },"))
+                .targets().getFirst();
+        assertEquals(Map.of("group.instance.id", "w1", "session.timeout.ms", "10000"), t.consumerSettings());
+        assertEquals("workers", t.options().get(TargetConfig.GROUP_KEY));
+    }
+
+    @Test
+    void shouldRejectConsumerSettingsThatAreUnknownOwnedOrForARing() throws IOException {
+        List<String> p = problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Source = 'kafka://b1:9092/packets',",
+                "Group = 'workers',", "KafkaConsumer = { ['session.timout.ms'] = 1, ['isolation.level'] = 'read_uncommitted' },"));
+        assertTrue(p.stream().anyMatch(l -> l.contains(":11: target 'nfs-tcp': KafkaConsumer: 'session.timout.ms' is not a"
+                + " Kafka consumer setting (did you mean 'session.timeout.ms'?)")), p::toString);
+        assertTrue(p.stream().anyMatch(l -> l.contains("KafkaConsumer: 'isolation.level' is set by the kafka:// source itself")),
+                p::toString);
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': KafkaConsumer: only used when the target reads a Kafka topic"
+                        + " (Source = \"kafka://HOST:PORT/TOPIC\", or push --offline kafka://...); this target's Source is 'cisco'"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    KafkaConsumer = { ['client.id'] = 'x' },",
+                        "    Source = 'cisco',")));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': KafkaConsumer: 5 (expected a table of consumer settings such as"
+                        + " { [\"group.instance.id\"] = \"worker-1\", [\"session.timeout.ms\"] = 10000 })"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    KafkaConsumer = 5,")));
+    }
+
+    @Test
     void shouldRequireAGroupWhenTheSourceIsAKafkaTopic() throws IOException {
         TargetConfig t = load(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "Source = 'kafka://b1:9092/packets',",
                 "Group = 'workers',")).targets().getFirst();

@@ -158,7 +158,8 @@ class KafkaPushIT {
     @Test
     void shouldPublishEveryPacketExactlyOnceWhenTheSensorPushIsKilledAtRandomPoints(@TempDir Path tmp) throws Exception {
         broker.createTopic("crash", 2);
-        Path config = config(tmp, "sensor", sensorTarget("crash", "none"));
+        // Paced (MaxMbps): the whole capture takes several seconds, so ten kills land before it ends.
+        Path config = config(tmp, "sensor", sensorTarget("crash", "none") + " MaxMbps = 20,");
         Path ref = reference(tmp);
         long expected = 0;
         try (Stream<Path> files = Files.list(ref)) {
@@ -167,10 +168,11 @@ class KafkaPushIT {
             }
         }
         assertThat(packets(ref)).hasSize((int) expected);
-        Random random = new Random();
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
         int kills = 0;
-        for (int i = 0; i < 3; i++) {
-            long threshold = endOffsets("crash") + 1 + random.nextLong(expected / 2);
+        for (int i = 0; i < 10; i++) {
+            long threshold = endOffsets("crash") + 1 + random.nextLong(expected / 20);
             Process p = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config", config.toString(),
                     "--log-dir", tmp.resolve("logs-crash").toString(), "--state-dir", tmp.resolve("var-crash").toString(),
                     "--force", "--offline", capture.toString())
@@ -186,6 +188,9 @@ class KafkaPushIT {
             }
             p.waitFor(60, TimeUnit.SECONDS);
         }
+        // Each kill comes at most expected/20 records (plus a poll's worth) after the last: ten fit
+        // in the capture unless polls lag by seconds; fewer still test the same, so only a floor.
+        assertThat(kills).as("kills before the push ended (seed %d)", seed).isGreaterThanOrEqualTo(5);
         System.out.println("kill -9 test: " + kills + " kills");
         PushcapCli.Result last = push(tmp, config, "crash", capture.toString());
         assertThat(last.exit()).as(last.all()).isZero();
@@ -245,9 +250,34 @@ class KafkaPushIT {
         assertSamePackets(packets(out), packets(ref), "worker output");
     }
 
-    private static String liveTarget(Path out, String topic) {
+    private static String liveTarget(Path out, String topic, String group) {
         return "Desc = 'live', Path = '" + out + "/', Split = '--split-time 1e9', FileName = '--filename-epoch-sec',"
-                + " Source = '" + broker.url(topic) + "', Group = 'workers', TimeoutRing = 2e9,";
+                + " Source = '" + broker.url(topic) + "', Group = '" + group + "', TimeoutRing = 2e9,";
+    }
+
+    private static Process worker(Path tmp, String tag, String target) throws IOException {
+        return new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
+                config(tmp, tag, target).toString(), "--log-dir", tmp.resolve("logs-" + tag).toString(),
+                "--state-dir", tmp.resolve("var-" + tag).toString()).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve(tag + ".out").toFile())).start();
+    }
+
+    /** A {@code .pending} file under {@code out}: the worker holds a split it has not published. */
+    private static boolean splitOpen(Path out) {
+        if (!Files.isDirectory(out)) {
+            return false;
+        }
+        try (Stream<Path> files = Files.list(out)) {
+            return files.anyMatch(p -> p.toString().endsWith(".pending"));
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void kill(Process p) throws InterruptedException {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        p.waitFor(60, TimeUnit.SECONDS);
     }
 
     private static Process live(Path tmp, Path config, String tag) throws IOException {
@@ -277,24 +307,37 @@ class KafkaPushIT {
     }
 
     @Test
-    void shouldPublishTheSameSplitsWhenALiveWorkerIsKilledAndRestarted(@TempDir Path tmp) throws Exception {
+    void shouldPublishTheSameSplitsWhenALiveWorkerIsKilledTenTimesAtRandomPoints(@TempDir Path tmp) throws Exception {
         broker.createTopic("live", 3);
         push(tmp, config(tmp, "sensor", sensorTarget("live", "flow")), "sensor", capture.toString()).ok();
         Path ref = reference(tmp);
         long expected = packets(ref).size();
         Path out = tmp.resolve("live-out");
-        Path config = config(tmp, "live", liveTarget(out, "live"));
-        Process first = live(tmp, config, "live1");
-        try {
-            // Killed once it has published a split (offsets of later splits are not committed yet).
-            Await.until("a first published split", Duration.ofSeconds(300), () -> !first.isAlive() || published(out) > 0);
-        } finally {
-            first.descendants().forEach(ProcessHandle::destroyForcibly);
-            first.destroyForcibly();
-            first.waitFor(60, TimeUnit.SECONDS);
+        // Static membership: a restarted worker takes its partitions back at once, instead of
+        // waiting out the killed member's session (45 s by default) before a rebalance.
+        Path config = config(tmp, "live", liveTarget(out, "live", "killed")
+                + " KafkaConsumer = { ['group.instance.id'] = 'worker-1', ['session.timeout.ms'] = 10000 },");
+        long seed = System.nanoTime();
+        Random random = new Random(seed);
+        int midSplit = 0;
+        for (int i = 0; i < 10; i++) {
+            Process w = live(tmp, config, "live-k" + i);
+            long before = published(out);
+            boolean afterPublish = random.nextBoolean();
+            try {
+                // A random point: once the worker holds an open split, or has published one more,
+                // then up to 300 ms more of its work (the kill point, not a wait for a result).
+                Await.until("the worker to open or publish a split", Duration.ofSeconds(120), () -> !w.isAlive()
+                        || (afterPublish ? published(out) > before : splitOpen(out)) || published(out) >= expected);
+                Thread.sleep(random.nextInt(300));
+            } finally {
+                kill(w);
+            }
+            midSplit += splitOpen(out) ? 1 : 0;
+            assertThat(read(tmp.resolve("live-k" + i + ".out"))).as("worker run %d", i).doesNotContain("ERROR");
         }
-        System.out.println("live worker killed with " + published(out) + " of " + expected + " packets published");
-        assertThat(read(tmp.resolve("live1.out"))).doesNotContain("ERROR");
+        System.out.println("live worker: 10 kills (seed " + seed + "), " + midSplit + " with a split open, "
+                + published(out) + " of " + expected + " packets published");
         Process second = live(tmp, config, "live2");
         try {
             Await.until("every packet published", Duration.ofSeconds(300),
@@ -314,33 +357,48 @@ class KafkaPushIT {
     }
 
     @Test
-    void shouldPublishEveryPacketOnceWhenTwoWorkersShareAGroup(@TempDir Path tmp) throws Exception {
+    void shouldPublishEveryPacketOnceWhenASecondWorkerJoinsTheGroupMidSplit(@TempDir Path tmp) throws Exception {
         broker.createTopic("shared", 4);
-        push(tmp, config(tmp, "sensor", sensorTarget("shared", "flow")), "sensor", capture.toString()).ok();
         Path ref = reference(tmp);
         long expected = packets(ref).size();
+        // The sensor is paced (MaxMbps), so the topic is still filling when the second worker joins.
+        Process sensor = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
+                config(tmp, "sensor", sensorTarget("shared", "flow") + " MaxMbps = 8,").toString(),
+                "--log-dir", tmp.resolve("logs-sensor").toString(), "--state-dir", tmp.resolve("var-sensor").toString(),
+                "--force", "--offline", capture.toString()).directory(tmp.toFile()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("sensor.out").toFile())).start();
         // Each worker writes under its own Path: their splits of one interval hold different partitions.
         Path outA = tmp.resolve("a");
         Path outB = tmp.resolve("b");
-        Process a = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
-                config(tmp, "a", liveTarget(outA, "shared")).toString(), "--log-dir", tmp.resolve("logs-a").toString(),
-                "--state-dir", tmp.resolve("var-a").toString()).directory(tmp.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("a.out").toFile())).start();
-        Process b = new ProcessBuilder(PushcapCli.launcher().toString(), "push", "--config",
-                config(tmp, "b", liveTarget(outB, "shared")).toString(), "--log-dir", tmp.resolve("logs-b").toString(),
-                "--state-dir", tmp.resolve("var-b").toString()).directory(tmp.toFile()).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(tmp.resolve("b.out").toFile())).start();
+        Process a = worker(tmp, "a", liveTarget(outA, "shared", "pair"));
+        Process b = null;
         try {
+            // A has published a split and holds the next one open: B's arrival revokes A's
+            // partitions in the middle of that split.
+            Await.until("worker a to publish a split and hold the next open", Duration.ofSeconds(120),
+                    () -> !a.isAlive() || !sensor.isAlive() || (published(outA) > 0 && splitOpen(outA)));
+            assertThat(sensor.isAlive()).as("the sensor still sending when b joins\n%s", read(tmp.resolve("sensor.out")))
+                    .isTrue();
+            b = worker(tmp, "b", liveTarget(outB, "shared", "pair"));
+            Process bb = b;
+            Await.until("the group to rebalance", Duration.ofSeconds(120),
+                    () -> !a.isAlive() || read(tmp.resolve("a.out")).contains("took ["));
+            assertThat(sensor.waitFor(300, TimeUnit.SECONDS)).isTrue();
+            assertThat(sensor.exitValue()).as(read(tmp.resolve("sensor.out"))).isZero();
             Await.until("every packet published by the two workers", Duration.ofSeconds(300),
-                    () -> !a.isAlive() || !b.isAlive() || published(outA) + published(outB) >= expected);
+                    () -> !a.isAlive() || !bb.isAlive() || published(outA) + published(outB) >= expected);
             assertThat(a.isAlive() && b.isAlive()).as("both workers still running: a %s, b %s\n%s\n%s", a.isAlive(),
                     b.isAlive(), read(tmp.resolve("a.out")), read(tmp.resolve("b.out"))).isTrue();
         } finally {
+            sensor.destroy();
             a.destroy();
-            b.destroy();
             a.waitFor(60, TimeUnit.SECONDS);
-            b.waitFor(60, TimeUnit.SECONDS);
+            if (b != null) {
+                b.destroy();
+                b.waitFor(60, TimeUnit.SECONDS);
+            }
         }
+        assertThat(read(tmp.resolve("a.out"))).contains("the open split is produced again from committed offsets");
         System.out.println("two workers: a published " + published(outA) + ", b " + published(outB) + " of " + expected);
         System.out.println("worker a:\n" + read(tmp.resolve("a.out")) + "\nworker b:\n" + read(tmp.resolve("b.out")));
         // Neither worker gave up (a rebalance makes a worker redo its open split, never fail).

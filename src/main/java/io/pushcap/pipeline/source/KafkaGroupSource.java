@@ -91,8 +91,18 @@ public final class KafkaGroupSource implements PacketSource {
 
     /** Checks the brokers and the topic and joins the group (the assignment comes with the first polls). */
     public static KafkaGroupSource open(KafkaLocation where, String group, String label, KafkaCounters counters) {
+        return open(where, group, Map.of(), label, counters);
+    }
+
+    /**
+     * @param settings the target's {@code KafkaConsumer} settings (validated by the config); the
+     *                 settings exactly-once depends on are set after them, so they cannot be overridden
+     */
+    public static KafkaGroupSource open(KafkaLocation where, String group, Map<String, String> settings, String label,
+                                        KafkaCounters counters) {
         KafkaAdmin.check(label, where, false);
         Properties p = new Properties();
+        p.putAll(settings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
         p.put(ConsumerConfig.GROUP_ID_CONFIG, group);
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -83,13 +83,23 @@ public final class KafkaSource implements PacketSource {
      * @throws PushcapException when no broker resolves or answers, or the topic is missing
      */
     public static KafkaSource open(KafkaLocation where, String label, KafkaCounters counters) throws IOException {
+        return open(where, java.util.Map.of(), label, counters);
+    }
+
+    /**
+     * @param settings the target's {@code KafkaConsumer} settings (validated by the config); the
+     *                 settings exactly-once depends on are set after them
+     */
+    public static KafkaSource open(KafkaLocation where, java.util.Map<String, String> settings, String label,
+                                   KafkaCounters counters) throws IOException {
         int n = KafkaAdmin.check(label, where, false);
         Properties p = new Properties();
+        p.putAll(settings);
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
         p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 4096);
-        p.put(ConsumerConfig.CLIENT_ID_CONFIG, "pushcap-" + label.replaceAll("[^A-Za-z0-9._-]", "_"));
+        p.putIfAbsent(ConsumerConfig.CLIENT_ID_CONFIG, "pushcap-" + label.replaceAll("[^A-Za-z0-9._-]", "_"));
         KafkaConsumer<byte[], byte[]> c;
         try {
             c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
