@@ -173,6 +173,20 @@ class ServiceConfigLoaderTest {
     }
 
     @Test
+    void shouldAcceptKafkaSourcedSchedulesWhenLiveOrOneShot() throws IOException {
+        // A live worker follows a topic (no ring needed); a one-shot pushes a topic as --offline kafka://...
+        Path live = files.push("worker", "w", "    Source = \"kafka://k1:9092,k2:9092/packets\", Group = \"workers\",\n"
+                + "    KafkaConsumer = { [\"group.instance.id\"] = \"w1\" },\n");
+        Path nightly = files.push("nightly", "n", "");
+        ServiceConfig c = load("Service.Schedule = {}\n"
+                + "table.insert(Service.Schedule, { Name = \"w\", Loader = \"live\", Config = \"" + live + "\", Window = \"always\" })\n"
+                + "table.insert(Service.Schedule, { Name = \"n\", Loader = \"live\", Config = \"" + nightly
+                + "\", Once = \"0 5 0 * * ?\", Offline = { \"kafka://k1:9092/packets\" } })\n");
+        assertThat(c.schedules()).extracting(ServiceConfig.Schedule::name).containsExactly("w", "n");
+        assertThat(c.schedules().get(1).offline()).containsExactly("kafka://k1:9092/packets");
+    }
+
+    @Test
     void shouldCheckTunnelsAndTransmitsWithTheTapModulesRulesWhenTheyAreDeclared() throws IOException {
         List<String> p = problems("""
                 Service.Ring = {}

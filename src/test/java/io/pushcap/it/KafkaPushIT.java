@@ -414,6 +414,45 @@ class KafkaPushIT {
         assertSamePackets(both, packets(ref), "two workers");
     }
 
+    @Test
+    void shouldFollowATopicWhenServeRunsAKafkaSourcedSchedule(@TempDir Path tmp) throws Exception {
+        broker.createTopic("served", 2);
+        push(tmp, config(tmp, "sensor", sensorTarget("served", "flow")), "sensor", capture.toString()).ok();
+        Path ref = reference(tmp);
+        long expected = packets(ref).size();
+        Path home = tmp.resolve("serve");
+        Path out = tmp.resolve("served-out");
+        try (io.pushcap.testsupport.ServeProcess serve = new io.pushcap.testsupport.ServeProcess(home, 20)) {
+            Files.writeString(home.resolve("etc/worker.lua"), "local Config = {}\nConfig.Target = {}\n"
+                    + "table.insert(Config.Target, {\n" + liveTarget(out, "served", "served") + "\n})\nreturn Config\n");
+            serve.start(serve.config("", "Service.Schedule = {}\ntable.insert(Service.Schedule, { Name = \"from-kafka\","
+                    + " Loader = \"push_pcap\", Config = \"etc/worker.lua\", Window = \"always\" })\n"), Map.of());
+            Await.until("every packet published by the scheduled worker", Duration.ofSeconds(300),
+                    () -> !serve.process().isAlive() || published(out) >= expected);
+            // /status and /metrics show the worker's lag per partition (serve reads the child's report).
+            Await.until("/status to show the lag of partitions 0 and 1", Duration.ofSeconds(60), () -> {
+                try {
+                    return serve.get("/status").matches("(?s).*\"kafka_lag\":\\{\"0\":\\d+,\"1\":\\d+}.*");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            Await.until("/metrics to show pushcap_kafka_lag_records of both partitions", Duration.ofSeconds(60), () -> {
+                try {
+                    String m = serve.get("/metrics");
+                    return m.contains("pushcap_kafka_lag_records{") && m.contains("partition=\"0\"")
+                            && m.contains("partition=\"1\"");
+                } catch (IOException e) {
+                    return false;
+                }
+            });
+            serve.stop();
+            assertThat(serve.output()).doesNotContain("ERROR");
+        }
+        assertSamePackets(packets(out), packets(ref), "scheduled worker output");
+        assertThat(names(out)).isEqualTo(names(ref));
+    }
+
     /** The Kafka lag per partition that target 'live' last reported in {@code statusDir}, or empty. */
     private static java.util.Map<Integer, Long> kafkaLag(Path statusDir) {
         io.pushcap.pipeline.JobReport.Snapshot s = io.pushcap.pipeline.JobReport.read(statusDir);
