@@ -61,7 +61,9 @@ final class ServeCommand implements Callable<Integer> {
             control.add("stop");
             service.cancelReloads();
         });
-        Signals.onHangup(() -> control.add("reload"));
+        if (Signals.onHangup(() -> control.add("reload"))) {
+            service.log().info("serve", "SIGHUP was ignored when serve started (nohup?): it reloads the config now");
+        }
         service.start();
         // Type=notify under systemd: READY=1 once a capture is up, watchdog pings, STOPPING=1.
         ServiceNotifier notifier = ServiceNotifier.fromEnvironment(service.log());

@@ -23,8 +23,22 @@ final class Signals {
         }
     }
 
-    /** Calls {@code action} on every SIGHUP (configuration reload). */
-    static void onHangup(Runnable action) {
-        Signal.handle(new Signal("HUP"), s -> action.run());
+    /**
+     * Calls {@code action} on every SIGHUP (configuration reload), also when the process was
+     * started with SIGHUP ignored ({@code nohup pushcap serve}): the JVM then leaves the signal
+     * ignored and the handler would never run, so the default disposition is restored first, as
+     * daemons that reload on SIGHUP do.
+     *
+     * @return true when SIGHUP had been ignored (the caller may say so)
+     */
+    static boolean onHangup(Runnable action) {
+        Signal hup = new Signal("HUP");
+        sun.misc.SignalHandler handler = s -> action.run();
+        if (Signal.handle(hup, handler) != sun.misc.SignalHandler.SIG_IGN) {
+            return false;
+        }
+        io.pushcap.internal.ffm.LibC.defaultSignal(hup.getNumber());
+        Signal.handle(hup, handler);
+        return true;
     }
 }

@@ -29,6 +29,7 @@ public final class LibC {
     private static final MethodHandle GETTID = bind("gettid", FunctionDescriptor.of(JAVA_INT));
     private static final MethodHandle SOCKET = bindErrno("socket", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, JAVA_INT));
     private static final MethodHandle CLOSE = bind("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+    private static final MethodHandle SIGNAL = bind("signal", FunctionDescriptor.of(ADDRESS, JAVA_INT, ADDRESS));
     private static final short POLLOUT = 0x4;
     private static final short POLLERR = 0x8;
     private static final short POLLHUP = 0x10;
@@ -157,6 +158,19 @@ public final class LibC {
             }
             int ignored = (int) CLOSE.invokeExact(fd);
             return 0;
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
+    /**
+     * Restores the default disposition of {@code signal} (signal(2) with SIG_DFL), for a signal
+     * this process inherited as ignored: the JVM will not install a handler for SIGHUP, SIGINT or
+     * SIGTERM that was ignored when it started (nohup, a shell's background job).
+     */
+    public static void defaultSignal(int signal) {
+        try {
+            MemorySegment ignored = (MemorySegment) SIGNAL.invokeExact(signal, MemorySegment.NULL);
         } catch (Throwable t) {
             throw LibPcap.rethrow(t);
         }
