@@ -112,8 +112,8 @@ class ServeEndToEndTest {
         for (Path b : batches) {
             expected.addAll(tcpdump(b));
         }
-        assertThat(judge("a")).as("target a (zstd) holds every packet once, in order").isEqualTo(expected);
-        assertThat(judge("b")).as("target b holds every packet once, in order").isEqualTo(expected);
+        assertSamePackets("a", "target a (zstd)", expected);
+        assertSamePackets("b", "target b", expected);
         assertThat(log("logs/serve.log")).as("no push had to be killed").doesNotContain("(exit 137)")
                 .doesNotContain("did not exit within");
         assertThat(log("logs/analytics_mine.cur")).contains("schedule mine: window opened").contains("window closed")
@@ -405,6 +405,33 @@ class ServeEndToEndTest {
     }
 
     /** A target's files in the order its manifest lists them (decompressed when .zst), read by tcpdump. */
+    /**
+     * Every packet once, in order; on a difference, says how (counts, missing, twice, first
+     * position out of order) and shows the manifest, instead of two lists too long to print.
+     */
+    private void assertSamePackets(String desc, String what, List<String> expected) throws Exception {
+        List<String> got = judge(desc);
+        if (got.equals(expected)) {
+            return;
+        }
+        java.util.Map<String, Long> g = got.stream().collect(java.util.stream.Collectors.groupingBy(x -> x,
+                java.util.stream.Collectors.counting()));
+        java.util.Map<String, Long> e = expected.stream().collect(java.util.stream.Collectors.groupingBy(x -> x,
+                java.util.stream.Collectors.counting()));
+        long missing = e.entrySet().stream().mapToLong(x -> Math.max(0, x.getValue() - g.getOrDefault(x.getKey(), 0L))).sum();
+        long extra = g.entrySet().stream().mapToLong(x -> Math.max(0, x.getValue() - e.getOrDefault(x.getKey(), 0L))).sum();
+        int first = 0;
+        while (first < Math.min(got.size(), expected.size()) && got.get(first).equals(expected.get(first))) {
+            first++;
+        }
+        throw new AssertionError(what + " does not hold every packet once, in order: " + got.size() + " packets, expected "
+                + expected.size() + "; " + missing + " missing, " + extra + " extra or twice; first difference at packet "
+                + first + "\nexpected there: " + (first < expected.size() ? expected.get(first).lines().findFirst().orElse("") : "-")
+                + "\ngot there:      " + (first < got.size() ? got.get(first).lines().findFirst().orElse("") : "-")
+                + "\nmanifest:\n" + log("var/manifest/" + desc + ".jsonl") + "\nschedule log:\n"
+                + log("logs/analytics_" + (desc.equals("a") ? "push_pcap" : "mine") + ".cur"));
+    }
+
     private List<String> judge(String desc) throws Exception {
         List<String> names = new ArrayList<>();
         Matcher m = Pattern.compile("\"name\":\"([^\"]+)\"").matcher(log("var/manifest/" + desc + ".jsonl"));
