@@ -527,6 +527,9 @@ public final class TargetRunner implements Runnable {
                 resume = committed;
                 regionStart = committed;
             }
+            // Says which position the retry takes: the one the destination committed, or the region's start.
+            plan.log().line("retry resumes at " + resume + (committed != null ? ", the position " + cfg.mode()
+                    + " output committed last" : " (" + cfg.mode() + " output holds no position for this source)"));
         }
         source.seek(resume);
     }

@@ -247,7 +247,22 @@ class KafkaPushIT {
         System.out.println("broker restart test: broker killed mid-push: " + killed);
         Path out = tmp.resolve("worker");
         push(tmp, config(tmp, "worker", fileTarget(out, null)), "worker", broker.url("restart")).ok();
-        assertSamePackets(packets(out), packets(ref), "worker output");
+        String logs = read(log) + "\n" + allLogs(tmp.resolve("logs-restart"));
+        System.out.println("broker restart test: the sensor's output and log:\n" + logs);
+        try {
+            assertSamePackets(packets(out), packets(ref), "worker output");
+        } catch (AssertionError e) {
+            throw new AssertionError(e.getMessage() + "\nthe sensor's output and log:\n" + logs, e);
+        }
+    }
+
+    private static String allLogs(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return "";
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).sorted().map(f -> f + ":\n" + read(f)).collect(Collectors.joining("\n"));
+        }
     }
 
     private static String liveTarget(Path out, String topic, String group) {
