@@ -59,6 +59,33 @@ public final class KafkaBroker implements AutoCloseable {
         return b;
     }
 
+    private static KafkaBroker shared;
+
+    /**
+     * One broker for the unit tests of a JVM, started on first use (a start costs 10-20 s) and
+     * killed when the JVM exits. Tests that share it use their own topics.
+     */
+    public static synchronized KafkaBroker shared() throws IOException {
+        if (shared == null) {
+            Path dir = Files.createTempDirectory("pushcap-kafka-");
+            KafkaBroker b = start(dir);
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                b.close();
+                deleteQuietly(dir);
+            }));
+            shared = b;
+        }
+        return shared;
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(f -> f.toFile().delete());
+        } catch (IOException ignored) {
+            // a temp directory left behind
+        }
+    }
+
     /** host:port for {@code bootstrap.servers} and {@code kafka://} URLs. */
     public String bootstrap() {
         return "127.0.0.1:" + port;
@@ -104,6 +131,9 @@ public final class KafkaBroker implements AutoCloseable {
                 "transaction.state.log.num.partitions=3",
                 "group.initial.rebalance.delay.ms=0",
                 "log.retention.ms=-1",
+                // Abort timed-out transactions within a second (default 10 s): tests of open
+                // transactions wait for it.
+                "transaction.abort.timed.out.transaction.cleanup.interval.ms=1000",
                 "") );
         Path logback = dir.resolve("logback.xml");
         Files.writeString(logback, """

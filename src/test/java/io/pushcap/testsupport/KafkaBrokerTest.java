@@ -4,13 +4,10 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 
@@ -18,20 +15,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /** The test broker itself: it starts, takes topics and records, and keeps them across a crash. */
 class KafkaBrokerTest {
-    @TempDir
-    static Path dir;
     static KafkaBroker broker;
 
     @BeforeAll
     static void start() throws Exception {
-        broker = KafkaBroker.start(dir);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (broker != null) {
-            broker.close();
-        }
+        broker = KafkaBroker.shared();
     }
 
     @Test

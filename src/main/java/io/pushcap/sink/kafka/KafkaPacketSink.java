@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
@@ -54,6 +55,8 @@ final class KafkaPacketSink implements PacketSink {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaPacketSink.class);
     /** Record overhead (batch header, record header, pushcap headers) allowed for in the size check. */
     private static final int RECORD_HEADROOM = 512;
+    /** How long reading the cursor back may wait for other producers' open transactions to end. */
+    private static final int CURSOR_READ_SECONDS = 180;
 
     /** How records are keyed, so partitioned. */
     enum KeyMode { FLOW, NONE, SENSOR }
@@ -204,38 +207,58 @@ final class KafkaPacketSink implements PacketSink {
     @Override
     public SourceMark committedMark() throws IOException {
         // A new producer's initTransactions has aborted (or completed) what an earlier one left
-        // open, so the read_committed end of the cursor topic is final.
+        // open. The read goes to the high watermark, not to the read_committed end (the LSO):
+        // another sensor's transaction open on the cursor partition holds the LSO below our last
+        // cursor, and stopping there would resume from an older one and send a region twice.
         ensureProducer();
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> parts = c.partitionsFor(where.cursorTopic(), Duration.ofSeconds(60)).stream()
-                    .map(i -> new TopicPartition(where.cursorTopic(), i.partition())).toList();
+        try (KafkaConsumer<byte[], byte[]> c = cursorConsumer("read_committed");
+             KafkaConsumer<byte[], byte[]> hw = cursorConsumer("read_uncommitted")) {
+            List<PartitionInfo> infos = c.partitionsFor(where.cursorTopic(), Duration.ofSeconds(60));
+            if (infos == null || infos.isEmpty()) {
+                // Not "no cursor": a broker that is starting may not know the topic yet, and
+                // taking it as a fresh start would send committed packets again.
+                throw new IOException(label + ": the cursor topic " + where.cursorTopic()
+                        + " has no partitions in the brokers' metadata (yet); cannot tell where this target committed last");
+            }
+            List<TopicPartition> parts = infos.stream().map(i -> new TopicPartition(where.cursorTopic(), i.partition())).toList();
             c.assign(parts);
             c.seekToBeginning(parts);
-            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(60));
-            SourceMark last = null;
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            while (parts.stream().anyMatch(tp -> c.position(tp, Duration.ofSeconds(60)) < end.get(tp))) {
-                if (System.nanoTime() > deadline) {
-                    throw new IOException(label + ": reading the cursor topic " + where.cursorTopic() + " did not reach "
-                            + end + " within 120 s");
-                }
-                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(500))) {
-                    if (Arrays.equals(r.key(), cursorKey)) {
-                        SourceMark m = CursorRecords.decode(r.value());
-                        last = m != null ? m : last;
-                    }
-                }
-            }
-            return last;
+            Map<TopicPartition, Long> end = hw.endOffsets(parts, Duration.ofSeconds(60));
+            return readLastCursor(c, parts, end);
         } catch (KafkaException e) {
             counters.errors.increment();
             throw new IOException(label + ": reading the committed cursor from " + where.cursorTopic() + ": "
                     + e.getMessage(), e);
         }
+    }
+
+    /** Polls (read_committed) until every partition's position reaches {@code end}; the last cursor of this target. */
+    private SourceMark readLastCursor(KafkaConsumer<byte[], byte[]> c, List<TopicPartition> parts,
+                                      Map<TopicPartition, Long> end) throws IOException {
+        SourceMark last = null;
+        long deadline = System.nanoTime() + Duration.ofSeconds(CURSOR_READ_SECONDS).toNanos();
+        while (parts.stream().anyMatch(tp -> c.position(tp, Duration.ofSeconds(60)) < end.get(tp))) {
+            if (System.nanoTime() > deadline) {
+                throw new IOException(label + ": reading the cursor topic " + where.cursorTopic() + " did not reach "
+                        + end + " within " + CURSOR_READ_SECONDS + " s (a transaction of another producer stayed open"
+                        + " on it; it ends at its transaction.timeout.ms)");
+            }
+            for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                if (Arrays.equals(r.key(), cursorKey)) {
+                    SourceMark m = CursorRecords.decode(r.value());
+                    last = m != null ? m : last;
+                }
+            }
+        }
+        return last;
+    }
+
+    private KafkaConsumer<byte[], byte[]> cursorConsumer(String isolation) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        return new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer());
     }
 
     @Override
