@@ -5,8 +5,11 @@
 #            packets; Key = "flow"), end to end: JVM start, reading and transaction commits included;
 #   peer:    Kafka's own kafka-producer-perf-test (org.apache.kafka.tools.ProducerPerformance) with
 #            the same record count and the capture's mean packet size, same producer settings
-#            (acks=all, linger.ms=5, batch.size=262144), transactional (--transaction-duration-ms 100)
-#            and, for context, plain idempotent.
+#            (acks=all, and pushcap's defaults linger.ms=20, batch.size=524288), transactional
+#            (--transaction-duration-ms 100) and, for context, plain idempotent.
+# Both sides warm the broker up first (a fresh broker is still compiling), then run alternately
+# BENCH_REPS times (default 3); medians are printed. BENCH_KAFKA_EXTRA adds settings to pushcap's
+# Kafka table (e.g. '["compression.type"] = "lz4"').
 # Then the worker side: push --offline kafka://… to 60 s zstd-1 File splits, against the same push
 # from the capture file.
 # Prints records/s of each and the ratio pushcap / perf-test (target: at least 0.8).
@@ -69,41 +72,59 @@ mk_topic() {
     kjava org.apache.kafka.tools.TopicCommand --bootstrap-server "127.0.0.1:$PORT" --create --topic "$1" \
         --partitions "$PARTS" --config retention.ms=-1 >> "$KDIR/topics.log" 2>&1
 }
-mk_topic pushcap; mk_topic perf; mk_topic perf-tx
+REPS=${BENCH_REPS:-3}
+for r in $(seq 1 "$REPS"); do mk_topic "pushcap-$r"; mk_topic "perf-tx-$r"; done
+mk_topic perf; mk_topic warm-perf; mk_topic warm-pushcap; mk_topic pushcap-small
 
-cat > "$WORK/kafka.lua" <<LUA
+# Producer settings: pushcap's defaults (linger.ms 20, batch.size 524288), given to the peer too.
+target_lua() { # topic -> a config of one KAFKA target
+    cat <<LUA
 local Config = {} Config.Target = {}
-table.insert(Config.Target, { Desc = "bench-kafka", Mode = "KAFKA", Path = "kafka://127.0.0.1:$PORT/pushcap", Key = "flow",
-  Kafka = { ["linger.ms"] = 5, ["batch.size"] = 262144 } })
+table.insert(Config.Target, { Desc = "bench-kafka", Mode = "KAFKA", Path = "kafka://127.0.0.1:$PORT/$1", Key = "flow",
+  Kafka = { ${BENCH_KAFKA_EXTRA:-} } })
 return Config
 LUA
+}
+push_kafka() { # topic, capture -> wall seconds
+    local s; target_lua "$1" > "$WORK/kafka-$1.lua"
+    rm -rf "$WORK/var-kafka-$1"
+    s=$(now)
+    "$PUSHCAP" push --config "$WORK/kafka-$1.lua" --force --no-progress --log-dir "$WORK/logs-kafka" \
+        --state-dir "$WORK/var-kafka-$1" --offline "$2" > "$WORK/kafka-$1.out" 2>&1 \
+        || { cat "$WORK/kafka-$1.out" >&2; exit 1; }
+    elapsed "$s"
+}
+perf() { # topic, extra args -> perf-test's last line
+    kjava org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records "$PACKETS" --record-size "$SIZE" \
+        --throughput -1 --producer-props bootstrap.servers="127.0.0.1:$PORT" acks=all linger.ms=20 batch.size=524288 \
+        enable.idempotence=true "${@:2}" 2>&1 | tail -n1
+}
+rate_of() { echo "$1" | sed -E 's/.* records sent, ([0-9.]+) records\/sec.*/\1/'; }
+median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 cat "$PCAP" > /dev/null
-rm -rf "$WORK/var-kafka" "$WORK/logs-kafka"
-s=$(now)
-"$PUSHCAP" push --config "$WORK/kafka.lua" --force --no-progress --log-dir "$WORK/logs-kafka" --state-dir "$WORK/var-kafka" \
-    --offline "$PCAP" > "$WORK/kafka-push.out" 2>&1 || { cat "$WORK/kafka-push.out" >&2; exit 1; }
-PWALL=$(elapsed "$s")
-PRATE=$(echo "$PACKETS / $PWALL" | bc -l)
+# A broker that has just started is still compiling its own hot paths: whoever runs first pays
+# for it (a push measured first took 6.5 s against 4.7 s a run later). Both sides warm it up.
+perf warm-perf --transaction-duration-ms 100 > /dev/null
+push_kafka warm-pushcap "$PCAP" > /dev/null
 # pushcap's fixed cost (JVM start, config, broker checks, initTransactions, reading the cursor back):
 # the same push of a 100-packet capture to a fresh topic, for a steady-state rate.
 "$PUSHCAP" gen -w "$WORK/small.pcap" --packets 100 --mix mixed > /dev/null 2>&1
-mk_topic pushcap-small
-sed 's|/pushcap"|/pushcap-small"|' "$WORK/kafka.lua" > "$WORK/kafka-small.lua"
-s=$(now)
-"$PUSHCAP" push --config "$WORK/kafka-small.lua" --force --no-progress --log-dir "$WORK/logs-kafka" --state-dir "$WORK/var-kafka" \
-    --offline "$WORK/small.pcap" > "$WORK/kafka-small.out" 2>&1 || { cat "$WORK/kafka-small.out" >&2; exit 1; }
-FIXED=$(elapsed "$s")
+FIXED=$(push_kafka pushcap-small "$WORK/small.pcap")
+# Alternating runs, medians: the broker's own pauses (segment rolls, GC) move single runs by 30%.
+PWALLS=(); TXRATES=(); TXWALLS=(); TXLINES=()
+for r in $(seq 1 "$REPS"); do
+    PWALLS+=("$(push_kafka "pushcap-$r" "$PCAP")")
+    s=$(now); line=$(perf "perf-tx-$r" --transaction-duration-ms 100); TXWALLS+=("$(elapsed "$s")")
+    TXLINES+=("$line"); TXRATES+=("$(rate_of "$line")")
+done
+PWALL=$(median "${PWALLS[@]}")
+PRATE=$(echo "$PACKETS / $PWALL" | bc -l)
 SRATE=$(echo "$PACKETS / ($PWALL - $FIXED)" | bc -l)
-
-perf() { # topic, extra args
-    kjava org.apache.kafka.tools.ProducerPerformance --topic "$1" --num-records "$PACKETS" --record-size "$SIZE" \
-        --throughput -1 --producer-props bootstrap.servers="127.0.0.1:$PORT" acks=all linger.ms=5 batch.size=262144 \
-        enable.idempotence=true "${@:2}" 2>&1 | tail -n1
-}
-s=$(now); TXLINE=$(perf perf-tx --transaction-duration-ms 100); TXWALL=$(elapsed "$s")
+TXRATE=$(median "${TXRATES[@]}")
+TXWALL=$(median "${TXWALLS[@]}")
+TXLINE=${TXLINES[0]}
 s=$(now); PLLINE=$(perf perf); PLWALL=$(elapsed "$s")
-TXRATE=$(echo "$TXLINE" | sed -E 's/.* records sent, ([0-9.]+) records\/sec.*/\1/')
-PLRATE=$(echo "$PLLINE" | sed -E 's/.* records sent, ([0-9.]+) records\/sec.*/\1/')
+PLRATE=$(rate_of "$PLLINE")
 
 # Worker: read-split-compress from the topic against the same from the file.
 worker() { # desc, source
@@ -117,11 +138,11 @@ LUA
     "$PUSHCAP" push --config "$WORK/worker.lua" --force --no-progress --log-dir "$WORK/logs-worker" \
         --state-dir "$WORK/var-worker-$1" --offline "$2" > "$WORK/worker-$1.out" 2>&1 || { cat "$WORK/worker-$1.out" >&2; exit 1; }
 }
-s=$(now); worker from-kafka "kafka://127.0.0.1:$PORT/pushcap"; WKWALL=$(elapsed "$s")
+s=$(now); worker from-kafka "kafka://127.0.0.1:$PORT/pushcap-1"; WKWALL=$(elapsed "$s")
 s=$(now); worker from-file "$PCAP"; WFWALL=$(elapsed "$s")
 
-printf 'pushcap push into KAFKA (transactional): %8.3f s wall, %10.0f records/s\n' "$PWALL" "$PRATE"
-printf 'perf-test, transactional (100 ms):      %8.3f s wall, %10.0f records/s  [%s]\n' "$TXWALL" "$TXRATE" "$TXLINE"
+printf 'pushcap push into KAFKA (transactional): %8.3f s wall, %10.0f records/s  [median of %s: %s s]\n' "$PWALL" "$PRATE" "$REPS" "${PWALLS[*]}"
+printf 'perf-test, transactional (100 ms):      %8.3f s wall, %10.0f records/s  [median of %s: %s records/s; first: %s]\n' "$TXWALL" "$TXRATE" "$REPS" "${TXRATES[*]}" "$TXLINE"
 printf 'perf-test, idempotent (context):        %8.3f s wall, %10.0f records/s  [%s]\n' "$PLWALL" "$PLRATE" "$PLLINE"
 printf 'pushcap fixed cost (100-packet push):    %8.3f s wall; steady state %10.0f records/s\n' "$FIXED" "$SRATE"
 printf 'ratio pushcap / perf-test transactional: %.2f end to end (perf-test rate excludes its JVM start), %.2f steady state (target >= 0.8)\n' \
