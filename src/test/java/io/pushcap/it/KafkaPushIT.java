@@ -372,6 +372,35 @@ class KafkaPushIT {
     }
 
     @Test
+    void shouldFilterAndWriteRawIpPacketsWhenALiveWorkerFollowsATopicOfThem(@TempDir Path tmp) throws Exception {
+        // A sensor on a tunnel or loopback interface publishes LINKTYPE_RAW packets; the worker must
+        // compile its filter and write its files for that link type, not for Ethernet.
+        Path raw = io.pushcap.testsupport.CraftedCaptures.rawIp(capture, tmp.resolve("raw.pcap"));
+        broker.createTopic("rawip", 2);
+        push(tmp, config(tmp, "sensor", sensorTarget("rawip", "flow")), "sensor", raw.toString()).ok();
+        Path ref = tmp.resolve("reference");
+        push(tmp, config(tmp, "reference", fileTarget(ref, "tcp")), "reference", raw.toString()).ok();
+        long expected = packets(ref).size();
+        assertThat(expected).as("tcp packets in the raw capture").isGreaterThan(1000);
+        Path out = tmp.resolve("raw-out");
+        Process w = live(tmp, config(tmp, "raw", liveTarget(out, "rawip", "raw") + " FilterBPF = 'tcp',"), "raw");
+        try {
+            Await.until("every tcp packet published", Duration.ofSeconds(180),
+                    () -> !w.isAlive() || published(out) >= expected);
+        } finally {
+            w.destroy();
+            w.waitFor(60, TimeUnit.SECONDS);
+        }
+        String log = read(tmp.resolve("raw.out")) + allLogs(tmp.resolve("logs-raw"));
+        assertThat(log).contains("link type RAW (101), that of the newest packet in");
+        assertSamePackets(packets(out), packets(ref), "worker output");
+        assertThat(names(out)).isEqualTo(names(ref));
+        for (Path f : Files.list(out).filter(f -> f.toString().endsWith(".pcap")).toList()) {
+            assertThat(Cmd.run("capinfos", "-E", f.toString()).ok().stdout()).as("%s", f).contains("Raw IP");
+        }
+    }
+
+    @Test
     void shouldPublishEveryPacketOnceWhenASecondWorkerJoinsTheGroupMidSplit(@TempDir Path tmp) throws Exception {
         broker.createTopic("shared", 4);
         Path ref = reference(tmp);

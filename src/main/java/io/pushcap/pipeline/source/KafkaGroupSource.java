@@ -45,8 +45,10 @@ import java.util.concurrent.TimeUnit;
  * split and {@link #seek}s back, which restarts every assigned partition at its committed offset.
  *
  * <p>Position: {@code major} counts packets returned; the per-partition offsets of the positions
- * handed out are kept until committed. The link type is Ethernet (filters are compiled before a
- * record is seen); packets of another link type are the target's "unwritable" drops.
+ * handed out are kept until committed. The link type (for filters and the output's header) is
+ * that of the newest packet in the topic when the worker starts, Ethernet for a topic without
+ * packets ({@link #newestLinkType}); packets of another link type are the target's "linktype"
+ * drops (or kept, in pcapng output).
  *
  * <p><b>Note:</b> single-threaded (the target's thread; the rebalance callbacks run inside its
  * polls).
@@ -55,6 +57,8 @@ public final class KafkaGroupSource implements PacketSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaGroupSource.class);
     private static final long GRACE_MILLIS = 200;
     private static final int QUEUE_LIMIT = 4096;
+    /** Records read back from the end of each partition to find the newest packet's link type. */
+    private static final int PROBE_RECORDS = 64;
 
     private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, long timestampNanos) {
     }
@@ -79,6 +83,7 @@ public final class KafkaGroupSource implements PacketSource {
     private long lastTimestamp;
     private boolean revoked;
     private int warnedNotPacket;
+    private int linkType = LinkType.ETHERNET;
 
     private KafkaGroupSource(KafkaLocation where, String group, String label, KafkaCounters counters,
                              KafkaConsumer<byte[], byte[]> consumer) {
@@ -116,6 +121,12 @@ public final class KafkaGroupSource implements PacketSource {
             throw KafkaAdmin.unresolvable(label, where, e);
         }
         KafkaGroupSource s = new KafkaGroupSource(where, group, label, counters, c);
+        try {
+            s.linkType = newestLinkType(where, settings, label);
+        } catch (KafkaException e) {
+            c.close(Duration.ZERO);
+            throw new PushcapException(label + ": cannot read " + where + " for its link type: " + e.getMessage());
+        }
         try {
             c.subscribe(List.of(where.topic()), s.listener());
         } catch (KafkaException e) {
@@ -338,7 +349,47 @@ public final class KafkaGroupSource implements PacketSource {
 
     @Override
     public int linkType() {
-        return LinkType.ETHERNET;
+        return linkType;
+    }
+
+    /**
+     * The link type of the newest packet record among the last records of every partition, or
+     * Ethernet when the topic holds none: filters are compiled before the group hands out any
+     * partition, and a topic carries what its sensors capture, which rarely changes.
+     */
+    static int newestLinkType(KafkaLocation where, Map<String, String> settings, String label) {
+        Properties p = new Properties();
+        p.putAll(settings);
+        p.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(p, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+            List<TopicPartition> parts = c.partitionsFor(where.topic(), Duration.ofSeconds(30)).stream()
+                    .map(i -> new TopicPartition(where.topic(), i.partition())).toList();
+            Map<TopicPartition, Long> end = c.endOffsets(parts, Duration.ofSeconds(30));
+            Map<TopicPartition, Long> begin = c.beginningOffsets(parts, Duration.ofSeconds(30));
+            List<TopicPartition> filled = parts.stream().filter(tp -> end.get(tp) > begin.get(tp)).toList();
+            c.assign(filled);
+            // The last offsets of a transactional topic are commit markers: look a little further back.
+            filled.forEach(tp -> c.seek(tp, Math.max(begin.get(tp), end.get(tp) - PROBE_RECORDS)));
+            long newest = Long.MIN_VALUE;
+            Integer found = null;
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (filled.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+                    Integer lt = PacketHeaders.int32(r.headers(), PacketHeaders.LINK_TYPE);
+                    if (lt != null && PacketHeaders.isPacket(r.headers(), r.value()) && r.timestamp() >= newest) {
+                        newest = r.timestamp();
+                        found = lt;
+                    }
+                }
+            }
+            int chosen = found == null ? LinkType.ETHERNET : found;
+            LOG.info("{}: link type {} ({}), {}", label, LinkType.name(chosen), chosen, found == null
+                    ? "as " + where + " holds no packets yet" : "that of the newest packet in " + where);
+            return chosen;
+        }
     }
 
     @Override
