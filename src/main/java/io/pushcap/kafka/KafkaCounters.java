@@ -10,7 +10,9 @@ import io.pushcap.metrics.MetricsRegistry;
  *   <li>{@code pushcap_kafka_sent_records_total}, {@code pushcap_kafka_sent_bytes_total}: packet records
  *       (and their frame bytes) in committed transactions of a KAFKA target;</li>
  *   <li>{@code pushcap_kafka_transactions_total{outcome="commit"|"abort"}}: transactions committed,
- *       and aborted after a failure (their packets are sent again);</li>
+ *       and aborted after a failure (their packets are sent again); {@code outcome="hanging"}: transactions
+ *       of an earlier producer that a partition still held open after its coordinator had ended them
+ *       (a broker restart), aborted before the target wrote again;</li>
  *   <li>{@code pushcap_kafka_errors_total}: producer or consumer failures (each is retried);</li>
  *   <li>{@code pushcap_kafka_dropped_total{reason="too_big"}}: frames larger than the producer's
  *       {@code max.request.size} allows, not sent;</li>
@@ -28,6 +30,7 @@ public final class KafkaCounters {
     public final Counter sentBytes;
     public final Counter commits;
     public final Counter aborts;
+    public final Counter hanging;
     public final Counter errors;
     public final Counter tooBig;
     public final Counter readRecords;
@@ -45,6 +48,8 @@ public final class KafkaCounters {
                 MetricsRegistry.labels("target", target, "outcome", "commit"));
         aborts = m.counter("pushcap_kafka_transactions_total", "Kafka transactions by outcome",
                 MetricsRegistry.labels("target", target, "outcome", "abort"));
+        hanging = m.counter("pushcap_kafka_transactions_total", "Kafka transactions by outcome",
+                MetricsRegistry.labels("target", target, "outcome", "hanging"));
         errors = m.counter("pushcap_kafka_errors_total", "Kafka producer or consumer failures (retried)", l);
         tooBig = m.counter("pushcap_kafka_dropped_total", "Packets a KAFKA target could not send, by reason",
                 MetricsRegistry.labels("target", target, "reason", "too_big"));

@@ -252,6 +252,9 @@ class KafkaPushIT {
         try {
             assertSamePackets(packets(out), packets(ref), "worker output");
         } catch (AssertionError e) {
+            String dump = broker.dumpLogs("restart-", "restart.pushcap-cursors-", "__transaction_state");
+            Files.writeString(Path.of("target", "broker-restart-failure.txt"), dump);
+            System.out.println("broker restart test: the broker's logs:\n" + dump);
             throw new AssertionError(e.getMessage() + "\nthe sensor's output and log:\n" + logs, e);
         }
     }

@@ -248,6 +248,46 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Kafka's own DumpLogSegments over every segment of the topics' partitions whose directory
+     * name starts with one of {@code prefixes} (batches: offsets, producer id and epoch,
+     * transactional, control), for a failure's report. The transaction log is decoded.
+     */
+    public String dumpLogs(String... prefixes) {
+        StringBuilder out = new StringBuilder();
+        try (var dirs = Files.list(dir.resolve("data"))) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                String name = d.getFileName().toString();
+                if (java.util.Arrays.stream(prefixes).noneMatch(name::startsWith)) {
+                    continue;
+                }
+                List<String> segments;
+                try (var files = Files.list(d)) {
+                    segments = files.map(Path::toString).filter(f -> f.endsWith(".log")).sorted().toList();
+                }
+                if (segments.isEmpty()) {
+                    continue;
+                }
+                List<String> args = new ArrayList<>(List.of("--files", String.join(",", segments)));
+                if (name.startsWith("__transaction_state")) {
+                    args.addAll(List.of("--transaction-log-decoder", "--print-data-log"));
+                }
+                List<String> cmd = java("org.apache.kafka.tools.DumpLogSegments", args.toArray(String[]::new));
+                int cp = cmd.indexOf("-cp") + 1;
+                cmd.set(cp, cmd.get(cp) + java.io.File.pathSeparator
+                        + Path.of(System.getProperty("pushcap.testTools", "target/test-tools"), "kafka-tools.jar"));
+                Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                out.append("== ").append(name).append('\n').append(new String(p.getInputStream().readAllBytes()));
+                p.waitFor(60, TimeUnit.SECONDS);
+            }
+        } catch (IOException e) {
+            out.append("dumping logs: ").append(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out.toString();
+    }
+
     /** SIGKILL: the broker dies as in a crash; {@link #restart()} brings it back with its data. */
     public void kill() {
         if (process != null) {

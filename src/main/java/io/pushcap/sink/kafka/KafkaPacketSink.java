@@ -108,6 +108,14 @@ final class KafkaPacketSink implements PacketSink {
         } catch (KafkaException e) {
             throw failed("starting the transactional producer", e);
         }
+        try {
+            counters.hanging.add(HangingTransactions.abortAll(label, where,
+                    String.valueOf(settings.get(ProducerConfig.TRANSACTIONAL_ID_CONFIG))));
+        } catch (IOException e) {
+            counters.errors.increment();
+            closeProducer();
+            throw e;
+        }
     }
 
     private void ensureTransaction() throws IOException {
