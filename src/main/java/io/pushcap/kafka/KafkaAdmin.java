@@ -45,7 +45,12 @@ public final class KafkaAdmin {
         return c.getMessage();
     }
 
-    private static Admin open(String context, KafkaLocation where) {
+    /**
+     * An admin client for {@code where} with this class's timeouts (close it).
+     *
+     * @throws PushcapException when a broker's host name cannot be resolved
+     */
+    public static Admin open(String context, KafkaLocation where) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);

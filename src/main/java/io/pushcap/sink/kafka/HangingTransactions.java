@@ -1,9 +1,10 @@
 package io.pushcap.sink.kafka;
 
+import io.pushcap.PushcapException;
+import io.pushcap.kafka.KafkaAdmin;
 import io.pushcap.kafka.KafkaLocation;
 import org.apache.kafka.clients.admin.AbortTransactionSpec;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ProducerState;
 import org.apache.kafka.clients.admin.TransactionDescription;
 import org.apache.kafka.common.KafkaException;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -47,10 +47,7 @@ final class HangingTransactions {
 
     /** Aborts every open transaction of {@code transactionalId}'s producer on the topic and cursor topic; returns how many. */
     static int abortAll(String label, KafkaLocation where, String transactionalId) throws IOException {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
-        try (Admin admin = Admin.create(p)) {
+        try (Admin admin = KafkaAdmin.open(label, where)) {
             TransactionDescription tx = admin.describeTransactions(List.of(transactionalId)).description(transactionalId)
                     .get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
             List<TopicPartition> parts = new ArrayList<>();
@@ -85,6 +82,8 @@ final class HangingTransactions {
                 }
             }
             return aborted;
+        } catch (PushcapException e) {
+            throw new IOException(e.getMessage(), e);
         } catch (ExecutionException | KafkaException e) {
             Throwable cause = e instanceof ExecutionException && e.getCause() != null ? e.getCause() : e;
             throw new IOException(label + ": checking " + where + " for open transactions left behind: " + cause.getMessage(), cause);

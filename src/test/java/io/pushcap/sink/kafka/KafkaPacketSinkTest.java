@@ -40,15 +40,21 @@ class KafkaPacketSinkTest {
                 "eth0", 1 << 20, new KafkaCounters(MetricsRegistry.global(), desc + "-" + where.topic()));
     }
 
+    /** A new one-partition topic and its cursor topic, as a KAFKA target's start creates it. */
+    private static KafkaLocation topicWithCursors(String topic) throws IOException {
+        broker.createTopic(topic, 1);
+        KafkaLocation where = new KafkaLocation(broker.bootstrap(), topic);
+        KafkaAdmin.check("test", where, true);
+        return where;
+    }
+
     private static SourceMark mark(long minor) {
         return new SourceMark("/data/in.pcap", 0, minor, minor * 1000);
     }
 
     @Test
     void shouldReadItsLastCursorWhenAnotherSensorHoldsATransactionOpenOnTheCursorTopic() throws Exception {
-        broker.createTopic("lso", 1);
-        KafkaLocation where = new KafkaLocation(broker.bootstrap(), "lso");
-        KafkaAdmin.check("test", where, true);
+        KafkaLocation where = topicWithCursors("lso");
         try (KafkaPacketSink a = sink(where, "a")) {
             a.flush(mark(100));
         }
@@ -90,9 +96,7 @@ class KafkaPacketSinkTest {
 
     @Test
     void shouldReadNothingWhenTheTargetHasNeverCommitted() throws Exception {
-        broker.createTopic("fresh", 1);
-        KafkaLocation where = new KafkaLocation(broker.bootstrap(), "fresh");
-        KafkaAdmin.check("test", where, true);
+        KafkaLocation where = topicWithCursors("fresh");
         try (KafkaPacketSink b = sink(where, "b")) {
             b.flush(mark(5));
         }
