@@ -54,22 +54,65 @@ public final class PacketHeaders {
                 && value.length <= 262_144;
     }
 
-    /** A record's packet time in ns: its ns header, else its Kafka timestamp (ms). */
-    public static long timestampNanos(org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
-        Long ts = int64(r.headers(), TIMESTAMP_NS);
-        return ts == null ? r.timestamp() * 1_000_000L : ts;
+    /**
+     * Points {@code packet} at {@code value}, a frame {@link #parse} accepted with {@code meta}
+     * (the record's value array, no copy).
+     */
+    public static void fill(io.pushcap.pcap.Packet packet, byte[] value, Meta meta) {
+        packet.set(java.lang.foreign.MemorySegment.ofArray(value), 0, value.length, meta.wireLength(), meta.timestampNanos(),
+                meta.linkType(), 0);
+    }
+
+    /** What {@link #parse} reads from a packet record's headers. */
+    public record Meta(long timestampNanos, int wireLength, int linkType) {
     }
 
     /**
-     * Points {@code packet} at the frame of a record {@link #isPacket} accepted (the record's
-     * value array, no copy) and returns its time in ns.
+     * The packet headers of a record in one pass over its headers (the last of each name wins,
+     * as {@link Headers#lastHeader}), or null when the record is not a packet by the rule of
+     * {@link #isPacket}. Readers call it once per record: a lookup by name per field and per
+     * merge step cost the worker more than the frames' copy.
      */
-    public static long fill(io.pushcap.pcap.Packet packet, org.apache.kafka.clients.consumer.ConsumerRecord<byte[], byte[]> r) {
-        long ts = int64(r.headers(), TIMESTAMP_NS);
-        byte[] v = r.value();
-        packet.set(java.lang.foreign.MemorySegment.ofArray(v), 0, v.length, int32(r.headers(), WIRE_LENGTH), ts,
-                int32(r.headers(), LINK_TYPE), 0);
-        return ts;
+    public static Meta parse(Headers headers, byte[] value, int snaplen) {
+        long ts = 0;
+        int wire = 0;
+        int lt = 0;
+        int seen = 0;
+        for (Header x : headers) {
+            byte[] v = x.value();
+            switch (x.key()) {
+                case TIMESTAMP_NS -> {
+                    seen = v != null && v.length == 8 ? seen | 1 : seen & ~1;
+                    ts = (seen & 1) != 0 ? getLong(v) : ts;
+                }
+                case WIRE_LENGTH -> {
+                    seen = v != null && v.length == 4 ? seen | 2 : seen & ~2;
+                    wire = (seen & 2) != 0 ? getInt(v) : wire;
+                }
+                case LINK_TYPE -> {
+                    seen = v != null && v.length == 4 ? seen | 4 : seen & ~4;
+                    lt = (seen & 4) != 0 ? getInt(v) : lt;
+                }
+                default -> {
+                }
+            }
+        }
+        if (seen != 7 || value == null || wire < value.length || value.length > snaplen) {
+            return null;
+        }
+        return new Meta(ts, wire, lt);
+    }
+
+    private static long getLong(byte[] b) {
+        long v = 0;
+        for (int i = 0; i < 8; i++) {
+            v = (v << 8) | (b[i] & 0xFF);
+        }
+        return v;
+    }
+
+    private static int getInt(byte[] b) {
+        return (b[0] & 0xFF) << 24 | (b[1] & 0xFF) << 16 | (b[2] & 0xFF) << 8 | (b[3] & 0xFF);
     }
 
     /** The header's 4-byte value, or null when it is missing or not 4 bytes. */

@@ -59,8 +59,14 @@ public final class KafkaGroupSource implements PacketSource {
     private static final int QUEUE_LIMIT = 4096;
     /** Records read back from the end of each partition to find the newest packet's link type. */
     private static final int PROBE_RECORDS = 64;
+    private static final int SNAPLEN = 262_144;
 
-    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, long timestampNanos) {
+    /** A record as read, its packet headers parsed once ({@code meta} null: not a packet). */
+    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta,
+                            long timestampNanos) {
+        Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta) {
+            this(record, arrivalNanos, meta, meta == null ? record.timestamp() * 1_000_000L : meta.timestampNanos());
+        }
     }
 
     private final KafkaLocation where;
@@ -178,7 +184,7 @@ public final class KafkaGroupSource implements PacketSource {
             for (ConsumerRecord<byte[], byte[]> r : consumer.poll(timeout)) {
                 ArrayDeque<Buffered> q = queues.get(new TopicPartition(r.topic(), r.partition()));
                 if (q != null) {
-                    q.addLast(new Buffered(r, now, PacketHeaders.timestampNanos(r)));
+                    q.addLast(new Buffered(r, now, PacketHeaders.parse(r.headers(), r.value(), SNAPLEN)));
                     counters.readRecords.increment();
                 }
             }
@@ -196,7 +202,7 @@ public final class KafkaGroupSource implements PacketSource {
 
     @Override
     public boolean next(Packet packet) throws IOException {
-        if (queues.isEmpty() || queues.values().stream().anyMatch(ArrayDeque::isEmpty)) {
+        if (anyQueueEmpty()) {
             poll(Duration.ZERO);
         }
         if (revoked) {
@@ -224,7 +230,7 @@ public final class KafkaGroupSource implements PacketSource {
             }
             queues.get(best).pollFirst();
             ConsumerRecord<byte[], byte[]> r = head.record();
-            if (!PacketHeaders.isPacket(r.headers(), r.value())) {
+            if (head.meta() == null) {
                 next.put(best, r.offset() + 1);
                 counters.notPacket.increment();
                 if (warnedNotPacket++ < 10) {
@@ -238,9 +244,22 @@ public final class KafkaGroupSource implements PacketSource {
             lastOffset = r.offset();
             next.put(best, r.offset() + 1);
             seq++;
-            lastTimestamp = PacketHeaders.fill(packet, r);
+            PacketHeaders.fill(packet, r.value(), head.meta());
+            lastTimestamp = head.timestampNanos();
             return true;
         }
+    }
+
+    private boolean anyQueueEmpty() {
+        if (queues.isEmpty()) {
+            return true;
+        }
+        for (ArrayDeque<Buffered> q : queues.values()) {
+            if (q.isEmpty()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override
@@ -394,7 +413,7 @@ public final class KafkaGroupSource implements PacketSource {
 
     @Override
     public int snaplen() {
-        return 262_144;
+        return SNAPLEN;
     }
 
     @Override

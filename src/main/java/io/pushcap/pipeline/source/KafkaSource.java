@@ -53,8 +53,9 @@ public final class KafkaSource implements PacketSource {
     private final KafkaCounters counters;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<TopicPartition> partitions;
-    private final Map<TopicPartition, Long> end;
-    private final Map<TopicPartition, ArrayDeque<ConsumerRecord<byte[], byte[]>>> queues = new HashMap<>();
+    /** Per partition number (partitions are 0..n-1): the end offset seen at open, and the records read so far. */
+    private final long[] end;
+    private final ArrayDeque<Entry>[] queues;
     private final int linkType;
 
     private long seq;
@@ -64,6 +65,18 @@ public final class KafkaSource implements PacketSource {
     private long lastTimestamp;
     private int warnedNotPacket;
 
+    /**
+     * A record as read, its packet headers parsed once ({@code meta} null: not a packet): the
+     * merge compares the time of every partition's head for each packet, and looking headers up
+     * by name there cost the worker more than the frames' copy.
+     */
+    private record Entry(ConsumerRecord<byte[], byte[]> record, PacketHeaders.Meta meta) {
+        long timestampNanos() {
+            return meta == null ? record.timestamp() * 1_000_000L : meta.timestampNanos();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
     private KafkaSource(KafkaLocation where, String label, KafkaCounters counters, KafkaConsumer<byte[], byte[]> consumer,
                         List<TopicPartition> partitions, Map<TopicPartition, Long> end) throws IOException {
         this.where = where;
@@ -71,8 +84,12 @@ public final class KafkaSource implements PacketSource {
         this.counters = counters;
         this.consumer = consumer;
         this.partitions = partitions;
-        this.end = end;
-        partitions.forEach(tp -> queues.put(tp, new ArrayDeque<>()));
+        this.end = new long[partitions.size()];
+        this.queues = new ArrayDeque[partitions.size()];
+        for (TopicPartition tp : partitions) {
+            this.end[tp.partition()] = end.get(tp);
+            this.queues[tp.partition()] = new ArrayDeque<>();
+        }
         this.linkType = firstLinkType();
     }
 
@@ -126,103 +143,95 @@ public final class KafkaSource implements PacketSource {
 
     /** The link type of the first packet in merge order (Ethernet for a topic without packets). */
     private int firstLinkType() throws IOException {
-        ConsumerRecord<byte[], byte[]> r = peekPacket();
-        Integer lt = r == null ? null : PacketHeaders.int32(r.headers(), PacketHeaders.LINK_TYPE);
-        return lt == null ? LinkType.ETHERNET : lt;
+        Entry e = peekPacket();
+        return e == null ? LinkType.ETHERNET : e.meta().linkType();
     }
 
     /** The next packet record in merge order, not taken; non-packet records before it are skipped and counted. */
-    private ConsumerRecord<byte[], byte[]> peekPacket() throws IOException {
+    private Entry peekPacket() throws IOException {
         while (true) {
-            TopicPartition tp = headPartition();
-            if (tp == null) {
+            int p = headPartition();
+            if (p < 0) {
                 return null;
             }
-            ConsumerRecord<byte[], byte[]> r = queues.get(tp).peekFirst();
-            if (isPacket(r)) {
-                return r;
+            Entry e = queues[p].peekFirst();
+            if (e.meta() != null) {
+                return e;
             }
-            queues.get(tp).pollFirst();
+            queues[p].pollFirst();
             visited++;
             if (visited > countedVisited) {
                 countedVisited = visited;
                 counters.notPacket.increment();
                 if (warnedNotPacket++ < 10) {
-                    String msg = "record " + tp + "@" + r.offset() + " of " + where + " is not a packet (it lacks the "
-                            + PacketHeaders.TIMESTAMP_NS + ", " + PacketHeaders.WIRE_LENGTH + " or " + PacketHeaders.LINK_TYPE
-                            + " header, or has no value): skipped, counted in pushcap_kafka_not_packet_total";
+                    String msg = "record " + partitions.get(p) + "@" + e.record().offset() + " of " + where
+                            + " is not a packet (it lacks the " + PacketHeaders.TIMESTAMP_NS + ", " + PacketHeaders.WIRE_LENGTH
+                            + " or " + PacketHeaders.LINK_TYPE + " header, or has no value): skipped, counted in"
+                            + " pushcap_kafka_not_packet_total";
                     LOG.error("{}: {}", label, msg);
                 }
             }
         }
     }
 
-    private static boolean isPacket(ConsumerRecord<byte[], byte[]> r) {
-        Long ts = PacketHeaders.int64(r.headers(), PacketHeaders.TIMESTAMP_NS);
-        Integer wire = PacketHeaders.int32(r.headers(), PacketHeaders.WIRE_LENGTH);
-        Integer lt = PacketHeaders.int32(r.headers(), PacketHeaders.LINK_TYPE);
-        return ts != null && wire != null && lt != null && r.value() != null && wire >= r.value().length
-                && r.value().length <= SNAPLEN;
-    }
-
     /**
-     * The partition whose head comes first (every unfinished partition has a head, or is read
-     * until it does), or null when all are read to their end offsets.
+     * The number of the partition whose head comes first (every unfinished partition has a head,
+     * or is read until it does), or -1 when all are read to their end offsets.
      */
-    private TopicPartition headPartition() throws IOException {
+    private int headPartition() throws IOException {
         long lastProgress = System.nanoTime();
-        while (true) {
-            boolean starving = false;
-            for (TopicPartition tp : partitions) {
-                if (queues.get(tp).isEmpty() && position(tp) < end.get(tp)) {
-                    starving = true;
-                    break;
-                }
-            }
-            if (!starving) {
-                break;
-            }
-            List<TopicPartition> pause = new ArrayList<>();
-            List<TopicPartition> resume = new ArrayList<>();
-            for (TopicPartition tp : partitions) {
-                (queues.get(tp).size() >= QUEUE_LIMIT ? pause : resume).add(tp);
-            }
-            try {
-                consumer.pause(pause);
-                consumer.resume(resume);
-                int got = 0;
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition tp = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < end.get(tp)) {
-                        queues.get(tp).addLast(r);
-                        counters.readRecords.increment();
-                        got++;
-                    }
-                }
-                if (got > 0) {
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(STALL_SECONDS).toNanos()) {
-                    throw new IOException(where + ": no record for " + STALL_SECONDS + " s while reading to offsets " + end);
-                }
-            } catch (KafkaException e) {
-                counters.errors.increment();
-                throw new IOException(where + ": " + e.getMessage(), e);
+        while (starving()) {
+            if (pollOnce() > 0) {
+                lastProgress = System.nanoTime();
+            } else if (System.nanoTime() - lastProgress > Duration.ofSeconds(STALL_SECONDS).toNanos()) {
+                throw new IOException(where + ": no record for " + STALL_SECONDS + " s while reading to offsets "
+                        + java.util.Arrays.toString(end));
             }
         }
-        TopicPartition best = null;
+        int best = -1;
         long bestTs = 0;
-        for (TopicPartition tp : partitions) {
-            ConsumerRecord<byte[], byte[]> r = queues.get(tp).peekFirst();
-            if (r == null) {
-                continue;
-            }
-            long t = PacketHeaders.timestampNanos(r);
-            if (best == null || t < bestTs) {
-                best = tp;
-                bestTs = t;
+        for (int p = 0; p < queues.length; p++) {
+            Entry e = queues[p].peekFirst();
+            if (e != null && (best < 0 || e.timestampNanos() < bestTs)) {
+                best = p;
+                bestTs = e.timestampNanos();
             }
         }
         return best;
+    }
+
+    private boolean starving() throws IOException {
+        for (int p = 0; p < queues.length; p++) {
+            if (queues[p].isEmpty() && position(partitions.get(p)) < end[p]) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** One poll; returns the number of records kept (those below their partition's end offset). */
+    private int pollOnce() throws IOException {
+        List<TopicPartition> pause = new ArrayList<>();
+        List<TopicPartition> resume = new ArrayList<>();
+        for (TopicPartition tp : partitions) {
+            (queues[tp.partition()].size() >= QUEUE_LIMIT ? pause : resume).add(tp);
+        }
+        int got = 0;
+        try {
+            consumer.pause(pause);
+            consumer.resume(resume);
+            for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
+                if (r.offset() < end[r.partition()]) {
+                    queues[r.partition()].addLast(new Entry(r, PacketHeaders.parse(r.headers(), r.value(), SNAPLEN)));
+                    got++;
+                }
+            }
+        } catch (KafkaException e) {
+            counters.errors.increment();
+            throw new IOException(where + ": " + e.getMessage(), e);
+        }
+        counters.readRecords.add(got);
+        return got;
     }
 
     private long position(TopicPartition tp) throws IOException {
@@ -236,16 +245,17 @@ public final class KafkaSource implements PacketSource {
 
     @Override
     public boolean next(Packet packet) throws IOException {
-        ConsumerRecord<byte[], byte[]> r = peekPacket();
-        if (r == null) {
+        Entry e = peekPacket();
+        if (e == null) {
             ended = true;
             return false;
         }
-        queues.get(new TopicPartition(r.topic(), r.partition())).pollFirst();
+        queues[e.record().partition()].pollFirst();
         visited++;
         countedVisited = Math.max(countedVisited, visited);
         seq++;
-        lastTimestamp = PacketHeaders.fill(packet, r);
+        PacketHeaders.fill(packet, e.record().value(), e.meta());
+        lastTimestamp = e.meta().timestampNanos();
         return true;
     }
 
@@ -277,7 +287,9 @@ public final class KafkaSource implements PacketSource {
             } catch (KafkaException e) {
                 throw new IOException(where + ": " + e.getMessage(), e);
             }
-            queues.values().forEach(ArrayDeque::clear);
+            for (ArrayDeque<Entry> q : queues) {
+                q.clear();
+            }
             seq = 0;
             visited = 0;
             ended = false;
