@@ -11,12 +11,14 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.Callback;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.InvalidProducerEpochException;
 import org.apache.kafka.common.errors.ProducerFencedException;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -67,7 +69,15 @@ final class KafkaPacketSink implements PacketSink {
     private final KeyMode keyMode;
     private final byte[] cursorKey;
     private final byte[] sensor;
-    private final byte[] iface;
+    /** The same two headers on every record: made once, read (never changed) by the producer. */
+    private final RecordHeader sensorHeader;
+    private final RecordHeader ifaceHeader;
+    /** One callback for every record, not a capturing lambda per send. */
+    private final Callback onSent = (meta, error) -> {
+        if (error != null && this.sendError == null) {
+            this.sendError = error;
+        }
+    };
     private final int maxRequestSize;
     private final KafkaCounters counters;
     private final FlowKey flowKey = new FlowKey();
@@ -88,7 +98,8 @@ final class KafkaPacketSink implements PacketSink {
         this.keyMode = keyMode;
         this.cursorKey = (sensor + "/" + desc).getBytes(StandardCharsets.UTF_8);
         this.sensor = sensor.getBytes(StandardCharsets.UTF_8);
-        this.iface = iface.getBytes(StandardCharsets.UTF_8);
+        this.sensorHeader = new RecordHeader(PacketHeaders.SENSOR, this.sensor);
+        this.ifaceHeader = new RecordHeader(PacketHeaders.INTERFACE, iface.getBytes(StandardCharsets.UTF_8));
         this.maxRequestSize = maxRequestSize;
         this.counters = counters;
     }
@@ -154,8 +165,8 @@ final class KafkaPacketSink implements PacketSink {
         h.add(PacketHeaders.TIMESTAMP_NS, PacketHeaders.int64(packet.timestampNanos()));
         h.add(PacketHeaders.WIRE_LENGTH, PacketHeaders.int32(packet.wirelen()));
         h.add(PacketHeaders.LINK_TYPE, PacketHeaders.int32(packet.linkType()));
-        h.add(PacketHeaders.SENSOR, sensor);
-        h.add(PacketHeaders.INTERFACE, iface);
+        h.add(sensorHeader);
+        h.add(ifaceHeader);
         byte[] key = switch (keyMode) {
             case FLOW -> flowKey.of(packet);
             case SENSOR -> sensor;
@@ -163,11 +174,7 @@ final class KafkaPacketSink implements PacketSink {
         };
         try {
             producer.send(new ProducerRecord<>(where.topic(), null, Math.floorDiv(packet.timestampNanos(), 1_000_000L),
-                    key, value, h), (meta, error) -> {
-                        if (error != null && sendError == null) {
-                            sendError = error;
-                        }
-                    });
+                    key, value, h), onSent);
         } catch (KafkaException ex) {
             throw failed("sending", ex);
         }
