@@ -68,7 +68,7 @@ package io.pushcap.ring;
  *   |   Reserved (8)                                                |   56
  *   +---------------------------------------------------------------+
  *   |   Owner: pid (high 32) | start ticks (low 32); 0 = free (8)   |   64 SLOT_OWNER
- *   |   Attached at, ns (8)                                         |   72 SLOT_ATTACHED
+ *   |   Attached at, ns; 0 until the start position is set (8)      |   72 SLOT_ATTACHED
  *   |   Name, UTF-8, NUL padded (32)                                |   80 SLOT_NAME
  *   |   Reserved (16)                                               |  112
  *   +---------------------------------------------------------------+

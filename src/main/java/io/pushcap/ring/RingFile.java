@@ -219,7 +219,7 @@ public final class RingFile implements AutoCloseable {
             if (info.writerAlive()) {
                 users.add("writer pid " + info.writerPid());
             }
-            info.readers().stream().filter(RingInfo.Reader::alive)
+            info.readers().stream().filter(r -> r.alive() || r.state().equals("attaching"))
                     .forEach(r -> users.add("reader '" + r.name() + "' pid " + r.pid()));
         }
         if (!users.isEmpty() && !force) {

@@ -29,7 +29,8 @@ public record RingInfo(Path path, int version, long fileSize, long capacity, lon
                        List<Reader> readers, long takenNanos) {
 
     /**
-     * One reader slot that has a name: live, dead (owner gone) or closed (released).
+     * One reader slot that has a name: live, attaching (claimed, start position not yet set; or
+     * its owner died in that moment), dead (owner gone) or closed (released).
      *
      * @param sequence sequence number the reader expects next; -1 when not known yet
      */
@@ -37,7 +38,7 @@ public record RingInfo(Path path, int version, long fileSize, long capacity, lon
                          long position, long sequence, long packets, long bytes, long lost, long laps,
                          long lastTimestamp) {
         public String state() {
-            return alive ? "live" : closed ? "closed" : "dead";
+            return alive ? "live" : closed ? "closed" : attachedNanos == 0 ? "attaching" : "dead";
         }
     }
 
@@ -81,8 +82,10 @@ public record RingInfo(Path path, int version, long fileSize, long capacity, lon
                 continue;
             }
             long o = get(s, b + SLOT_OWNER);
-            readers.add(new Reader(i, name, ProcessIdentity.pid(o), ProcessIdentity.alive(o), o == 0,
-                    get(s, b + SLOT_ATTACHED), get(s, b + SLOT_POSITION), get(s, b + SLOT_SEQUENCE),
+            long attached = get(s, b + SLOT_ATTACHED);
+            // A claimed slot whose reader has not yet fixed its start position is not live yet.
+            readers.add(new Reader(i, name, ProcessIdentity.pid(o), attached != 0 && ProcessIdentity.alive(o), o == 0,
+                    attached, get(s, b + SLOT_POSITION), get(s, b + SLOT_SEQUENCE),
                     get(s, b + SLOT_PACKETS), get(s, b + SLOT_BYTES), get(s, b + SLOT_LOST), get(s, b + SLOT_LAPS),
                     get(s, b + SLOT_LAST_TIMESTAMP)));
         }

@@ -145,6 +145,7 @@ public final class RingReader implements AutoCloseable {
         RingReader r = new RingReader(ring, o.name(), claim.slot(), ProcessIdentity.current());
         try {
             r.start(o.start(), claim.sameName());
+            LONG.setRelease(ring.segment(), slotOffset(claim.slot()) + SLOT_ATTACHED, RingFile.nowNanos());
         } catch (RuntimeException e) {
             r.close();
             throw e;

@@ -81,7 +81,9 @@ record SlotClaim(int slot, boolean sameName) {
                 clear(seg, base);
                 RingFile.writeName(seg, base + SLOT_NAME, SLOT_NAME_LENGTH, name);
             }
-            LONG.setRelease(seg, base + SLOT_ATTACHED, RingFile.nowNanos());
+            // Attached stays 0 until the reader has fixed its start position (RingReader.open), so
+            // nobody takes the slot for a reader that would already see the next packet.
+            LONG.setRelease(seg, base + SLOT_ATTACHED, 0L);
             if (duplicateBelow(seg, pick, name)) {
                 LONG.compareAndSet(seg, base + SLOT_OWNER, me, 0L);
                 RingFile.writeName(seg, base + SLOT_NAME, SLOT_NAME_LENGTH, "");

@@ -143,6 +143,30 @@ class RingFileTest {
     }
 
     @Test
+    void shouldReportAReaderLiveOnlyOnceItsStartPositionIsSet() {
+        // A reader reported live must see every packet written after that: waiting on "live" and then
+        // writing must never lose the first packets (a claimed slot is "attaching" until then).
+        try (RingFile ring = RingFile.create(dir.resolve("att"), new RingFile.CreateOptions(1 << 20, false))) {
+            SlotClaim claim = SlotClaim.claim(ring, "half");
+            RingInfo.Reader half = ring.info().readers().getFirst();
+            assertEquals("half", half.name());
+            assertFalse(half.alive(), "claimed but not started");
+            assertEquals("attaching", half.state());
+            assertEquals(0, half.attachedNanos());
+            PushcapException e = assertThrows(PushcapException.class, () -> RingFile.delete(dir.resolve("att"), false));
+            assertTrue(e.getMessage().contains("reader 'half'"), e.getMessage());
+            try (RingReader r = ring.reader(RingReader.Options.latest("whole"))) {
+                RingInfo.Reader whole = ring.info().readers().stream().filter(x -> x.name().equals("whole")).findFirst()
+                        .orElseThrow();
+                assertTrue(whole.alive());
+                assertEquals("live", whole.state());
+                assertTrue(whole.attachedNanos() > 0);
+            }
+            assertEquals(0, claim.slot());
+        }
+    }
+
+    @Test
     void shouldTellRamfsFromTmpfsAndDisk() throws Exception {
         assertEquals("tmpfs", RingStorage.of(dir).fsType());
         assertTrue(RingStorage.of(dir).warning().contains("tmpfs: its pages can be swapped out"));
