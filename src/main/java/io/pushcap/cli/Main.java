@@ -157,6 +157,11 @@ public final class Main implements Runnable {
             System.exit(ExitCodes.OK);
         }
         String[] rewritten = FluxcapSpellings.rewrite(args);
+        if (rewritten.length > 0 && (rewritten[0].equals("push") || rewritten[0].equals("check"))) {
+            // Both evaluate a config script in a child JVM: start it now, so that its start
+            // overlaps this one's command-line parsing (docs/performance.md, Offline push).
+            io.pushcap.config.ChildEvaluator.prestart();
+        }
         System.exit(commandLineFor(rewritten).execute(rewritten));
     }
 }

@@ -3,6 +3,7 @@ package io.pushcap.config;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
+import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Evaluates each configuration script in a child JVM ({@link EvalChild}) with a heap of
@@ -77,7 +79,8 @@ public final class ChildEvaluator implements ScriptEvaluator {
         // EXIT_WATCHDOG); this deadline is the backstop, with room for a JVM start on a loaded host
         // (seen taking seconds at load 14 on 2 cores), so start-up never counts against the script.
         long deadline = System.nanoTime() + budget.wall().toNanos() + START_ALLOWANCE_NANOS;
-        Process p = start(name);
+        Process spare = takeSpare(budget, instructionLimit);
+        Process p = spare != null ? spare : start(name);
         running.add(p);
         try {
             if (cancelled) {
@@ -86,7 +89,8 @@ public final class ChildEvaluator implements ScriptEvaluator {
             Output output = new Output(p, printTo);
             Thread reader = Thread.ofVirtual().name("eval-out").start(output);
             Thread.ofVirtual().name("eval-err").start(() -> drain(p.getErrorStream()));
-            try (OutputStream in = p.getOutputStream()) {
+            try (DataOutputStream in = new DataOutputStream(p.getOutputStream())) {
+                in.writeUTF(name);
                 in.write(source);
             } catch (IOException e) {
                 // The child died before reading its input; its exit status says why.
@@ -160,18 +164,70 @@ public final class ChildEvaluator implements ScriptEvaluator {
     public static final String AOT_CACHE_PROPERTY = "pushcap.evalAotCache";
 
     private Process start(String name) {
-        String java = javaCommand();
-        List<String> cmd = command(java, budget, instructionLimit, name);
+        try {
+            return startProcess(budget, instructionLimit);
+        } catch (IOException e) {
+            throw new ConfigException(name + ": cannot start the config evaluator (" + javaCommand() + "): " + e.getMessage());
+        }
+    }
+
+    private static Process startProcess(EvalBudget budget, long instructionLimit) throws IOException {
+        List<String> cmd = command(javaCommand(), budget, instructionLimit);
         String aot = System.getProperty(AOT_CACHE_PROPERTY);
         if (aot != null && !aot.isBlank() && Files.isRegularFile(Path.of(aot))) {
             // A stale or mismatched cache is ignored by the JVM (AOTMode=auto); its messages are switched off.
             cmd.addAll(1, List.of("-XX:AOTCache=" + aot, "-Xlog:aot=off", "-Xlog:cds=off"));
         }
+        return new ProcessBuilder(cmd).start();
+    }
+
+    /** A child started before its script was known ({@link #prestart}), and the limits it was started with. */
+    private record Spare(EvalBudget budget, long instructionLimit, Process process) {
+    }
+
+    private static final AtomicReference<Spare> SPARE = new AtomicReference<>();
+
+    /**
+     * Starts a child JVM now, before any script is known, for the next evaluation in this JVM
+     * with the environment's budget ({@link EvalBudget#fromEnvironment()}) and the default
+     * instruction limit. {@code pushcap push} calls it first thing, so that the child's JVM start
+     * overlaps the parent's own (command-line parsing, host checks): 0.2-0.3 s of a push's wall
+     * time on 2 cores (docs/performance.md). The child waits on stdin; when this JVM exits
+     * without using it, the pipe closes and the child exits.
+     *
+     * <p><b>Note:</b> best effort: a failure (a malformed budget variable, no java binary) is
+     * left for the evaluation itself to report. At most one spare is kept.
+     */
+    public static void prestart() {
         try {
-            return new ProcessBuilder(cmd).start();
-        } catch (IOException e) {
-            throw new ConfigException(name + ": cannot start the config evaluator (" + java + "): " + e.getMessage());
+            EvalBudget b = EvalBudget.fromEnvironment();
+            Spare old = SPARE.getAndSet(new Spare(b, LuaSandbox.DEFAULT_INSTRUCTION_LIMIT,
+                    startProcess(b, LuaSandbox.DEFAULT_INSTRUCTION_LIMIT)));
+            if (old != null) {
+                old.process().destroyForcibly();
+            }
+        } catch (IOException | RuntimeException e) {
+            // The evaluation starts its own child and reports what goes wrong there.
         }
+    }
+
+    /** The pre-started child waiting for a script, if any (for tests). */
+    static Process spare() {
+        Spare s = SPARE.get();
+        return s == null ? null : s.process();
+    }
+
+    /** The pre-started child when it was started with these limits and still runs, else null. */
+    private static Process takeSpare(EvalBudget budget, long instructionLimit) {
+        Spare s = SPARE.getAndSet(null);
+        if (s == null) {
+            return null;
+        }
+        if (s.budget().equals(budget) && s.instructionLimit() == instructionLimit && s.process().isAlive()) {
+            return s.process();
+        }
+        s.process().destroyForcibly();
+        return null;
     }
 
     private static String javaCommand() {
@@ -179,7 +235,7 @@ public final class ChildEvaluator implements ScriptEvaluator {
     }
 
     /** The child's command line, without an AOT cache: the same for evaluations and for {@link #train}. */
-    static List<String> command(String java, EvalBudget budget, long instructionLimit, String name) {
+    static List<String> command(String java, EvalBudget budget, long instructionLimit) {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.add("-Xmx" + (budget.heapBytes() >> 20) + "m");
@@ -193,7 +249,6 @@ public final class ChildEvaluator implements ScriptEvaluator {
         cmd.add("-cp");
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(EvalChild.class.getName());
-        cmd.add(name);
         cmd.add(Long.toString(instructionLimit));
         cmd.add(Long.toString(budget.wall().toSeconds() + 1));
         return cmd;
@@ -207,11 +262,14 @@ public final class ChildEvaluator implements ScriptEvaluator {
      * @return true when the cache was written
      */
     public static boolean train(Path output, Path script) throws IOException, InterruptedException {
-        List<String> cmd = command(javaCommand(), EvalBudget.DEFAULT, LuaSandbox.DEFAULT_INSTRUCTION_LIMIT,
-                script.getFileName().toString());
+        List<String> cmd = command(javaCommand(), EvalBudget.DEFAULT, LuaSandbox.DEFAULT_INSTRUCTION_LIMIT);
         cmd.addAll(1, List.of("-XX:AOTCacheOutput=" + output, "-Xlog:aot=off", "-Xlog:cds=off"));
-        Process p = new ProcessBuilder(cmd).redirectInput(script.toFile())
-                .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        Process p = new ProcessBuilder(cmd).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.DISCARD).start();
+        try (DataOutputStream in = new DataOutputStream(p.getOutputStream())) {
+            in.writeUTF(script.getFileName().toString());
+            in.write(Files.readAllBytes(script));
+        }
         if (!p.waitFor(60, TimeUnit.SECONDS)) {
             p.destroyForcibly();
             return false;

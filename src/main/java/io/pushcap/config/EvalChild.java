@@ -2,7 +2,9 @@ package io.pushcap.config;
 
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
 import java.io.DataOutputStream;
+import java.io.EOFException;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -12,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 /**
- * The child side of {@link ChildEvaluator}: {@code java -Xmx... io.pushcap.config.EvalChild NAME
- * LIMIT SECONDS} reads a script on stdin, runs it in a {@link LuaSandbox} and writes framed records
+ * The child side of {@link ChildEvaluator}: {@code java -Xmx... io.pushcap.config.EvalChild LIMIT
+ * SECONDS} reads the script's name ({@link java.io.DataOutput#writeUTF}) and then the script on stdin, runs it in a {@link LuaSandbox} and writes framed records
  * on stdout: {@code P} (what the script printed, as it prints), then {@code R} (the result, see
  * {@link LuaValueCodec}) or {@code E} (the problems of a {@link ConfigException}).
  *
@@ -29,13 +31,24 @@ public final class EvalChild {
     }
 
     public static void main(String[] args) throws IOException {
-        String name = args[0];
-        long limit = Long.parseLong(args[1]);
-        long seconds = Long.parseLong(args[2]);
+        long limit = Long.parseLong(args[0]);
+        long seconds = Long.parseLong(args[1]);
         DataOutputStream out = new DataOutputStream(new BufferedOutputStream(new FileOutputStream(FileDescriptor.out), 1 << 16));
         System.setOut(new PrintStream(OutputStream.nullOutputStream()));
+        // The name comes on stdin, before the script, so that a child can start before either is
+        // known (ChildEvaluator.prestart). A parent that exits without sending closes the pipe: EOF.
+        DataInputStream in = new DataInputStream(System.in);
+        String name;
+        try {
+            name = in.readUTF();
+        } catch (EOFException e) {
+            Runtime.getRuntime().halt(0);
+            return;
+        }
+        // The budget counts from the script's arrival, not from this JVM's start: a pre-started
+        // child may wait for its script while the parent parses its command line.
         watchdog(seconds);
-        byte[] source = System.in.readAllBytes();
+        byte[] source = in.readAllBytes();
         PrintStream print = new PrintStream(new FrameStream(out), true, StandardCharsets.UTF_8);
         try {
             EvaluatedScript script = new LuaSandbox(limit, print).evaluate(name, source);

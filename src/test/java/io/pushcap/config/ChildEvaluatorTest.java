@@ -46,6 +46,46 @@ class ChildEvaluatorTest {
     }
 
     @Test
+    void shouldUseThePrestartedChildWhenItsLimitsMatch() throws Exception {
+        ChildEvaluator.prestart();
+        Process spare = ChildEvaluator.spare();
+        assertThat(spare).as("a child waits for its script").isNotNull();
+        assertThat(spare.isAlive()).isTrue();
+        ChildEvaluator same = new ChildEvaluator(EvalBudget.fromEnvironment());
+        EvaluatedScript s = same.evaluate("pre.lua", bytes("return { Answer = 42 }\n"));
+        assertThat(((LuaTable) s.result()).get("Answer").toint()).isEqualTo(42);
+        assertThat(ChildEvaluator.spare()).as("taken").isNull();
+        assertThat(spare.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("it ran the script and exited").isTrue();
+        assertThat(spare.exitValue()).isZero();
+    }
+
+    @Test
+    void shouldStartItsOwnChildWhenThePrestartedOneHasOtherLimits() throws Exception {
+        ChildEvaluator.prestart();
+        Process spare = ChildEvaluator.spare();
+        assertThat(spare).isNotNull();
+        // This evaluator's budget (64 MiB, 20 s) is not the environment's: the spare is not used.
+        EvaluatedScript s = evaluator.evaluate("own.lua", bytes("return { Answer = 7 }\n"));
+        assertThat(((LuaTable) s.result()).get("Answer").toint()).isEqualTo(7);
+        assertThat(ChildEvaluator.spare()).isNull();
+        assertThat(spare.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("the mismatched spare is ended").isTrue();
+    }
+
+    @Test
+    void shouldExitQuietlyWhenAPrestartedChildIsNeverUsed() throws Exception {
+        ChildEvaluator.prestart();
+        Process spare = ChildEvaluator.spare();
+        assertThat(spare).isNotNull();
+        spare.getOutputStream().close(); // what the parent's exit does to the pipe
+        assertThat(spare.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(spare.exitValue()).isZero();
+        assertThat(spare.getInputStream().readAllBytes()).as("no frames").isEmpty();
+        ChildEvaluator.prestart(); // replaces the dead one
+        assertThat(ChildEvaluator.spare()).isNotSameAs(spare);
+        ChildEvaluator.spare().getOutputStream().close();
+    }
+
+    @Test
     void shouldNameFileAndLineWhenScriptFails() {
         assertThatThrownBy(() -> evaluator.evaluate("bad.lua", bytes("local x = 1\nerror('boom')\n")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("bad.lua:2").hasMessageContaining("boom");
