@@ -133,6 +133,11 @@ public final class TargetRunner implements Runnable {
             Thread.currentThread().interrupt();
         } catch (IOException | RuntimeException e) {
             fail(e.toString(), e);
+        } catch (LinkageError | VirtualMachineError e) {
+            // A broken install (a class missing from a jar) or a JVM limit: the target fails with
+            // its name and the cause, like any other failure, instead of a bare stack trace on a
+            // thread that dies while the target still reads RUNNING.
+            fail("internal error: " + e + " (PUSHCAP_LOG_LEVEL=DEBUG shows the stack trace)", e);
         } finally {
             if (scripts != null) {
                 scripts.close();
@@ -177,7 +182,7 @@ public final class TargetRunner implements Runnable {
         }
     }
 
-    private void fail(String message, Exception e) {
+    private void fail(String message, Throwable e) {
         abortOpen();
         lastError = message;
         state = State.FAILED;
