@@ -99,6 +99,28 @@ class PackagingIT {
     }
 
     @Test
+    void shouldShipZstdJniWithoutItsFfmLayerWhenBuiltAndPackaged() throws Exception {
+        // The FFM layer of zstd-jni costs 0.2 s and 0.4-0.6 CPU-s at every zstd push (pom.xml,
+        // docs/performance.md): the build marks the copy we run as not multi-release.
+        Path root = unpackTarball();
+        List<Path> jars = new java.util.ArrayList<>();
+        for (Path lib : List.of(TARGET.resolve("lib"), root.resolve("lib"))) {
+            try (var s = Files.list(lib)) {
+                jars.addAll(s.filter(p -> p.getFileName().toString().startsWith("zstd-jni-")).toList());
+            }
+        }
+        assertThat(jars).hasSize(2);
+        for (Path jar : jars) {
+            try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile(), true, java.util.zip.ZipFile.OPEN_READ,
+                    Runtime.version())) {
+                assertThat(j.isMultiRelease()).as(jar.toString()).isFalse();
+                assertThat(j.getEntry("META-INF/versions/22/com/github/luben/zstd/ZstdBinding.class"))
+                        .as("the FFM layer is still in the jar, unused").isNotNull();
+            }
+        }
+    }
+
+    @Test
     void shouldParseAndCompleteSubcommandsWhenBashLoadsTheCompletion() throws Exception {
         Path script = TARGET.resolve("completion/pushcap");
         assertThat(Cmd.run("bash", "-n", script.toString()).exitCode()).isZero();
