@@ -52,6 +52,8 @@ public final class S3Sink implements Sink {
     private final SinkMetrics metrics;
     private final S3Client client;
     private final ExecutorService uploads;
+    /** The parts in flight and the one being filled. */
+    private final PartBuffers buffers;
     private volatile boolean listUploadsUnsupported;
 
     public S3Sink(String path, S3Settings settings, SinkMetrics metrics) {
@@ -59,6 +61,7 @@ public final class S3Sink implements Sink {
         this.settings = settings;
         this.metrics = metrics;
         this.client = buildClient(settings);
+        this.buffers = new PartBuffers(settings.partsInFlight() + 1);
         AtomicInteger n = new AtomicInteger();
         this.uploads = Executors.newFixedThreadPool(settings.partsInFlight(),
                 r -> Thread.ofPlatform().daemon().name("s3-part-" + n.incrementAndGet()).unstarted(r));
@@ -149,7 +152,7 @@ public final class S3Sink implements Sink {
     public SplitOutput open(String location) throws IOException {
         S3Location loc = objectLocation(location, "; expected " + S3Location.SYNTAX + "NAME");
         abortStaleUploads(loc);
-        return new S3Split(client, loc, location, settings, uploads, metrics, false);
+        return new S3Split(client, loc, location, settings, uploads, buffers, metrics, false);
     }
 
     /**
@@ -162,7 +165,7 @@ public final class S3Sink implements Sink {
         S3Location loc = objectLocation(location, "; expected " + S3Location.SYNTAX + "NAME");
         S3Location pending = new S3Location(loc.bucket(), loc.key() + ".pending");
         abortStaleUploads(pending);
-        return new S3Split(client, pending, location, settings, uploads, metrics, true);
+        return new S3Split(client, pending, location, settings, uploads, buffers, metrics, true);
     }
 
     /**

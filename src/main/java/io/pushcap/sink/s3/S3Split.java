@@ -58,6 +58,7 @@ final class S3Split implements SplitOutput {
     private final String location;
     private final S3Settings settings;
     private final ExecutorService pool;
+    private final PartBuffers buffers;
     private final SinkMetrics metrics;
     private final Semaphore inFlight;
     private final List<CompletedPart> parts = new ArrayList<>();
@@ -77,7 +78,8 @@ final class S3Split implements SplitOutput {
 
     /** @param loc where the bytes are uploaded: the final key, or its pending key when {@code pendingKey} */
     S3Split(S3Client client, S3Location loc, String location, S3Settings settings, ExecutorService pool,
-            SinkMetrics metrics, boolean pendingKey) {
+            PartBuffers buffers, SinkMetrics metrics, boolean pendingKey) {
+        this.buffers = buffers;
         this.pendingKey = pendingKey;
         this.client = client;
         this.loc = loc;
@@ -86,7 +88,7 @@ final class S3Split implements SplitOutput {
         this.pool = pool;
         this.metrics = metrics;
         this.inFlight = new Semaphore(settings.partsInFlight());
-        this.buf = new byte[(int) settings.partSize(1)];
+        this.buf = buffers.take((int) settings.partSize(1));
         this.stream = new OutputStream() {
             @Override
             public void write(int b) throws IOException {
@@ -150,7 +152,7 @@ final class S3Split implements SplitOutput {
             inFlight.release();
             throw S3Errors.io("UploadPart", loc, e);
         }
-        buf = new byte[(int) settings.partSize(number + 1)];
+        buf = buffers.take((int) settings.partSize(number + 1));
         pos = 0;
     }
 
@@ -171,6 +173,8 @@ final class S3Split implements SplitOutput {
                 failure = t;
             }
         } finally {
+            // The SDK has read the body (or given up) by now: the buffer is free.
+            buffers.give(data);
             inFlight.release();
         }
     }
@@ -249,6 +253,7 @@ final class S3Split implements SplitOutput {
         if (uploadId == null) {
             putObject();
             done = true;
+            release();
             return;
         }
         if (pos > 0) {
@@ -268,7 +273,15 @@ final class S3Split implements SplitOutput {
             throw S3Errors.io("CompleteMultipartUpload", loc, e);
         }
         done = true;
-        buf = null;
+        release();
+    }
+
+    /** The buffer being filled goes back to the sink once the split is published. */
+    private void release() {
+        if (buf != null) {
+            buffers.give(buf);
+            buf = null;
+        }
     }
 
     private void putObject() throws IOException {
@@ -280,7 +293,6 @@ final class S3Split implements SplitOutput {
         } catch (SdkException e) {
             throw S3Errors.io("PutObject", loc, e);
         }
-        buf = null;
     }
 
     private void awaitParts() throws IOException {
