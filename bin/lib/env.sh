@@ -82,21 +82,15 @@ pushcap_need_maven() {
     pushcap_apt_install maven || exit 69
 }
 
-pushcap_aot_stale() { # the jar or a library jar is newer than the last training
-    local stamp="$PUSHCAP_HOME/target/.aot-trained"
-    [ "$PUSHCAP_HOME/target/pushcap.jar" -nt "$stamp" ] \
-        || [ -n "$(find "$PUSHCAP_HOME/target/lib" -name '*.jar' -newer "$stamp" -print -quit 2>/dev/null)" ]
-}
-
 pushcap_build_if_stale() {
     local jar="$PUSHCAP_HOME/target/pushcap.jar"
     if [ -f "$jar" ] && [ -z "$(find "$PUSHCAP_HOME/src/main" "$PUSHCAP_HOME/pom.xml" -newer "$jar" -print -quit 2>/dev/null)" ]; then
         # A jar built by `mvn package` (not by this launcher) makes the caches stale: the JVM
         # silently ignores them. Train once per jar (the stamp, not the caches, so that a failing
         # training is not retried by every command); not under the integration tests' NO_BUILD.
-        # A library jar rewritten by the build (target/lib) makes them stale as well.
-        if [ -z "${PUSHCAP_NO_BUILD:-}" ] && pushcap_aot_stale; then
-            ( flock 9; pushcap_aot_stale && pushcap_train_aot_cache ) 9>"$PUSHCAP_HOME/target/.build.lock"
+        if [ -z "${PUSHCAP_NO_BUILD:-}" ] && [ "$jar" -nt "$PUSHCAP_HOME/target/.aot-trained" ]; then
+            ( flock 9; [ "$jar" -nt "$PUSHCAP_HOME/target/.aot-trained" ] && pushcap_train_aot_cache ) \
+                9>"$PUSHCAP_HOME/target/.build.lock"
         fi
         return 0
     fi
