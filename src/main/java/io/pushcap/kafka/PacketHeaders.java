@@ -24,6 +24,8 @@ public final class PacketHeaders {
     public static final String LINK_TYPE = "pushcap.linktype";
     public static final String SENSOR = "pushcap.sensor";
     public static final String INTERFACE = "pushcap.interface";
+    /** The longest frame a packet record may hold (the readers' snap length). */
+    public static final int SNAPLEN = 262_144;
 
     private PacketHeaders() {
     }
@@ -39,7 +41,7 @@ public final class PacketHeaders {
     /** The header's 8-byte value, or null when it is missing or not 8 bytes. */
     public static Long int64(Headers h, String name) {
         Header x = h.lastHeader(name);
-        return x == null || x.value() == null || x.value().length != 8 ? null : ByteBuffer.wrap(x.value()).getLong();
+        return x == null || x.value() == null || x.value().length != 8 ? null : getLong(x.value());
     }
 
     /**
@@ -47,11 +49,7 @@ public final class PacketHeaders {
      * with their sizes, and the value is a frame no longer than its wire length and 256 KiB.
      */
     public static boolean isPacket(Headers h, byte[] value) {
-        Long ts = int64(h, TIMESTAMP_NS);
-        Integer wire = int32(h, WIRE_LENGTH);
-        Integer lt = int32(h, LINK_TYPE);
-        return ts != null && wire != null && lt != null && value != null && wire >= value.length
-                && value.length <= 262_144;
+        return parse(h, value, SNAPLEN) != null;
     }
 
     /**
@@ -65,6 +63,14 @@ public final class PacketHeaders {
 
     /** What {@link #parse} reads from a packet record's headers. */
     public record Meta(long timestampNanos, int wireLength, int linkType) {
+    }
+
+    /**
+     * A record's time in ns for merging partitions: its packet time, or for a record that is not
+     * a packet ({@code meta} null) its Kafka timestamp in ms.
+     */
+    public static long timestampNanos(Meta meta, long recordTimestampMs) {
+        return meta == null ? recordTimestampMs * 1_000_000L : meta.timestampNanos();
     }
 
     /**
@@ -118,6 +124,6 @@ public final class PacketHeaders {
     /** The header's 4-byte value, or null when it is missing or not 4 bytes. */
     public static Integer int32(Headers h, String name) {
         Header x = h.lastHeader(name);
-        return x == null || x.value() == null || x.value().length != 4 ? null : ByteBuffer.wrap(x.value()).getInt();
+        return x == null || x.value() == null || x.value().length != 4 ? null : getInt(x.value());
     }
 }

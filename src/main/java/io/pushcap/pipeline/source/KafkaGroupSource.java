@@ -59,13 +59,12 @@ public final class KafkaGroupSource implements PacketSource {
     private static final int QUEUE_LIMIT = 4096;
     /** Records read back from the end of each partition to find the newest packet's link type. */
     private static final int PROBE_RECORDS = 64;
-    private static final int SNAPLEN = 262_144;
+    private static final int SNAPLEN = PacketHeaders.SNAPLEN;
 
     /** A record as read, its packet headers parsed once ({@code meta} null: not a packet). */
-    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta,
-                            long timestampNanos) {
-        Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta) {
-            this(record, arrivalNanos, meta, meta == null ? record.timestamp() * 1_000_000L : meta.timestampNanos());
+    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta) {
+        long timestampNanos() {
+            return PacketHeaders.timestampNanos(meta, record.timestamp());
         }
     }
 
@@ -397,10 +396,10 @@ public final class KafkaGroupSource implements PacketSource {
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (filled.stream().anyMatch(tp -> c.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
                 for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
-                    Integer lt = PacketHeaders.int32(r.headers(), PacketHeaders.LINK_TYPE);
-                    if (lt != null && PacketHeaders.isPacket(r.headers(), r.value()) && r.timestamp() >= newest) {
+                    PacketHeaders.Meta m = PacketHeaders.parse(r.headers(), r.value(), SNAPLEN);
+                    if (m != null && r.timestamp() >= newest) {
                         newest = r.timestamp();
-                        found = lt;
+                        found = m.linkType();
                     }
                 }
             }

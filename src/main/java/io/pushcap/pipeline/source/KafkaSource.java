@@ -46,7 +46,7 @@ public final class KafkaSource implements PacketSource {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaSource.class);
     private static final int QUEUE_LIMIT = 4096;
     private static final int STALL_SECONDS = 120;
-    private static final int SNAPLEN = 262_144;
+    private static final int SNAPLEN = PacketHeaders.SNAPLEN;
 
     private final KafkaLocation where;
     private final String label;
@@ -72,7 +72,7 @@ public final class KafkaSource implements PacketSource {
      */
     private record Entry(ConsumerRecord<byte[], byte[]> record, PacketHeaders.Meta meta) {
         long timestampNanos() {
-            return meta == null ? record.timestamp() * 1_000_000L : meta.timestampNanos();
+            return PacketHeaders.timestampNanos(meta, record.timestamp());
         }
     }
 
