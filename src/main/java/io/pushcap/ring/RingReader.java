@@ -53,6 +53,8 @@ public final class RingReader implements AutoCloseable {
      * so wakes about 1000 times a second, at a cost of a few microseconds each.
      */
     private static final long MAX_SLEEP_NANOS = 1_000_000L;
+    /** Sleep slice once the ring has been quiet for a slice: bounds how late an interrupt is seen. */
+    static final long MAX_QUIET_SLEEP_NANOS = 100_000_000L;
     private static final long POLL_NANOS = 500_000L;
     /** The pause before a caught-up reader announces a sleep (see {@link #await}). */
     private static final long PAUSE_NANOS = 1_000L;
@@ -142,6 +144,7 @@ public final class RingReader implements AutoCloseable {
 
     static RingReader open(RingFile ring, Options o) {
         SlotClaim claim = SlotClaim.claim(ring, o.name());
+        ring.prefault(false);
         RingReader r = new RingReader(ring, o.name(), claim.slot(), ProcessIdentity.current());
         try {
             r.start(o.start(), claim.sameName());
@@ -406,12 +409,13 @@ public final class RingReader implements AutoCloseable {
     /**
      * Waits until the writer publishes beyond this reader's position, at most {@code timeoutNanos}.
      * Pauses 1 us without touching the ring (so the writer can publish a batch), then sleeps on the
-     * ring's futex in slices of at most 1 ms (see {@link RingDescriptor}); polls every 0.5 ms where
-     * futexes are unavailable. Data is seen within about 1 ms of its publication,
-     * usually within tens of microseconds.
+     * ring's futex: a first slice of at most 1 ms, then, once nothing was published during a slice,
+     * slices of up to 100 ms (see {@link RingDescriptor}); polls every 0.5 ms where futexes are
+     * unavailable. Data is seen within about 1 ms of its publication, usually within tens of
+     * microseconds.
      *
      * @return true when data is available
-     * @throws InterruptedException when the thread is interrupted (noticed within 1 ms)
+     * @throws InterruptedException when the thread is interrupted (noticed within 100 ms)
      */
     public boolean await(long timeoutNanos) throws InterruptedException {
         if (available()) {
@@ -429,6 +433,7 @@ public final class RingReader implements AutoCloseable {
         if (available()) {
             return true;
         }
+        boolean quiet = false;
         try {
             while (true) {
                 if (Thread.interrupted()) {
@@ -444,13 +449,20 @@ public final class RingReader implements AutoCloseable {
                 if (w != cursor) {
                     return true;
                 }
-                long slice = Math.min(remaining, MAX_SLEEP_NANOS);
-                if (Futex.await(futexAddress, (int) w, slice, timespec, callState) == Futex.Wait.UNSUPPORTED) {
+                long slice = Math.min(remaining, quiet ? MAX_QUIET_SLEEP_NANOS : MAX_SLEEP_NANOS);
+                long sleptAt = System.nanoTime();
+                Futex.Wait woke = Futex.await(futexAddress, (int) w, slice, timespec, callState);
+                if (woke == Futex.Wait.UNSUPPORTED) {
                     LockSupport.parkNanos(Math.min(slice, POLL_NANOS));
                 }
                 if (available()) {
                     return true;
                 }
+                // A full slice timed out with nothing published: the writer's last wake is older
+                // than its coalescing interval, so its next record wakes us and a longer sleep
+                // loses nothing. Any other return (a late wake, a signal) keeps the short slice.
+                quiet = woke == Futex.Wait.TIMED_OUT
+                        && System.nanoTime() - sleptAt >= RingWriter.MIN_WAKE_INTERVAL_NANOS;
             }
         } finally {
             LONG.getAndBitwiseAnd(seg, (long) WAITERS_OFFSET, ~waiterBit);

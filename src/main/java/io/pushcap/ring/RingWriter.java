@@ -115,6 +115,7 @@ public final class RingWriter implements AutoCloseable {
         }
         LONG.setRelease(seg, (long) WRITER_CLAIMED_OFFSET, RingFile.nowNanos());
         RingFile.writeName(seg, WRITER_SOURCE_OFFSET, WRITER_SOURCE_LENGTH, source == null ? "" : source);
+        ring.prefault(true);
         return new RingWriter(ring, me);
     }
 

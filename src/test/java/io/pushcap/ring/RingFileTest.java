@@ -37,6 +37,38 @@ class RingFileTest {
         return HexFormat.of().formatHex(s.asSlice(offset, length).toArray(JAVA_BYTE));
     }
 
+    /** Resident kilobytes of this process's mapping of {@code file}, from /proc/self/smaps. */
+    private static long residentKib(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        boolean in = false;
+        long kib = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                in = line.endsWith(" " + name);
+            } else if (in && line.startsWith("Rss:")) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib;
+    }
+
+    @Test
+    void shouldFaultTheWholeRingInWhenAWriterOpensItInMemory() throws Exception {
+        Path p = dir.resolve("prefault");
+        long size = 16L << 20;
+        try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(size, false))) {
+            long before = residentKib(p);
+            assertTrue(before < size / 1024 / 2, "a new ring is mostly untouched: " + before + " KiB resident");
+            try (RingWriter w = ring.writer("prefault")) {
+                long after = residentKib(p);
+                // MADV_POPULATE_WRITE needs Linux 5.14; CI's kernel has it.
+                assertTrue(after >= size / 1024 - 64, "after the writer opened, " + after + " KiB of "
+                        + size / 1024 + " resident (madvise MADV_POPULATE_WRITE on a " + Files.getFileStore(p).type()
+                        + " ring, kernel " + System.getProperty("os.version") + ")");
+            }
+        }
+    }
+
     @Test
     void shouldWriteDocumentedHeaderWhenCreated() {
         Path p = dir.resolve("cisco");

@@ -56,6 +56,29 @@ class RingWakeupTest {
         }
     }
 
+    /** This thread's voluntary context switches so far: one per sleep that ended. */
+    private static long voluntarySwitches() throws Exception {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc/thread-self/status"))) {
+            if (line.startsWith("voluntary_ctxt_switches:")) {
+                return Long.parseLong(line.substring(line.indexOf(':') + 1).trim());
+            }
+        }
+        throw new AssertionError("no voluntary_ctxt_switches in /proc/thread-self/status");
+    }
+
+    @Test
+    void shouldSleepInLongSlicesWhenTheRingStaysQuiet() throws Exception {
+        try (RingReader r = ring.reader(RingReader.Options.latest("quiet"))) {
+            r.await(50_000_000L); // links the futex downcalls: one-off work
+            long s0 = voluntarySwitches();
+            assertFalse(r.await(400_000_000L));
+            long sleeps = voluntarySwitches() - s0;
+            // 1 ms slices throughout would be ~400 sleeps; after one quiet slice they are 100 ms: ~5.
+            assertTrue(sleeps < 100, "an idle reader slept " + sleeps + " times in 400 ms");
+            assertTrue(sleeps >= 2, "the wait slept in slices (" + sleeps + "), so interrupts are still seen");
+        }
+    }
+
     @Test
     void shouldMakeNoWakeCallWhenNoReaderSleeps() {
         try (RingWriter w = ring.writer("busy"); RingReader r = ring.reader(RingReader.Options.latest("poller"))) {

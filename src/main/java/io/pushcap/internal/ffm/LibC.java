@@ -34,7 +34,32 @@ public final class LibC {
     private static final short POLLERR = 0x8;
     private static final short POLLHUP = 0x10;
 
+    /** {@code madvise(2)}: fault a range in readable (Linux 5.14+). */
+    public static final int MADV_POPULATE_READ = 22;
+    /** {@code madvise(2)}: fault a range in writable, allocating its pages (Linux 5.14+). */
+    public static final int MADV_POPULATE_WRITE = 23;
+
     private LibC() {
+    }
+
+    /** Bound on first use: few commands need it, and every eager handle costs start-up. */
+    private static final class Madvise {
+        static final MethodHandle HANDLE = bindErrno("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
+    }
+
+    /**
+     * {@code madvise(2)} over the whole of a mapped segment (page-aligned, as mappings are).
+     *
+     * @return 0, or the errno (EINVAL where the kernel does not know {@code advice})
+     */
+    public static int madvise(MemorySegment mapped, int advice) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errno.allocate(arena);
+            int rc = (int) Madvise.HANDLE.invokeExact(state, mapped, mapped.byteSize(), advice);
+            return rc == 0 ? 0 : Errno.get(state);
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
     }
 
     static MethodHandle bind(String name, FunctionDescriptor fd) {
