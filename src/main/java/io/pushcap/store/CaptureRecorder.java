@@ -40,8 +40,10 @@ public final class CaptureRecorder implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(CaptureRecorder.class);
     private static final long MAX_IDLE_WAIT_NANOS = 100_000_000L;
     private static final long WARN_INTERVAL_NANOS = 10_000_000_000L;
-    private static final long NAP_NANOS = 1_000_000L;
-    private static final int NAPS_BEFORE_SLEEP = 50;
+    private static final long MIN_NAP_NANOS = 1_000_000L;
+    private static final long MAX_NAP_NANOS = 10_000_000L;
+    /** A nap may let at most this fraction of the ring fill at the rate just seen. */
+    private static final int NAP_RING_FRACTION = 8;
 
     /**
      * @param readerName      the ring reader slot ({@code record} by default)
@@ -104,7 +106,8 @@ public final class CaptureRecorder implements AutoCloseable {
     private long lastDropWarningNanos;
     private long ringPosition;
     private long ringSequence;
-    private int emptyNaps;
+    private long waitedAtPosition = -1;
+    private long waitedAtNanos;
     private volatile boolean stopRequested;
     private volatile long packetsRecorded;
     private boolean closed;
@@ -317,15 +320,22 @@ public final class CaptureRecorder implements AutoCloseable {
     }
 
     /**
-     * Waits for more packets. While packets keep coming, a short nap instead of the ring's futex:
-     * the recorder writes in batches anyway, and a reader that does not sleep on the futex costs
-     * the ring writer no FUTEX_WAKE system call per batch. After {@link #NAP_NANOS} x
-     * {@link #NAPS_BEFORE_SLEEP} without a packet it sleeps on the futex (no polling when idle).
+     * Waits for more packets. While packets keep coming, a nap instead of the ring's futex: the
+     * recorder writes in batches anyway, a reader that does not sleep on the futex costs the ring
+     * writer no FUTEX_WAKE system call, and each wake-up then serves a batch. The nap is as long
+     * as the rate just seen allows without letting more than 1/{@link #NAP_RING_FRACTION} of the
+     * ring fill (1 to 10 ms). A nap that brought nothing is followed by a sleep on the futex, so an
+     * idle recorder costs nothing and the first packet of a burst wakes it.
      */
     private void idleWait(long maxNanos) throws InterruptedException {
-        if (emptyNaps < NAPS_BEFORE_SLEEP) {
-            emptyNaps++;
-            LockSupport.parkNanos(Math.min(maxNanos, NAP_NANOS));
+        long now = System.nanoTime();
+        long position = reader.position();
+        boolean busy = waitedAtPosition >= 0 && position != waitedAtPosition;
+        long nap = busy ? napNanos(position - waitedAtPosition, now - waitedAtNanos) : 0;
+        waitedAtPosition = position;
+        waitedAtNanos = now;
+        if (busy) {
+            LockSupport.parkNanos(Math.min(maxNanos, nap));
             if (Thread.interrupted()) {
                 throw new InterruptedException();
             }
@@ -334,8 +344,14 @@ public final class CaptureRecorder implements AutoCloseable {
         }
     }
 
+    private long napNanos(long bytes, long elapsedNanos) {
+        long room = ring.capacity() / NAP_RING_FRACTION;
+        // nanos for the writer to fill `room` at bytes/elapsedNanos, without overflow
+        double fill = (double) room * Math.max(1, elapsedNanos) / Math.max(1, bytes);
+        return (long) Math.max(MIN_NAP_NANOS, Math.min(MAX_NAP_NANOS, fill));
+    }
+
     private void record() throws IOException, InterruptedException {
-        emptyNaps = 0;
         Packet p = packet;
         if (p.linkType() != linkType) {
             if (reader.stillValid()) {

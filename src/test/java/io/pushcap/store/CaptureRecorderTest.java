@@ -84,6 +84,47 @@ class CaptureRecorderTest {
         assertThat(cap.recording()).isFalse();
     }
 
+    /** Voluntary context switches of this process's thread named {@code name}: one per sleep. */
+    private static long sleepsOf(String name) throws IOException {
+        try (Stream<Path> tasks = Files.list(Path.of("/proc/self/task"))) {
+            for (Path t : tasks.toList()) {
+                if (Files.readString(t.resolve("comm")).strip().equals(name)) {
+                    for (String line : Files.readAllLines(t.resolve("status"))) {
+                        if (line.startsWith("voluntary_ctxt_switches:")) {
+                            return Long.parseLong(line.substring(line.indexOf(':') + 1).strip());
+                        }
+                    }
+                }
+            }
+        }
+        throw new AssertionError("no thread named " + name + " in /proc/self/task");
+    }
+
+    @Test
+    void shouldNapInLongerSlicesWhenPacketsKeepComingSlowly() throws Exception {
+        CaptureDir cap = store.capture("steady");
+        try (Running r = record(store, "steady", ring, options(64 << 20, 3_600_000_000_000L, RetentionLimits.NONE,
+                System::nanoTime))) {
+            write(writer, 0, 10);
+            Await.until("10 packets recorded", DEADLINE, () -> r.recorder.packetsRecorded() == 10);
+            long s0 = sleepsOf("recorder");
+            long n = 10;
+            long end = System.nanoTime() + 1_000_000_000L;
+            while (System.nanoTime() < end) { // one packet every ~100 us: ~1 MB/s into a 16 MB ring
+                write(writer, n++);
+                java.util.concurrent.locks.LockSupport.parkNanos(100_000L);
+            }
+            long sleeps = sleepsOf("recorder") - s0;
+            long total = n;
+            Await.until(total + " packets recorded", DEADLINE, () -> r.recorder.packetsRecorded() == total);
+            // 1 ms naps would be ~1000 sleeps in that second; at this rate the naps are 10 ms
+            // (plus the 20 ms flushes): ~100-150.
+            assertThat(sleeps).as("recorder sleeps while %d packets arrived over 1 s", total - 10).isLessThan(400);
+            r.stop();
+            assertThat(numbers(chunks(cap))).isEqualTo(range(0, total));
+        }
+    }
+
     @Test
     void shouldSealAChunkWhenItsTimeIsUpEvenWithoutNewPackets() throws Exception {
         FakeClock clock = new FakeClock();
