@@ -22,11 +22,16 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * (the kernel only retires blocks that hold packets), which would leave a reader blocked for ever.
  *
  * <p><b>Note:</b> not thread-safe, except {@link #breakLoop()}, which any thread may call to make
- * a waiting {@link #next(Packet)} return within the timeout. The bytes {@link #next(Packet)} points at belong to
- * libpcap and stay valid only until the next call. Every failure raises a
+ * a waiting {@link #next(Packet)} return within the timeout (100 ms while the link is idle). The bytes {@link #next(Packet)} points at belong to
+ * libpcap and stay valid only until the next call; the packet's segment is one spanning native
+ * memory, with the bytes at its offset (no segment is allocated per packet). Every failure raises a
  * {@link PushcapException} naming the call, the device and libpcap's message.
  */
 public final class LiveCapture implements AutoCloseable {
+    /** All of native memory; packets point into libpcap's buffer by absolute address. */
+    private static final MemorySegment NATIVE = MemorySegment.NULL.reinterpret(Long.MAX_VALUE);
+    /** Poll timeout while the link is idle: how late {@link #breakLoop()} may be seen then. */
+    static final int QUIET_POLL_MILLIS = 100;
 
     /**
      * Options for {@link #open(Options)}; {@code timeoutMillis} is the kernel's block timeout: how
@@ -63,6 +68,7 @@ public final class LiveCapture implements AutoCloseable {
     private final int timeoutMillis;
     private final MemorySegment pollScratch;
     private volatile boolean broken;
+    private boolean quiet;
     private MemorySegment txScratch;
     private boolean closed;
 
@@ -160,17 +166,23 @@ public final class LiveCapture implements AutoCloseable {
     public boolean next(Packet packet) {
         int rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
         if (rc == 0 && !broken) {
-            io.pushcap.internal.ffm.LibC.pollReadable(pollScratch, fd, timeoutMillis);
+            // The kernel's block timer makes the descriptor readable when packets wait; the poll's
+            // own timeout only bounds how late breakLoop() is seen. Once a whole poll passed
+            // without a packet, the link is idle and a longer poll saves the system calls.
+            quiet = !io.pushcap.internal.ffm.LibC.pollReadable(pollScratch, fd,
+                    quiet ? Math.max(timeoutMillis, QUIET_POLL_MILLIS) : timeoutMillis);
             rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
         }
         if (rc == 1) {
-            MemorySegment hdr = headerPtr.get(ADDRESS, 0).reinterpret(LibPcap.PKTHDR.byteSize());
-            long sec = hdr.get(JAVA_LONG, LibPcap.PKTHDR_TV_SEC);
-            long nsec = hdr.get(JAVA_LONG, LibPcap.PKTHDR_TV_FRAC);
-            int caplen = hdr.get(JAVA_INT, LibPcap.PKTHDR_CAPLEN);
-            int len = hdr.get(JAVA_INT, LibPcap.PKTHDR_LEN);
-            MemorySegment data = dataPtr.get(ADDRESS, 0).reinterpret(caplen);
-            packet.set(data, 0, caplen, len, sec * 1_000_000_000L + nsec, linkType, 0);
+            quiet = false;
+            // Addresses read as longs into one segment spanning the address space: a segment
+            // object per packet would escape into the Packet and be allocated at every packet.
+            long hdr = headerPtr.get(JAVA_LONG, 0);
+            long sec = NATIVE.get(JAVA_LONG, hdr + LibPcap.PKTHDR_TV_SEC);
+            long nsec = NATIVE.get(JAVA_LONG, hdr + LibPcap.PKTHDR_TV_FRAC);
+            int caplen = NATIVE.get(JAVA_INT, hdr + LibPcap.PKTHDR_CAPLEN);
+            int len = NATIVE.get(JAVA_INT, hdr + LibPcap.PKTHDR_LEN);
+            packet.set(NATIVE, dataPtr.get(JAVA_LONG, 0), caplen, len, sec * 1_000_000_000L + nsec, linkType, 0);
             return true;
         }
         if (rc == 0 || rc == LibPcap.PCAP_ERROR_BREAK) {

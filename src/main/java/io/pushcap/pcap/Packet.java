@@ -25,7 +25,12 @@ public final class Packet {
     /** Points this packet at new bytes; returns {@code this}. */
     public Packet set(MemorySegment segment, long offset, int caplen, int wirelen, long timestampNanos,
                       int linkType, int interfaceId) {
-        this.segment = segment;
+        if (this.segment != segment) {
+            // Sources point at the same segment packet after packet: skipping the store skips
+            // the GC's card-marking barrier, which otherwise costs the collector's refinement
+            // thread work at every packet once this object is old.
+            this.segment = segment;
+        }
         this.offset = offset;
         this.caplen = caplen;
         this.wirelen = wirelen;
