@@ -48,11 +48,15 @@ class CaptureRecorderTest {
         deleteTree(dir);
     }
 
+    /** A recorder of capture {@code name} on the wall clock, with chunks of hours or {@code chunkSize}. */
+    private Running recordByWallClock(String name, long chunkSize) throws IOException, InterruptedException {
+        return record(store, name, ring, options(chunkSize, 3_600_000_000_000L, RetentionLimits.NONE, System::nanoTime));
+    }
+
     @Test
     void shouldSealChunksBySizeAndStoreEveryPacketOnceInOrderWhenRecording() throws Exception {
         CaptureDir cap = store.capture("c1");
-        try (Running r = record(store, "c1", ring, options(64 << 10, 3_600_000_000_000L, RetentionLimits.NONE,
-                System::nanoTime))) {
+        try (Running r = recordByWallClock("c1", 64 << 10)) {
             write(writer, 0, 3000);
             Await.until("3000 packets stored", DEADLINE, () -> storedQuietly(cap) == 3000);
             r.stop();
@@ -103,8 +107,7 @@ class CaptureRecorderTest {
     @Test
     void shouldNapInLongerSlicesWhenPacketsKeepComingSlowly() throws Exception {
         CaptureDir cap = store.capture("steady");
-        try (Running r = record(store, "steady", ring, options(64 << 20, 3_600_000_000_000L, RetentionLimits.NONE,
-                System::nanoTime))) {
+        try (Running r = recordByWallClock("steady", 64 << 20)) {
             write(writer, 0, 10);
             Await.until("10 packets recorded", DEADLINE, () -> r.recorder.packetsRecorded() == 10);
             long s0 = sleepsOf("recorder");
