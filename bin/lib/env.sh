@@ -157,6 +157,16 @@ pushcap_short_flags() { # JVM flags for a command that ends in a fraction of a s
     echo "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC -XX:-UsePerfData"
 }
 
+pushcap_gc_flags() { # ARGS... -> the collector for this command, unless PUSHCAP_JAVA_OPTS names one
+    # push gets the serial collector. Its live data is small (read windows, part buffers, the
+    # Kafka producer's buffer) and it allocates fast, in Kafka's and the S3 SDK's code: on a
+    # 2-CPU host G1's barriers and concurrent refinement took ~1 s of a 6 s push into Kafka
+    # (docs/performance.md, "Collector"). serve, rx and record keep the JVM's choice. A collector
+    # in PUSHCAP_JAVA_OPTS wins: two would make the JVM refuse to start.
+    case " ${PUSHCAP_JAVA_OPTS:-} " in *" -XX:+Use"*"GC "*) return 0 ;; esac
+    if [ "${1:-}" = push ]; then echo "-XX:+UseSerialGC"; fi
+}
+
 pushcap_aot_flags() { # ARGS... -> the JVM flags that use the AOT caches when there are some
     # PUSHCAP_NO_AOT=1: no cache and no start-up flags (bench/startup.sh measures both ways).
     [ -z "${PUSHCAP_NO_AOT:-}" ] || return 0

@@ -33,6 +33,13 @@ import java.util.Map;
  */
 public record LoaderLaunch(Path home, Path workDir, Path logDir, Path stateDir, Path ringDir, Path pushcapCommand) {
     private static final Path SETSID = Path.of("/usr/bin/setsid");
+    /**
+     * The launcher's rule (bin/lib/env.sh, pushcap_gc_flags): {@code push} runs on the serial
+     * collector unless PUSHCAP_JAVA_OPTS names a collector, so that a push a schedule starts runs
+     * as fast as one started by hand.
+     */
+    static final String PUSH_COLLECTOR = "gc=\ncase \"$1\" in push) case \" ${PUSHCAP_JAVA_OPTS:-} \" in *\" -XX:+Use\"*\"GC \"*) ;;"
+            + " *) gc=-XX:+UseSerialGC ;; esac ;; esac\n";
 
     /** Writes {@code <StateDir>/run/pushcap}: this JVM, classpath and native access, running pushcap's main. */
     public static Path writeCommand(Path stateDir, Path home) throws IOException {
@@ -41,7 +48,8 @@ public record LoaderLaunch(Path home, Path workDir, Path logDir, Path stateDir, 
         Path cmd = dir.resolve("pushcap");
         String javaBin = ProcessHandle.current().info().command().orElse("java");
         String script = "#!/bin/sh\n# Written by pushcap serve: runs pushcap with the service's JVM and classpath.\n"
-                + "exec " + quote(javaBin) + " --enable-native-access=ALL-UNNAMED ${PUSHCAP_JAVA_OPTS:-} -Dpushcap.home="
+                + PUSH_COLLECTOR
+                + "exec " + quote(javaBin) + " --enable-native-access=ALL-UNNAMED $gc ${PUSHCAP_JAVA_OPTS:-} -Dpushcap.home="
                 + quote(home.toAbsolutePath().toString()) + " -cp " + quote(System.getProperty("java.class.path"))
                 + " io.pushcap.cli.Main \"$@\"\n";
         Path tmp = dir.resolve("pushcap.pending");
