@@ -324,8 +324,10 @@ public final class KafkaSource implements PacketSource {
 
     @Override
     public void close() {
+        // No group and no offsets to commit (assigned partitions, positions kept by the target):
+        // nothing to wait for, and a waiting close took ~0.25 s at the end of every push.
         try {
-            consumer.close(Duration.ofSeconds(5));
+            consumer.close(Duration.ZERO);
         } catch (KafkaException e) {
             LOG.debug("{}: closing the consumer of {}: {}", label, where, e.getMessage());
         }
