@@ -35,8 +35,9 @@ import java.util.concurrent.TimeUnit;
 /**
  * A live target's topic ({@code Source = "kafka://HOST:PORT/TOPIC"}, {@code Group = "NAME"}): a
  * member of the consumer group, following the partitions Kafka assigns it (read_committed), merged
- * in packet-time order. A partition without a buffered record holds the merge back for at most
- * {@value #GRACE_MILLIS} ms, so a quiet partition does not stop the others.
+ * in packet-time order. A partition without a buffered record holds the merge back until the
+ * consumer knows it is read to its end (lag 0), and then for at most {@value #GRACE_MILLIS} ms
+ * more, so a quiet partition does not stop the others but an unread one cannot be overtaken.
  *
  * <p>Offsets are committed only in {@link #committed(SourcePosition)}, which the target calls
  * once the split holding the packets before that position is published: a worker killed
@@ -81,6 +82,13 @@ public final class KafkaGroupSource implements PacketSource {
     private final Map<TopicPartition, Long> assignedAt = new HashMap<>();
     /** Per assigned partition: records not taken yet, for the lag gauge (read by the metrics thread). */
     private final Map<TopicPartition, Long> lag = new java.util.concurrent.ConcurrentHashMap<>();
+    /**
+     * Assigned partitions the consumer knows to be read to their end (lag 0 at the last fetch).
+     * Only these may be passed over after the grace: a partition whose records have not been
+     * fetched yet (just assigned, or behind) holds the merge, else its older packets would reach
+     * the splitter after a later split was published, and a restart would not reproduce the splits.
+     */
+    private final java.util.Set<TopicPartition> caughtUp = new java.util.HashSet<>();
 
     private long seq;
     private TopicPartition lastPartition;
@@ -155,6 +163,7 @@ public final class KafkaGroupSource implements PacketSource {
                     next.remove(tp);
                     assignedAt.remove(tp);
                     lag.remove(tp);
+                    caughtUp.remove(tp);
                     counters.noLag(tp.partition());
                 });
             }
@@ -192,6 +201,11 @@ public final class KafkaGroupSource implements PacketSource {
                 if (behind.isPresent()) {
                     lag.put(e.getKey(), behind.getAsLong() + e.getValue().size());
                 }
+                if (behind.isPresent() && behind.getAsLong() == 0) {
+                    caughtUp.add(e.getKey());
+                } else {
+                    caughtUp.remove(e.getKey());
+                }
             }
         } catch (KafkaException e) {
             counters.errors.increment();
@@ -212,10 +226,12 @@ public final class KafkaGroupSource implements PacketSource {
             TopicPartition best = null;
             Buffered head = null;
             boolean allHaveHeads = true;
+            boolean unread = false;
             for (Map.Entry<TopicPartition, ArrayDeque<Buffered>> e : queues.entrySet()) {
                 Buffered b = e.getValue().peekFirst();
                 if (b == null) {
                     allHaveHeads = false;
+                    unread |= !caughtUp.contains(e.getKey());
                     continue;
                 }
                 if (head == null || b.timestampNanos() < head.timestampNanos()) {
@@ -223,7 +239,7 @@ public final class KafkaGroupSource implements PacketSource {
                     head = b;
                 }
             }
-            if (head == null || (!allHaveHeads
+            if (head == null || unread || (!allHaveHeads
                     && System.nanoTime() - head.arrivalNanos() < TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS))) {
                 return false;
             }
