@@ -379,9 +379,13 @@ class ServeEndToEndTest {
 
     // ---- judges ----
 
-    /** Each packet as tcpdump prints it without a timestamp, with every byte in hex. */
+    /**
+     * Each packet as tcpdump prints it without a timestamp, with every byte in hex. {@code -S}:
+     * absolute TCP sequence numbers, because relative ones count from a flow's first packet in
+     * each file, so the same packet prints differently when an output file starts mid-flow.
+     */
     private static List<String> tcpdump(Path pcap) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder("tcpdump", "-nn", "-t", "-xx", "-r", pcap.toString()).redirectError(
+        Process p = new ProcessBuilder("tcpdump", "-nn", "-S", "-t", "-xx", "-r", pcap.toString()).redirectError(
                 ProcessBuilder.Redirect.DISCARD).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
