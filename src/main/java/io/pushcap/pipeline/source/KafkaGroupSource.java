@@ -63,8 +63,10 @@ public final class KafkaGroupSource implements PacketSource {
     private static final int SNAPLEN = PacketHeaders.SNAPLEN;
 
     /** A record as read, its packet headers parsed once ({@code meta} null: not a packet). */
-    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta) {
-        long timestampNanos() {
+    private record Buffered(ConsumerRecord<byte[], byte[]> record, long arrivalNanos, PacketHeaders.Meta meta)
+            implements TimeMerge.Head {
+        @Override
+        public long timestampNanos() {
             return PacketHeaders.timestampNanos(meta, record.timestamp());
         }
     }
@@ -223,27 +225,12 @@ public final class KafkaGroupSource implements PacketSource {
                     + "' (rebalance): producing the open split again from the committed offsets");
         }
         while (true) {
-            TopicPartition best = null;
-            Buffered head = null;
-            boolean allHaveHeads = true;
-            boolean unread = false;
-            for (Map.Entry<TopicPartition, ArrayDeque<Buffered>> e : queues.entrySet()) {
-                Buffered b = e.getValue().peekFirst();
-                if (b == null) {
-                    allHaveHeads = false;
-                    unread |= !caughtUp.contains(e.getKey());
-                    continue;
-                }
-                if (head == null || b.timestampNanos() < head.timestampNanos()) {
-                    best = e.getKey();
-                    head = b;
-                }
-            }
-            if (head == null || unread || (!allHaveHeads
-                    && System.nanoTime() - head.arrivalNanos() < TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS))) {
+            TopicPartition best = TimeMerge.pick(queues, caughtUp, System.nanoTime(),
+                    TimeUnit.MILLISECONDS.toNanos(GRACE_MILLIS));
+            if (best == null) {
                 return false;
             }
-            queues.get(best).pollFirst();
+            Buffered head = queues.get(best).pollFirst();
             ConsumerRecord<byte[], byte[]> r = head.record();
             if (head.meta() == null) {
                 next.put(best, r.offset() + 1);
