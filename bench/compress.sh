@@ -22,12 +22,12 @@ cli() { # best of 3 seconds for a zstd command line (output to /dev/null, as in 
 
 row() { printf '%-26s %8.3f s %8.1f MB/s  out %12d bytes\n' "$1" "$2" "$(echo "$SIZE / $2 / 1000000" | bc -l)" "$3"; }
 
-read -r _ J0 _ O0 < <(bench_java io.pushcap.bench.CompressBench "$PCAP" zstd:1 3)
+read -r _ J0 _ O0 < <(bench_java io.pushcap.bench.CompressBench "$PCAP" zstd:1:0 3)
 read -r _ J1 _ O1 < <(bench_java io.pushcap.bench.CompressBench "$PCAP" zstd:1:1 3)
 read -r _ J2 _ O2 < <(bench_java io.pushcap.bench.CompressBench "$PCAP" zstd:1:2 3)
 read -r C1 S1 < <(cli zstd -q -1 -c)
 read -r C2 S2 < <(cli zstd -q -1 -T2 -c)
-row "pushcap zstd:1 (caller)" "$J0" "$O0"
+row "pushcap zstd:1:0 (caller)" "$J0" "$O0"
 row "pushcap zstd:1:1 (in-proc)" "$J1" "$O1"
 row "zstd -1 (CLI)" "$C1" "$S1"
 row "pushcap zstd:1:2 (in-proc)" "$J2" "$O2"

@@ -2,7 +2,8 @@
 # Offline push against its peers, wall and CPU seconds (user+system, children included), medians of
 # RUNS runs on the same generated ~1 GB mixed capture in one run (issue 13, targets 1, 2 and 4):
 #   1. one target (tcp, 60 s splits, zstd level 1) vs `tcpdump -r in -w - tcp | zstd -1`,
-#      with the manifest's SHA-256 (the default) and with Digest = "none", and with one zstd worker;
+#      with the manifest's SHA-256 (the default) and with Digest = "none" (zstd:1 has one libzstd
+#      worker on a machine with more than one CPU), and with no worker (zstd:1:0, the caller's thread);
 #   2. pass-through (no filter, no compression, into a RAM directory) vs `tcpdump -r in -w out`;
 #   3. four targets (tcp, udp, web, ip6; zstd:1) vs one.
 # Usage: bench/offline.sh [SIZE (default 1g)]; BENCH_INPUT=file.pcap for your own capture.
@@ -27,7 +28,7 @@ config() { # file, then target lines
 }
 config one-sha.lua target tcp tcp zstd:1 sha256
 config one-nodigest.lua target tcp tcp zstd:1 none
-config one-worker.lua target tcp tcp zstd:1:1 none
+config one-caller.lua target tcp tcp zstd:1:0 none
 config pass-sha.lua target all "" none sha256
 config pass-nodigest.lua target all "" none none
 four() { target tcp tcp zstd:1 sha256; target udp udp zstd:1 sha256; target web "port 80 or port 443" zstd:1 sha256
@@ -53,7 +54,7 @@ p1=$(bench_cpu_median "$RUNS" peer_zstd)
 line "tcpdump -r in -w - tcp | zstd -1 (peer)" "$p1"
 line "pushcap push, 1 target zstd:1, SHA-256" "$(bench_cpu_median "$RUNS" push one-sha.lua)" "$p1"
 line "pushcap push, 1 target zstd:1, Digest none" "$(bench_cpu_median "$RUNS" push one-nodigest.lua)" "$p1"
-line "pushcap push, 1 target zstd:1:1, Digest none" "$(bench_cpu_median "$RUNS" push one-worker.lua)" "$p1"
+line "pushcap push, 1 target zstd:1:0, Digest none" "$(bench_cpu_median "$RUNS" push one-caller.lua)" "$p1"
 # Same packets on both sides (pushcap's splits concatenated vs the peer's file).
 ours=$(for f in "$out"/tcp/*.zst; do zstd -dc "$f" | tcpdump -r - -nn -S 2>/dev/null; done | md5sum)
 theirs=$(zstd -dc "$RAM/peer.pcap.zst" | tcpdump -r - -nn -S 2>/dev/null | md5sum)

@@ -55,7 +55,7 @@ public class SplitWriterBenchmark {
     @Param({"64", "1500", "9000"})
     public int packetSize;
 
-    @Param({"none", "zstd:1"})
+    @Param({"none", "zstd:1:0"})
     public String compress;
 
     private Arena arena;

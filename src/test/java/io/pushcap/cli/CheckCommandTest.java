@@ -37,7 +37,7 @@ class CheckCommandTest {
             "  Desc        = pcap-all", "  Mode        = FILE", "  Path        = out/pcap-all",
             "  Split       = --split-time 60000000000 (60 s)", "  FileName    = --filename-tstr-HHMMSS",
             "  FileSuffix  = .pcap.zst", "  FilterBPF   = none (every packet)", "  Decap       = true",
-            "  Compress    = zstd:1:0", "  PipeCmd     = none", "  CPU         = any", "  TimeoutRing = 0 (none)"}) {
+            "  Compress    = zstd:1:auto", "  PipeCmd     = none", "  CPU         = any", "  TimeoutRing = 0 (none)"}) {
             assertTrue(text.contains("\n" + line + "\n"), line + " missing in:\n" + text);
         }
         assertEquals("", err.toString());

@@ -179,7 +179,7 @@ class ExamplesTest {
     void shouldShipDefaultsThatNeedNoExternalProgramsWhenEtcIsLoaded() {
         TargetConfig t = load("etc/push_pcap.lua").targets().getFirst();
         assertEquals(List.of("pcap-all", Mode.FILE, "out/pcap-all", SplitRule.time(60_000_000_000L), FileNameFormat.TSTR_HHMMSS,
-                "zstd:1:0", ".pcap.zst"), List.of(t.desc(), t.mode(), t.path(), t.split(), t.fileName(), t.compress(), t.fileSuffix()));
+                "zstd:1:auto", ".pcap.zst"), List.of(t.desc(), t.mode(), t.path(), t.split(), t.fileName(), t.compress(), t.fileSuffix()));
         assertNull(t.pipeCmd());
         assertEquals(List.of(), PushConfigLoader.notes(t));
         TargetConfig eod = load("etc/push_pcap_eod.lua").targets().getFirst();

@@ -11,7 +11,8 @@ import java.util.Locale;
  *
  * <p>{@code Compress} (pushcap) names an in-process codec with optional level and workers:
  * {@code none}, {@code gzip[:LEVEL]} (1..9, default 6), {@code zstd[:LEVEL[:WORKERS]]}
- * (level 1..22 or -7..-1, default 3; workers 0..256, default 0 = caller's thread),
+ * (level 1..22 or -7..-1, default 3; workers 0..64 or auto, the default: 1 on a machine with
+ * more than one CPU, else 0 = caller's thread),
  * {@code lz4[:LEVEL]} (1..12, default 1; 3+ is HC), {@code xz[:PRESET]} (0..9, default 6).
  * {@code PipeCmd} runs an external program instead; setting both is an error.
  *
@@ -67,7 +68,7 @@ public final class Compressors {
         return switch (c.algorithm()) {
             case "none" -> NoneCompressor.INSTANCE;
             case "gzip" -> new GzipCompressor(c.level());
-            case "zstd" -> new ZstdCompressor(c.level(), c.workers());
+            case "zstd" -> new ZstdCompressor(c.level(), c.resolvedWorkers());
             case "lz4" -> new Lz4Compressor(c.level());
             case "xz" -> new XzCompressor(c.level());
             default -> throw new IllegalStateException("CompressSpec admitted " + c.algorithm());

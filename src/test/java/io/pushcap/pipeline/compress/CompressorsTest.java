@@ -20,6 +20,21 @@ class CompressorsTest {
     }
 
     @Test
+    void shouldGiveZstdOneWorkerWhenSpecHasNoWorkersAndMachineHasSeveralCpus() {
+        int expected = Runtime.getRuntime().availableProcessors() > 1 ? 1 : 0;
+        for (String spec : new String[] {"zstd", "zstd:1", "zstd:1:auto", "ZSTD:3:AUTO"}) {
+            assertEquals(expected, ((ZstdCompressor) Compressors.parse(spec)).workers(), spec);
+            assertEquals(io.pushcap.config.CompressSpec.AUTO_WORKERS, io.pushcap.config.CompressSpec.parse(spec).workers(), spec);
+        }
+        assertEquals("zstd:1:auto", io.pushcap.config.CompressSpec.parse("zstd:1").toString());
+        assertEquals(0, ((ZstdCompressor) Compressors.parse("zstd:1:0")).workers());
+        assertEquals("zstd:1:0", io.pushcap.config.CompressSpec.parse("zstd:1:0").toString());
+        // The canonical form round-trips, auto included.
+        assertEquals(io.pushcap.config.CompressSpec.parse("zstd:1"),
+                io.pushcap.config.CompressSpec.parse(io.pushcap.config.CompressSpec.parse("zstd:1").toString()));
+    }
+
+    @Test
     void shouldUseDefaultsWhenSpecHasNoLevel() {
         assertEquals(3, ((ZstdCompressor) Compressors.parse("zstd")).level());
         assertEquals(6, ((GzipCompressor) Compressors.parse("GZIP")).level());
@@ -34,7 +49,7 @@ class CompressorsTest {
 
     @Test
     void shouldNameSpecAndSyntaxWhenSpecIsMalformed() {
-        for (String bad : new String[] {"zstd:x", "gzip:0", "gzip:1:2", "brotli", "lz4:13", "zstd:1:2:3", "xz:10"}) {
+        for (String bad : new String[] {"zstd:x", "gzip:0", "gzip:1:2", "brotli", "lz4:13", "zstd:1:2:3", "xz:10", "gzip:1:auto", "zstd:1:-1", "zstd:1:65"}) {
             PushcapException e = assertThrows(PushcapException.class, () -> Compressors.parse(bad), bad);
             assertTrue(e.getMessage().startsWith("Compress: '" + bad + "' ("), e.getMessage());
             assertTrue(e.getMessage().contains("expected none, gzip"), e.getMessage());
