@@ -40,11 +40,14 @@ child() { # [cache] : one evaluation of the example in the child JVM, its exact 
     [ -z "${1:-}" ] || aot=(-XX:AOTCache="$1" -Xlog:aot=off -Xlog:cds=off)
     "$JAVA" "${aot[@]}" -Xmx256m -Xms16m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError -XX:-UsePerfData \
         -XX:+DisplayVMOutputToStderr -XX:TieredStopAtLevel=1 -cp "$H/target/pushcap.jar" \
-        io.pushcap.config.EvalChild push_port80_zstd.lua 20000000 11 <"$example"
+        io.pushcap.config.EvalChild 20000000 11 < <(utf_name push_port80_zstd.lua; cat "$example") > /dev/null
+}
+utf_name() { # NAME: DataOutput.writeUTF's form (2-byte big-endian length, then the bytes), as the child reads it
+    printf "\\x$(printf %02x $((${#1} >> 8)))\\x$(printf %02x $((${#1} & 255)))%s" "$1"
 }
 
 # /usr/bin/time runs commands, not shell functions: these run through bash -c (a few ms of bash).
-export -f push_small child
+export -f push_small child utf_name
 export tmp H JAVA PUSHCAP example
 echo "-- peers"
 row "tcpdump --version" tcpdump --version

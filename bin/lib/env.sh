@@ -4,35 +4,59 @@
 pushcap_say() { printf 'pushcap: %s\n' "$*" >&2; }
 
 pushcap_java_major() { # java binary -> major version number, or 0
+    pushcap_java_major_of "$1"
+    echo "$PUSHCAP_MAJOR"
+}
+
+pushcap_java_major_of() { # java binary -> sets PUSHCAP_MAJOR (0 when unknown) and PUSHCAP_HOME_OF
     # The JDK's release file answers without starting a JVM (saves ~0.3 s per command). Bash
-    # builtins only, apart from one readlink: every fork here is paid by every command
-    # (docs/performance.md, Start-up).
-    local real home line
-    real=$(readlink -f "$1")
-    home=${real%/bin/*}
+    # builtins only, and no command substitution, when the release file sits next to bin/java (as
+    # under /usr/lib/jvm): every fork here is paid by every command, ~8 ms each on a
+    # paravirtualised machine (docs/performance.md, Start-up). A symlinked java (/usr/bin/java)
+    # costs one readlink.
+    local home=${1%/bin/java} line
+    PUSHCAP_MAJOR=0
+    if [ "$home" = "$1" ] || [ ! -r "$home/release" ]; then
+        home=$(readlink -f "$1")
+        home=${home%/bin/*}
+    fi
+    PUSHCAP_HOME_OF=$home
     if [ -r "$home/release" ]; then
         while IFS= read -r line || [ -n "$line" ]; do
             if [[ $line =~ ^JAVA_VERSION=\"([0-9]+) ]]; then
-                echo "${BASH_REMATCH[1]}"; return
+                PUSHCAP_MAJOR=${BASH_REMATCH[1]}; return
             fi
         done <"$home/release"
     fi
-    "$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1
+    line=$("$1" -XshowSettings:properties -version 2>&1 | sed -n 's/^ *java\.specification\.version = \([0-9]*\).*/\1/p' | head -n1)
+    PUSHCAP_MAJOR=${line:-0}
+}
+
+pushcap_java_on_path() { # -> sets PUSHCAP_PATH_JAVA to the first executable java on PATH, or ""
+    local dir dirs
+    PUSHCAP_PATH_JAVA=""
+    IFS=: read -r -a dirs <<<"$PATH"
+    for dir in "${dirs[@]}"; do
+        if [ -x "${dir:-.}/java" ] && [ ! -d "${dir:-.}/java" ]; then PUSHCAP_PATH_JAVA=${dir:-.}/java; return; fi
+    done
 }
 
 pushcap_find_java() {
-    local cand major best="" bestv=0
+    local cand best="" bestv=0 besthome=""
     # JAVA_HOME wins, then java on PATH, then the newest JDK 25+ under /usr/lib/jvm.
-    for cand in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$(command -v java 2>/dev/null || true)"; do
+    pushcap_java_on_path
+    for cand in ${JAVA_HOME:+"$JAVA_HOME/bin/java"} "$PUSHCAP_PATH_JAVA"; do
         [ -n "$cand" ] && [ -x "$cand" ] || continue
-        major=$(pushcap_java_major "$cand")
-        if [ "${major:-0}" -ge 25 ]; then best=$cand; break; fi
+        pushcap_java_major_of "$cand"
+        if [ "$PUSHCAP_MAJOR" -ge 25 ]; then best=$cand; besthome=$PUSHCAP_HOME_OF; break; fi
     done
     if [ -z "$best" ]; then
         for cand in "${PUSHCAP_JVM_DIR:-/usr/lib/jvm}"/*/bin/java; do
             [ -x "$cand" ] || continue
-            major=$(pushcap_java_major "$cand"); major=${major:-0}
-            if [ "$major" -ge 25 ] && [ "$major" -gt "$bestv" ]; then best=$cand; bestv=$major; fi
+            pushcap_java_major_of "$cand"
+            if [ "$PUSHCAP_MAJOR" -ge 25 ] && [ "$PUSHCAP_MAJOR" -gt "$bestv" ]; then
+                best=$cand; bestv=$PUSHCAP_MAJOR; besthome=$PUSHCAP_HOME_OF
+            fi
         done
     fi
     if [ -z "$best" ]; then
@@ -41,8 +65,7 @@ pushcap_find_java() {
         exit 69
     fi
     JAVA=$best
-    PUSHCAP_JAVA_HOME=$(readlink -f "$best")
-    PUSHCAP_JAVA_HOME=${PUSHCAP_JAVA_HOME%/bin/*}
+    PUSHCAP_JAVA_HOME=$besthome
     export PUSHCAP_JAVA_HOME
 }
 

@@ -32,7 +32,7 @@ import java.util.zip.ZipOutputStream;
  * <p>Usage: {@code java Retarget.java JAR...}; each jar is rewritten in place, deterministically
  * (entry times kept), and left alone when it holds no old class, so running it twice is a no-op.
  * A class that cannot be rewritten (one with {@code jsr}, or whose stack maps need a class
- * that is not there, such as LuaJ's optional BCEL compiler) is left exactly as it was, and named:
+ * that is not there, such as LuaJ's optional BCEL compiler) is left exactly as it was:
  * the JVM loads every class on its own, whatever the versions of the others.
  */
 public final class Retarget {
@@ -52,7 +52,6 @@ public final class Retarget {
         FileTime time = Files.getLastModifiedTime(jar);
         Path tmp = jar.resolveSibling(jar.getFileName() + ".retarget");
         int rewritten = 0;
-        int kept = 0;
         try (ZipFile zip = new ZipFile(jar.toFile());
              URLClassLoader loader = new URLClassLoader(new URL[]{jar.toUri().toURL()}, null)) {
             ClassFile cf = ClassFile.of(ClassFile.ClassHierarchyResolverOption.of(
@@ -75,8 +74,6 @@ public final class Retarget {
                         if (b != null) {
                             bytes = b;
                             rewritten++;
-                        } else {
-                            kept++;
                         }
                     }
                     ZipEntry e = new ZipEntry(in.getName());
@@ -94,15 +91,14 @@ public final class Retarget {
                 }
             }
             if (rewritten == 0) {
-                System.out.println("retarget: " + jar.getFileName() + ": nothing to rewrite" + (kept == 0 ? "" : " (" + kept + " left as they were)"));
-                return;
+                return; // rewritten by an earlier build: nothing to say
             }
             Files.write(tmp, buf.toByteArray());
         }
         Files.move(tmp, jar, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         Files.setLastModifiedTime(jar, time);
-        System.out.println("retarget: " + jar.getFileName() + ": " + rewritten + " classes now at version " + TARGET_MAJOR
-                + (kept == 0 ? "" : ", " + kept + " left as they were"));
+        // Silent on success: this runs inside every first build of bin/pushcap, whose output the
+        // user reads; RetargetedLibrariesIT checks the result.
     }
 
     private static int major(byte[] c) {
@@ -123,7 +119,6 @@ public final class Retarget {
             return cf.transformClass(model, bodies.andThen(version));
         } catch (RuntimeException e) {
             // Such a class stays as it was, loaded and verified as before; the others are still cached.
-            System.out.println("retarget: " + jar.getFileName() + "!" + name + ": left at its version: " + e.getMessage());
             return null;
         }
     }
