@@ -178,7 +178,7 @@ public final class RingSampler implements AutoCloseable {
                 gauge("pushcap_target_lag_seconds", "How far the target's reader is behind its ring's writer, in"
                         + " packet time", tl, MetricsRegistry.MILLIS, () -> readerOr(ring, rd.name(), x -> lagMillis(x)));
                 gauge("pushcap_target_lag_packets", "Packets written to the ring that the target has not read yet", tl,
-                        () -> readerOr(ring, rd.name(), RingRates.ReaderRate::lagPackets));
+                        () -> lagPacketsOf(ring, rd.name()));
             }
         }
         Set<String> old = readerLabels.put(ring, seen);
@@ -190,7 +190,7 @@ public final class RingSampler implements AutoCloseable {
 
     private void readerGauges(String ring, String reader, String rl) {
         gauge("pushcap_ring_reader_lag_packets", "Packets written that the reader has not read", rl,
-                () -> readerOr(ring, reader, RingRates.ReaderRate::lagPackets));
+                () -> lagPacketsOf(ring, reader));
         gauge("pushcap_ring_reader_lag_bytes", "Bytes written that the reader has not read", rl,
                 () -> readerOr(ring, reader, RingRates.ReaderRate::lagBytes));
         gauge("pushcap_ring_reader_lag_seconds", "Packet time between the writer's last packet and the reader's", rl,
@@ -209,6 +209,28 @@ public final class RingSampler implements AutoCloseable {
     private long latestOr(String ring, java.util.function.ToLongFunction<RingRates> f) {
         RingRates r = latest.get(ring);
         return r == null ? 0 : f.applyAsLong(r);
+    }
+
+    /**
+     * The reader's lag in packets. A reader that started at the newest record knows its sequence
+     * only from its first packet; until then its lag is estimated from its byte lag and the
+     * ring's mean record size, so the gauge never shows RingInfo's -1 for "unknown".
+     */
+    private long lagPacketsOf(String ring, String reader) {
+        RingRates r = latest.get(ring);
+        return readerOr(ring, reader, x -> x.lagPackets() >= 0 ? x.lagPackets()
+                : estimatedLag(r.info().packets(), r.info().position(), x.lagBytes()));
+    }
+
+    /** Packets in {@code lagBytes} at the ring's mean record size ({@code position / packets}); at least 1 when behind. */
+    static long estimatedLag(long packets, long position, long lagBytes) {
+        if (lagBytes <= 0) {
+            return 0;
+        }
+        if (packets <= 0 || position <= 0) {
+            return 1;
+        }
+        return Math.max(1, Math.round(lagBytes * (double) packets / position));
     }
 
     private long readerOr(String ring, String reader, java.util.function.ToLongFunction<RingRates.ReaderRate> f) {
