@@ -3,11 +3,6 @@
 
 pushcap_say() { printf 'pushcap: %s\n' "$*" >&2; }
 
-pushcap_java_major() { # java binary -> major version number, or 0
-    pushcap_java_major_of "$1"
-    echo "$PUSHCAP_MAJOR"
-}
-
 pushcap_java_major_of() { # java binary -> sets PUSHCAP_MAJOR (0 when unknown) and PUSHCAP_HOME_OF
     # The JDK's release file answers without starting a JVM (saves ~0.3 s per command). Bash
     # builtins only, and no command substitution, when the release file sits next to bin/java (as

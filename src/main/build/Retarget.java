@@ -5,7 +5,6 @@ import java.lang.classfile.ClassFile;
 import java.lang.classfile.ClassHierarchyResolver;
 import java.lang.classfile.ClassModel;
 import java.lang.classfile.ClassTransform;
-import java.lang.classfile.CodeTransform;
 import java.lang.classfile.attribute.StackMapTableAttribute;
 import java.net.URL;
 import java.net.URLClassLoader;
@@ -70,7 +69,7 @@ public final class Retarget {
                     }
                     if (in.getName().endsWith(".class") && !in.getName().endsWith("module-info.class")
                             && major(bytes) < TARGET_MAJOR) {
-                        byte[] b = rewrite(cf, bytes, jar, in.getName());
+                        byte[] b = rewrite(cf, bytes);
                         if (b != null) {
                             bytes = b;
                             rewritten++;
@@ -105,7 +104,7 @@ public final class Retarget {
         return ((c[6] & 0xff) << 8) | (c[7] & 0xff);
     }
 
-    private static byte[] rewrite(ClassFile cf, byte[] bytes, Path jar, String name) {
+    private static byte[] rewrite(ClassFile cf, byte[] bytes) {
         try {
             ClassModel model = cf.parse(bytes);
             ClassTransform version = ClassTransform.endHandler(b -> b.withVersion(TARGET_MAJOR, 0));

@@ -218,7 +218,7 @@ public final class RingSampler implements AutoCloseable {
      */
     private long lagPacketsOf(String ring, String reader) {
         RingRates r = latest.get(ring);
-        return readerOr(ring, reader, x -> x.lagPackets() >= 0 ? x.lagPackets()
+        return readerOr(r, reader, x -> x.lagPackets() >= 0 ? x.lagPackets()
                 : estimatedLag(r.info().packets(), r.info().position(), x.lagBytes()));
     }
 
@@ -234,7 +234,11 @@ public final class RingSampler implements AutoCloseable {
     }
 
     private long readerOr(String ring, String reader, java.util.function.ToLongFunction<RingRates.ReaderRate> f) {
-        RingRates r = latest.get(ring);
+        return readerOr(latest.get(ring), reader, f);
+    }
+
+    /** {@code f} of the reader's rates in {@code r} (one sample, read once), or 0 when absent. */
+    private static long readerOr(RingRates r, String reader, java.util.function.ToLongFunction<RingRates.ReaderRate> f) {
         if (r == null) {
             return 0;
         }
