@@ -84,6 +84,14 @@ public final class LoaderProcess {
             signal(pgid, all, SIGKILL);
             waitAll(all, System.nanoTime() + TimeUnit.SECONDS.toNanos(5));
         }
+        // The handles can report the loader gone before the JDK's reaper has collected its exit
+        // status; wait for that too, so exitCode() answers once stop returns (it returned null,
+        // and the status never showed the exit: LoaderComponentTest in a clean-clone CI run).
+        try {
+            process.waitFor(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         return clean;
     }
 
