@@ -46,10 +46,17 @@ public interface PacketSource extends AutoCloseable {
 
     /**
      * Everything before {@code upTo} is published (or filtered out): a source that keeps its own
-     * progress (a Kafka consumer group) commits it now. Failures are the source's to count and
-     * log: an uncommitted position only means that a restart produces the same splits again.
+     * progress (a Kafka consumer group) commits it now, before the target saves its cursor.
+     * Failures are the source's to count and log.
+     *
+     * @return false when the source's own progress could not be committed: the target then keeps
+     *         its cursor (and the name of its last split) where they were, so that a restart, which
+     *         begins where the source committed last, produces the same splits again under the
+     *         same names. A cursor ahead of the source's commit would make the restart name the
+     *         split again after itself ({@code _001}), publishing its packets twice.
      */
-    default void committed(SourcePosition upTo) {
+    default boolean committed(SourcePosition upTo) {
+        return true;
     }
 
     /** Packets lost because they were overwritten before this source read them. */

@@ -404,11 +404,14 @@ public final class TargetRunner implements Runnable {
 
     /** Counts the region's outcomes and saves the cursor at {@code boundary}. */
     private void commitRegion(SourcePosition boundary, ManifestEntry published) throws IOException {
-        if (plan.cursors() != null) {
+        // The source's own commit first: a restart begins where the source committed (a Kafka
+        // group's offsets), and a cursor saved ahead of that commit would name the split produced
+        // again after its first copy, publishing its packets twice (found by KafkaPushIT's kills).
+        boolean sourceCommitted = source.committed(boundary);
+        if (plan.cursors() != null && sourceCommitted) {
             plan.cursors().save(new Cursor(source.describe(), boundary,
                     plan.names() == null ? "" : plan.names().lastName()));
         }
-        source.committed(boundary);
         if (published != null) {
             counters.published.add(published.packets());
             counters.bytesIn.add(published.bytesIn());

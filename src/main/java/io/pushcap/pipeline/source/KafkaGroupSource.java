@@ -40,8 +40,9 @@ import java.util.concurrent.TimeUnit;
  * more, so a quiet partition does not stop the others but an unread one cannot be overtaken.
  *
  * <p>Offsets are committed only in {@link #committed(SourcePosition)}, which the target calls
- * once the split holding the packets before that position is published: a worker killed
- * mid-split restarts at the start of that split and produces it again under the same name. A
+ * once the split holding the packets before that position is published, and before the target
+ * saves its cursor (a failed commit keeps the cursor back): a worker killed mid-split restarts at
+ * the start of that split and produces it again under the same name. A
  * rebalance that takes partitions away makes {@link #next} fail once: the target aborts its open
  * split and {@link #seek}s back, which restarts every assigned partition at its committed offset.
  *
@@ -299,11 +300,11 @@ public final class KafkaGroupSource implements PacketSource {
     }
 
     @Override
-    public void committed(SourcePosition upTo) {
+    public boolean committed(SourcePosition upTo) {
         Map<TopicPartition, Long> offsets = positions.get(upTo.major());
         positions.headMap(upTo.major()).clear();
         if (offsets == null) {
-            return;
+            return true;
         }
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         offsets.forEach((tp, off) -> {
@@ -313,10 +314,12 @@ public final class KafkaGroupSource implements PacketSource {
         });
         try {
             consumer.commitSync(commit, Duration.ofSeconds(KafkaAdmin.TIMEOUT_SECONDS));
+            return true;
         } catch (KafkaException e) {
             counters.errors.increment();
             LOG.warn("{}: committing offsets {} of group '{}' failed: {} (a restart produces the same splits again)",
                     label, commit, group, e.getMessage());
+            return false;
         }
     }
 
