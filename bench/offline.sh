@@ -3,7 +3,8 @@
 # RUNS runs on the same generated ~1 GB mixed capture in one run (issue 13, targets 1, 2 and 4):
 #   1. one target (tcp, 60 s splits, zstd level 1) vs `tcpdump -r in -w - tcp | zstd -1`,
 #      with the manifest's SHA-256 (the default) and with Digest = "none" (zstd:1 has one libzstd
-#      worker on a machine with more than one CPU), and with no worker (zstd:1:0, the caller's thread);
+#      worker on a machine with more than one CPU), with no worker (zstd:1:0, the caller's thread),
+#      and with PipeCmd = "zstd -1 -c" (the child writes the split's file itself);
 #   2. pass-through (no filter, no compression, into a RAM directory) vs `tcpdump -r in -w out`;
 #   3. four targets (tcp, udp, web, ip6; zstd:1) vs one.
 # Usage: bench/offline.sh [SIZE (default 1g)]; BENCH_INPUT=file.pcap for your own capture.
@@ -29,6 +30,9 @@ config() { # file, then target lines
 config one-sha.lua target tcp tcp zstd:1 sha256
 config one-nodigest.lua target tcp tcp zstd:1 none
 config one-caller.lua target tcp tcp zstd:1:0 none
+pipe() { target tcp tcp none "$1" | sed 's/Compress = "none"/PipeCmd = "zstd -1 -c", FileSuffix = ".pcap.zst"/'; }
+config one-pipe-sha.lua pipe sha256
+config one-pipe-nodigest.lua pipe none
 config pass-sha.lua target all "" none sha256
 config pass-nodigest.lua target all "" none none
 four() { target tcp tcp zstd:1 sha256; target udp udp zstd:1 sha256; target web "port 80 or port 443" zstd:1 sha256
@@ -56,9 +60,15 @@ line "pushcap push, 1 target zstd:1, SHA-256" "$(bench_cpu_median "$RUNS" push o
 line "pushcap push, 1 target zstd:1, Digest none" "$(bench_cpu_median "$RUNS" push one-nodigest.lua)" "$p1"
 line "pushcap push, 1 target zstd:1:0, Digest none" "$(bench_cpu_median "$RUNS" push one-caller.lua)" "$p1"
 # Same packets on both sides (pushcap's splits concatenated vs the peer's file).
-ours=$(for f in "$out"/tcp/*.zst; do zstd -dc "$f" | tcpdump -r - -nn -S 2>/dev/null; done | md5sum)
-theirs=$(zstd -dc "$RAM/peer.pcap.zst" | tcpdump -r - -nn -S 2>/dev/null | md5sum)
-[ "$ours" = "$theirs" ] || { echo "pushcap's tcp target and tcpdump|zstd hold different packets" >&2; exit 1; }
+same_packets() {
+    ours=$(for f in "$out"/tcp/*.zst; do zstd -dc "$f" | tcpdump -r - -nn -S 2>/dev/null; done | md5sum)
+    theirs=$(zstd -dc "$RAM/peer.pcap.zst" | tcpdump -r - -nn -S 2>/dev/null | md5sum)
+    [ "$ours" = "$theirs" ] || { echo "pushcap's tcp target ($1) and tcpdump|zstd hold different packets" >&2; exit 1; }
+}
+same_packets "zstd:1:0"
+line "pushcap push, 1 target PipeCmd, SHA-256" "$(bench_cpu_median "$RUNS" push one-pipe-sha.lua)" "$p1"
+line "pushcap push, 1 target PipeCmd, Digest none" "$(bench_cpu_median "$RUNS" push one-pipe-nodigest.lua)" "$p1"
+same_packets "PipeCmd"
 
 p2=$(bench_cpu_median "$RUNS" peer_pass)
 line "tcpdump -r in -w out (peer)" "$p2"

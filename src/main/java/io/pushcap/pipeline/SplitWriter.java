@@ -28,6 +28,8 @@ final class SplitWriter {
     private final PacketWriter pcap;
     private final DigestingStream digest;
     private final OutputStream closeTarget;
+    /** The local file a PipeCmd child fills itself, or null when the bytes pass through {@link #digest}. */
+    private final java.nio.file.Path direct;
     private long firstNanos = Long.MIN_VALUE;
     private long lastNanos;
 
@@ -48,7 +50,12 @@ final class SplitWriter {
             throws IOException {
         this.output = output;
         this.digest = new DigestingStream(output.stream(), sha256);
-        OutputStream compressed = compressor.open(digest);
+        java.nio.file.Path file = output.directFile();
+        OutputStream compressed = file == null ? null : compressor.openToFile(file);
+        this.direct = compressed == null ? null : file;
+        if (compressed == null) {
+            compressed = compressor.open(digest);
+        }
         this.pcap = pcapng ? new PcapngWriter(new NonClosing(compressed), snaplen)
                 : new PcapWriter(new NonClosing(compressed), linkType, snaplen, TimestampPrecision.NANO);
         this.closeTarget = compressed;
@@ -73,6 +80,10 @@ final class SplitWriter {
         pcap.close();
         closeTarget.close();
         digest.flush();
+        if (direct != null) {
+            long size = digest.absorb(direct);
+            output.wroteDirectly(size);
+        }
     }
 
     /** Drops the split: kills a pipe command, frees native compressor memory, removes partial output. */
@@ -164,6 +175,26 @@ final class SplitWriter {
         @Override
         public void close() throws IOException {
             out.flush();
+        }
+
+        /**
+         * Counts (and hashes, unless Digest is "none") a file another process wrote, read back
+         * from the page cache it was just written through.
+         */
+        long absorb(java.nio.file.Path file) throws IOException {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                long size = ch.size();
+                if (md != null) {
+                    java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
+                    while (ch.read(buf) > 0 || buf.position() > 0) {
+                        buf.flip();
+                        md.update(buf);
+                        buf.clear();
+                    }
+                }
+                count += size;
+                return size;
+            }
         }
     }
 }

@@ -136,6 +136,17 @@ public final class MeteredSink implements Sink {
         }
 
         @Override
+        public java.nio.file.Path directFile() {
+            return split.directFile();
+        }
+
+        @Override
+        public void wroteDirectly(long bytes) {
+            split.wroteDirectly(bytes);
+            metrics.bytes().add(bytes);
+        }
+
+        @Override
         public String location() {
             return split.location();
         }

@@ -38,4 +38,19 @@ public interface SplitOutput {
 
     /** The final location, as given to {@link Sink#open(String)}. */
     String location();
+
+    /**
+     * A local file that another process may fill with this split's bytes instead of
+     * {@link #stream()} (a {@code PipeCmd} writing its output itself, as {@code zstd -o} would),
+     * or null when the bytes must go through the stream (remote sinks, throttled or transformed
+     * output). Whoever fills it reports the size with {@link #wroteDirectly(long)} before commit.
+     */
+    default java.nio.file.Path directFile() {
+        return null;
+    }
+
+    /** {@code bytes} were written into {@link #directFile()} by another process. */
+    default void wroteDirectly(long bytes) {
+        throw new UnsupportedOperationException(location() + " takes no direct output");
+    }
 }

@@ -474,6 +474,9 @@ class PushMatrixIT {
             assertThat(((Number) e.get("packets")).longValue()).as("packets of %s in the manifest", o.name())
                     .isEqualTo(perFile.get(i).records().size());
             assertThat(e.get("sha256")).as("SHA-256 of %s in the manifest", o.name()).isEqualTo(sha256(o.raw()));
+            // A PipeCmd to a local file writes the file itself: its size is read back, not counted.
+            assertThat(((Number) e.get("bytes_out")).longValue()).as("bytes_out of %s in the manifest", o.name())
+                    .isEqualTo(Files.size(o.raw()));
         }
     }
 

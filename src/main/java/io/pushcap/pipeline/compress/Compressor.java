@@ -23,4 +23,13 @@ public interface Compressor {
 
     /** A stream that compresses what is written into {@code sink}. */
     OutputStream open(OutputStream sink) throws IOException;
+
+    /**
+     * A stream whose compressed output goes straight into {@code file} (which exists and is
+     * empty), written by another process, or null when this compressor has no such way: the
+     * caller then uses {@link #open(OutputStream)}. Closing the stream finishes the file.
+     */
+    default OutputStream openToFile(java.nio.file.Path file) throws IOException {
+        return null;
+    }
 }

@@ -31,7 +31,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>Per split: the caller's thread writes into the child's stdin; a pump thread copies the
  * child's stdout into the sink, so a full stdout pipe can never deadlock the writer; a second
- * thread keeps the tail of its stderr. {@code close()} ends stdin, waits for the child and the
+ * thread keeps the tail of its stderr. When the sink's split is a local file
+ * ({@link #openToFile}), the child's stdout is that file and there is no pump: the bytes cross
+ * one pipe, as in a shell pipeline, instead of two and a copy through this JVM. {@code close()} ends stdin, waits for the child and the
  * pump, and throws an {@link IOException} naming the command, its exit status and its last
  * stderr lines when it exited non-zero or died by a signal: that split must not be published.
  * If the sink throws, the child is killed and the caller's next write or close throws.
@@ -118,7 +120,23 @@ public final class PipeCommandCompressor implements Compressor {
         } catch (IOException e) {
             throw new IOException("PipeCmd '" + command + "': cannot start: " + e.getMessage(), e);
         }
-        return new PipeStream(command, p, sink, timeoutMillis);
+        return new PipeStream(command, p, sink, null, timeoutMillis);
+    }
+
+    /**
+     * The child writes its stdout into {@code file} itself, as {@code tcpdump | zstd > file}
+     * does: no second pipe and no pump thread copying its output through this JVM.
+     */
+    @Override
+    public OutputStream openToFile(Path file) throws IOException {
+        Process p;
+        try {
+            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.to(file.toFile())).start();
+        } catch (IOException e) {
+            throw new IOException("PipeCmd '" + command + "': cannot start: " + e.getMessage(), e);
+        }
+        return new PipeStream(command, p, null, file, timeoutMillis);
     }
 
     /** A PipeCmd that made no progress for PipeTimeout and was killed. */
@@ -140,6 +158,9 @@ public final class PipeCommandCompressor implements Compressor {
         private final OutputStream stdin;
         private final StderrTail stderr;
         private final Thread pump;
+        /** The file the child writes itself (no pump), or null. */
+        private final Path direct;
+        private long directSize;
         private volatile IOException sinkError;
         private volatile long progressNanos = System.nanoTime();
         private volatile boolean timedOut;
@@ -149,19 +170,26 @@ public final class PipeCommandCompressor implements Compressor {
         private boolean closed;
 
         PipeStream(String command, Process process, OutputStream sink) {
-            this(command, process, sink, 60_000);
+            this(command, process, sink, null, 60_000);
         }
 
-        PipeStream(String command, Process process, OutputStream sink, long timeoutMillis) {
+        PipeStream(String command, Process process, OutputStream sink, Path direct, long timeoutMillis) {
             this.command = command;
             this.process = process;
+            this.direct = direct;
             this.timeoutMillis = timeoutMillis;
             long period = Math.max(50, Math.min(1000, timeoutMillis / 4));
             this.watch = WATCHDOG.scheduleWithFixedDelay(this::checkProgress, period, period, TimeUnit.MILLISECONDS);
             this.stdin = process.getOutputStream();
             this.stderr = StderrTail.start(process.getErrorStream(), "pipecmd-stderr-" + process.pid(), STDERR_LINES);
-            this.pump = Thread.ofPlatform().daemon().name("pipecmd-pump-" + process.pid())
+            this.pump = direct != null ? null : Thread.ofPlatform().daemon().name("pipecmd-pump-" + process.pid())
                     .start(() -> pump(process.getInputStream(), sink));
+        }
+
+        private void joinPump(long millis) throws InterruptedException {
+            if (pump != null) {
+                pump.join(millis);
+            }
         }
 
         private void pump(InputStream stdout, OutputStream sink) {
@@ -193,6 +221,18 @@ public final class PipeCommandCompressor implements Compressor {
             if (!process.isAlive()) {
                 watch.cancel(false);
                 return;
+            }
+            if (direct != null) {
+                // Output the child writes itself is progress too (zstd finishing its last frames).
+                try {
+                    long size = Files.size(direct);
+                    if (size != directSize) {
+                        directSize = size;
+                        progressNanos = System.nanoTime();
+                    }
+                } catch (IOException e) {
+                    // the split was aborted and its file deleted: the child is being killed
+                }
             }
             if (!sinkBusy && System.nanoTime() - progressNanos > TimeUnit.MILLISECONDS.toNanos(timeoutMillis)) {
                 timedOut = true;
@@ -252,7 +292,7 @@ public final class PipeCommandCompressor implements Compressor {
             }
             try {
                 if (process.waitFor(5, TimeUnit.SECONDS)) {
-                    pump.join(5000);
+                    joinPump(5000);
                     stderr.await(1000);
                     IOException sink = sinkError;
                     if (sink != null) {
@@ -291,7 +331,7 @@ public final class PipeCommandCompressor implements Compressor {
             int rc;
             try {
                 rc = process.waitFor();
-                pump.join();
+                joinPump(0);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 abort();
@@ -329,7 +369,7 @@ public final class PipeCommandCompressor implements Compressor {
             }
             try {
                 process.waitFor(5, TimeUnit.SECONDS);
-                pump.join(5000);
+                joinPump(5000);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -161,6 +161,7 @@ public final class FileSink implements Sink {
         private final Path pending;
         private final FileChannel channel;
         private final SplitStream stream;
+        private long directBytes;
 
         FileSplit(String location, Path target, Path pending, FileChannel channel) {
             this.location = location;
@@ -246,7 +247,18 @@ public final class FileSink implements Sink {
 
         @Override
         public long bytesWritten() {
-            return stream.written();
+            return stream.written() + directBytes;
+        }
+
+        /** The pending file itself: a PipeCmd child writes it through its own descriptor. */
+        @Override
+        public Path directFile() {
+            return pending;
+        }
+
+        @Override
+        public void wroteDirectly(long bytes) {
+            directBytes += bytes;
         }
 
         @Override

@@ -84,28 +84,50 @@ class CompressorContractTest {
         assertEquals((pcap.length - 24) / (16 + 1500), packets(out));
     }
 
+    /**
+     * Through {@link Compressor#open} into a stream, and, for a compressor that can fill a local
+     * file itself ({@link Compressor#openToFile}, a PipeCmd), that way too: both must decode to
+     * exactly the bytes written.
+     */
     private Path roundTrip(Compressor c, List<String> decoder, byte[] pcap) throws IOException {
         Path compressed = dir.resolve("split.c");
         try (OutputStream file = Files.newOutputStream(compressed)) {
             CloseWatch watch = new CloseWatch(file);
             try (OutputStream z = c.open(watch)) {
-                // Uneven chunks, as a pcap writer's buffer drains do.
-                int off = 0;
-                int step = 1;
-                while (off < pcap.length) {
-                    int n = Math.min(step, pcap.length - off);
-                    z.write(pcap, off, n);
-                    off += n;
-                    step = step * 3 + 7 > (1 << 20) ? 1 << 20 : step * 3 + 7;
-                }
+                writeUnevenly(z, pcap);
             }
             assertTrue(!watch.closed, c.name() + " must not close the sink");
         }
-        Path decoded = dir.resolve("split.pcap");
+        Path decoded = decode(c, decoder, pcap, compressed, "split.pcap");
+        Path direct = Files.createFile(dir.resolve("direct.c"));
+        OutputStream z = c.openToFile(direct);
+        if (z != null) {
+            try (z) {
+                writeUnevenly(z, pcap);
+            }
+            decode(c, decoder, pcap, direct, "direct.pcap");
+        }
+        return decoded;
+    }
+
+    private static void writeUnevenly(OutputStream z, byte[] pcap) throws IOException {
+        // Uneven chunks, as a pcap writer's buffer drains do.
+        int off = 0;
+        int step = 1;
+        while (off < pcap.length) {
+            int n = Math.min(step, pcap.length - off);
+            z.write(pcap, off, n);
+            off += n;
+            step = step * 3 + 7 > (1 << 20) ? 1 << 20 : step * 3 + 7;
+        }
+    }
+
+    private Path decode(Compressor c, List<String> decoder, byte[] pcap, Path compressed, String name) throws IOException {
+        Path decoded = dir.resolve(name);
         Exec.run(decoder, compressed, decoded, TIMEOUT).requireSuccess(decoder);
         byte[] back = Files.readAllBytes(decoded);
-        assertEquals(-1, java.util.Arrays.mismatch(pcap, back), () -> c.name() + " round trip differs: "
-                + pcap.length + " bytes in, " + back.length + " out");
+        assertEquals(-1, java.util.Arrays.mismatch(pcap, back), () -> c.name() + " round trip (" + compressed.getFileName()
+                + ") differs: " + pcap.length + " bytes in, " + back.length + " out");
         return decoded;
     }
 

@@ -39,6 +39,45 @@ class PipeCommandCompressorTest {
     }
 
     @Test
+    void shouldFailNamingCommandAndStderrWhenItWritesTheFileItselfAndExitsNonZero() throws IOException {
+        Path file = Files.createFile(dir.resolve("split.pending"));
+        Compressor c = new PipeCommandCompressor("sh -c 'cat >/dev/null; echo disk full >&2; exit 3'");
+        IOException e = assertThrows(IOException.class, () -> {
+            try (OutputStream out = c.openToFile(file)) {
+                out.write(new byte[1 << 20]);
+            }
+        });
+        assertTrue(e.getMessage().contains("exit status 3") && e.getMessage().contains("disk full"), e.getMessage());
+    }
+
+    @Test
+    void shouldNotTimeOutWhenTheChildOnlyWritesItsFileAfterItsInputEnds() throws IOException {
+        // Its input ends at once; then it writes for longer than PipeTimeout: the growing file is
+        // progress, as the pump's reads are when the output crosses a pipe.
+        Path file = Files.createFile(dir.resolve("split.pending"));
+        Compressor c = new PipeCommandCompressor(
+                "sh -c 'cat >/dev/null; for i in 1 2 3 4 5 6 7 8; do echo $i; sleep 0.2; done'", 500);
+        try (OutputStream out = c.openToFile(file)) {
+            out.write(new byte[100]);
+        }
+        assertTrue(Files.readString(file).startsWith("1\n2\n") && Files.readString(file).endsWith("8\n"),
+                Files.readString(file));
+    }
+
+    @Test
+    void shouldKillAndReportPipeTimeoutWhenTheChildWritingItsFileHangs() {
+        Path file = dir.resolve("split.pending");
+        Compressor c = new PipeCommandCompressor("sleep 3600", 300);
+        IOException e = assertTimeoutPreemptively(Duration.ofSeconds(60), () -> assertThrows(IOException.class, () -> {
+            Files.createFile(file);
+            try (OutputStream out = c.openToFile(file)) {
+                out.write(new byte[4 << 20]);
+            }
+        }));
+        assertTrue(e instanceof PipeCommandCompressor.PipeTimeoutException, e.toString());
+    }
+
+    @Test
     void shouldKillAndReportPipeTimeoutWhenCommandNeitherReadsNorWrites() {
         // sleep never reads its input: the write blocks once the pipe is full, or close waits for
         // an exit that never comes; the watchdog kills it after the timeout either way.
