@@ -9,9 +9,10 @@
 #            (--transaction-duration-ms 100) and, for context, plain idempotent.
 # Both sides warm the broker up first (a fresh broker is still compiling), then run alternately
 # BENCH_REPS times (default 3); medians are printed. BENCH_KAFKA_EXTRA adds settings to pushcap's
-# Kafka table (e.g. '["compression.type"] = "lz4"').
+# Kafka table (e.g. '["compression.type"] = "lz4"'); BENCH_KAFKA_KEY sets the target's Key (default
+# flow; "none" lets the producer fill one partition at a time, as perf-test's keyless records do).
 # Then the worker side: push --offline kafka://… to 60 s zstd-1 File splits, against the same push
-# from the capture file.
+# from the capture file (BENCH_WORKER_KAFKA adds settings to the worker's KafkaConsumer table).
 # Prints records/s of each and the ratio pushcap / perf-test (target: at least 0.8).
 . "$(dirname "$0")/lib.sh"
 BENCH_MB=${BENCH_MB:-256}
@@ -74,13 +75,13 @@ mk_topic() {
 }
 REPS=${BENCH_REPS:-3}
 for r in $(seq 1 "$REPS"); do mk_topic "pushcap-$r"; mk_topic "perf-tx-$r"; done
-mk_topic perf; mk_topic warm-perf; mk_topic warm-pushcap; mk_topic pushcap-small
+mk_topic perf; mk_topic warm-perf; mk_topic warm-pushcap
 
 # Producer settings: pushcap's defaults (linger.ms 20, batch.size 524288), given to the peer too.
 target_lua() { # topic -> a config of one KAFKA target
     cat <<LUA
 local Config = {} Config.Target = {}
-table.insert(Config.Target, { Desc = "bench-kafka", Mode = "KAFKA", Path = "kafka://127.0.0.1:$PORT/$1", Key = "flow",
+table.insert(Config.Target, { Desc = "bench-kafka", Mode = "KAFKA", Path = "kafka://127.0.0.1:$PORT/$1", Key = "${BENCH_KAFKA_KEY:-flow}",
   Kafka = { ${BENCH_KAFKA_EXTRA:-} } })
 return Config
 LUA
@@ -108,8 +109,11 @@ perf warm-perf --transaction-duration-ms 100 > /dev/null
 push_kafka warm-pushcap "$PCAP" > /dev/null
 # pushcap's fixed cost (JVM start, config, broker checks, initTransactions, reading the cursor back):
 # the same push of a 100-packet capture to a fresh topic, for a steady-state rate.
+# Its median of three: one such run moves by 0.5 s on this shared machine, and the steady-state
+# rate divides by the difference.
 "$PUSHCAP" gen -w "$WORK/small.pcap" --packets 100 --mix mixed > /dev/null 2>&1
-FIXED=$(push_kafka pushcap-small "$WORK/small.pcap")
+FIXEDS=()
+for r in 1 2 3; do mk_topic "pushcap-small-$r"; FIXEDS+=("$(push_kafka "pushcap-small-$r" "$WORK/small.pcap")"); done
 # Alternating runs, medians: the broker's own pauses (segment rolls, GC) move single runs by 30%.
 PWALLS=(); TXRATES=(); TXWALLS=(); TXLINES=()
 for r in $(seq 1 "$REPS"); do
@@ -118,6 +122,7 @@ for r in $(seq 1 "$REPS"); do
     TXLINES+=("$line"); TXRATES+=("$(rate_of "$line")")
 done
 PWALL=$(median "${PWALLS[@]}")
+FIXED=$(median "${FIXEDS[@]}")
 PRATE=$(echo "$PACKETS / $PWALL" | bc -l)
 SRATE=$(echo "$PACKETS / ($PWALL - $FIXED)" | bc -l)
 TXRATE=$(median "${TXRATES[@]}")
@@ -131,7 +136,8 @@ worker() { # desc, source
     cat > "$WORK/worker.lua" <<LUA
 local Config = {} Config.Target = {}
 table.insert(Config.Target, { Desc = "$1", Path = "$WORK/worker-$1/", Split = "--split-time 60e9",
-  FileName = "--filename-epoch-sec-startend", Compress = "zstd:1:1", FileSuffix = ".pcap.zst" })
+  FileName = "--filename-epoch-sec-startend", Compress = "zstd:1:1", FileSuffix = ".pcap.zst",
+  $([ "$1" = from-kafka ] && [ -n "${BENCH_WORKER_KAFKA:-}" ] && echo "KafkaConsumer = { $BENCH_WORKER_KAFKA },") })
 return Config
 LUA
     rm -rf "$WORK/worker-$1"
@@ -144,7 +150,7 @@ s=$(now); worker from-file "$PCAP"; WFWALL=$(elapsed "$s")
 printf 'pushcap push into KAFKA (transactional): %8.3f s wall, %10.0f records/s  [median of %s: %s s]\n' "$PWALL" "$PRATE" "$REPS" "${PWALLS[*]}"
 printf 'perf-test, transactional (100 ms):      %8.3f s wall, %10.0f records/s  [median of %s: %s records/s; first: %s]\n' "$TXWALL" "$TXRATE" "$REPS" "${TXRATES[*]}" "$TXLINE"
 printf 'perf-test, idempotent (context):        %8.3f s wall, %10.0f records/s  [%s]\n' "$PLWALL" "$PLRATE" "$PLLINE"
-printf 'pushcap fixed cost (100-packet push):    %8.3f s wall; steady state %10.0f records/s\n' "$FIXED" "$SRATE"
+printf 'pushcap fixed cost (100-packet push):    %8.3f s wall; steady state %10.0f records/s  [median of 3: %s s]\n' "$FIXED" "$SRATE" "${FIXEDS[*]}"
 printf 'ratio pushcap / perf-test transactional: %.2f end to end (perf-test rate excludes its JVM start), %.2f steady state (target >= 0.8)\n' \
     "$(echo "$PRATE / $TXRATE" | bc -l)" "$(echo "$SRATE / $TXRATE" | bc -l)"
 printf 'ratio of wall times perf-test tx / pushcap: %.2f\n' "$(echo "$TXWALL / $PWALL" | bc -l)"
