@@ -186,7 +186,7 @@ final class SplitWriter {
                 long size = ch.size();
                 if (md != null) {
                     java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
-                    while (ch.read(buf) > 0 || buf.position() > 0) {
+                    while (ch.read(buf) >= 0) {
                         buf.flip();
                         md.update(buf);
                         buf.clear();

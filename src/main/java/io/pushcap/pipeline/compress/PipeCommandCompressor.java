@@ -33,9 +33,10 @@ import java.util.concurrent.TimeUnit;
  * child's stdout into the sink, so a full stdout pipe can never deadlock the writer; a second
  * thread keeps the tail of its stderr. When the sink's split is a local file
  * ({@link #openToFile}), the child's stdout is that file and there is no pump: the bytes cross
- * one pipe, as in a shell pipeline, instead of two and a copy through this JVM. {@code close()} ends stdin, waits for the child and the
- * pump, and throws an {@link IOException} naming the command, its exit status and its last
- * stderr lines when it exited non-zero or died by a signal: that split must not be published.
+ * one pipe, as in a shell pipeline, instead of two and a copy through this JVM.
+ * {@code close()} ends stdin, waits for the child and the pump, and throws an {@link IOException}
+ * naming the command, its exit status and its last stderr lines when it exited non-zero or died
+ * by a signal: that split must not be published.
  * If the sink throws, the child is killed and the caller's next write or close throws.
  *
  * <p><b>Timeout:</b> a child that neither takes input nor gives output for {@code PipeTimeout}
