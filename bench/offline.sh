@@ -17,11 +17,12 @@ machine
 echo "input: $in ($(du -h "$in" | cut -f1))"
 out="$RAM/offline-out"
 
-target() { # desc filter compress digest
-    local f=nil
+target() { # desc filter compress digest; compress "pipe:COMMAND" is a PipeCmd writing .pcap.zst
+    local f=nil c="Compress = \"$3\""
     [ -n "$2" ] && f="\"$2\""
+    [[ $3 == pipe:* ]] && c="PipeCmd = \"${3#pipe:}\", FileSuffix = \".pcap.zst\""
     echo "table.insert(Config.Target, { Desc = \"$1\", Path = \"$out/$1/\", Split = \"--split-time 60e9\","
-    echo "    FileName = \"--filename-epoch-sec-startend\", FilterBPF = $f, Decap = false, Compress = \"$3\", Digest = \"$4\" })"
+    echo "    FileName = \"--filename-epoch-sec-startend\", FilterBPF = $f, Decap = false, $c, Digest = \"$4\" })"
 }
 config() { # file, then target lines
     local f=$1; shift
@@ -30,9 +31,8 @@ config() { # file, then target lines
 config one-sha.lua target tcp tcp zstd:1 sha256
 config one-nodigest.lua target tcp tcp zstd:1 none
 config one-caller.lua target tcp tcp zstd:1:0 none
-pipe() { target tcp tcp none "$1" | sed 's/Compress = "none"/PipeCmd = "zstd -1 -c", FileSuffix = ".pcap.zst"/'; }
-config one-pipe-sha.lua pipe sha256
-config one-pipe-nodigest.lua pipe none
+config one-pipe-sha.lua target tcp tcp "pipe:zstd -1 -c" sha256
+config one-pipe-nodigest.lua target tcp tcp "pipe:zstd -1 -c" none
 config pass-sha.lua target all "" none sha256
 config pass-nodigest.lua target all "" none none
 four() { target tcp tcp zstd:1 sha256; target udp udp zstd:1 sha256; target web "port 80 or port 443" zstd:1 sha256

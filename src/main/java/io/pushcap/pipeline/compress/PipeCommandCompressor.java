@@ -115,13 +115,7 @@ public final class PipeCommandCompressor implements Compressor {
 
     @Override
     public OutputStream open(OutputStream sink) throws IOException {
-        Process p;
-        try {
-            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE).start();
-        } catch (IOException e) {
-            throw new IOException("PipeCmd '" + command + "': cannot start: " + e.getMessage(), e);
-        }
-        return new PipeStream(command, p, sink, null, timeoutMillis);
+        return new PipeStream(command, start(ProcessBuilder.Redirect.PIPE), sink, null, timeoutMillis);
     }
 
     /**
@@ -130,14 +124,15 @@ public final class PipeCommandCompressor implements Compressor {
      */
     @Override
     public OutputStream openToFile(Path file) throws IOException {
-        Process p;
+        return new PipeStream(command, start(ProcessBuilder.Redirect.to(file.toFile())), null, file, timeoutMillis);
+    }
+
+    private Process start(ProcessBuilder.Redirect stdout) throws IOException {
         try {
-            p = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE)
-                    .redirectOutput(ProcessBuilder.Redirect.to(file.toFile())).start();
+            return new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.PIPE).redirectOutput(stdout).start();
         } catch (IOException e) {
             throw new IOException("PipeCmd '" + command + "': cannot start: " + e.getMessage(), e);
         }
-        return new PipeStream(command, p, null, file, timeoutMillis);
     }
 
     /** A PipeCmd that made no progress for PipeTimeout and was killed. */
