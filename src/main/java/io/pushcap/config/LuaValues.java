@@ -2,7 +2,6 @@ package io.pushcap.config;
 
 import org.luaj.vm2.LuaValue;
 
-import java.math.BigDecimal;
 import java.util.OptionalLong;
 
 /**
@@ -64,19 +63,7 @@ public final class LuaValues {
      * @return empty for anything else (fractions, hex, words, out of the long range)
      */
     public static OptionalLong parseWholeNumber(String text) {
-        String t = text.strip();
-        if (t.isEmpty() || !t.matches("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?")) {
-            return OptionalLong.empty();
-        }
-        try {
-            BigDecimal d = new BigDecimal(t);
-            if (d.scale() > 0) {
-                d = d.stripTrailingZeros();
-            }
-            return OptionalLong.of(d.longValueExact());
-        } catch (ArithmeticException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return WholeDecimal.times(text.strip(), 1);
     }
 
     /** The value as a long when it is a whole number in range, else empty. */

@@ -1,6 +1,5 @@
 package io.pushcap.config;
 
-import java.math.BigDecimal;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.regex.Matcher;
@@ -101,12 +100,7 @@ final class SplitParser {
         if (scale == null) {
             return OptionalLong.empty();
         }
-        try {
-            BigDecimal d = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(scale));
-            return OptionalLong.of(d.stripTrailingZeros().longValueExact());
-        } catch (ArithmeticException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
+        return WholeDecimal.times(m.group(1), scale);
     }
 
     /** A size such as {@code 10GB}, {@code 500MiB} or a bare byte count ({@code 1e9}), else empty. */
