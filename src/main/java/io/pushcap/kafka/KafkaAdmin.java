@@ -51,10 +51,14 @@ public final class KafkaAdmin {
      * @throws PushcapException when a broker's host name cannot be resolved
      */
     public static Admin open(String context, KafkaLocation where) {
+        return open(context, where, TIMEOUT_SECONDS);
+    }
+
+    private static Admin open(String context, KafkaLocation where, int timeoutSeconds) {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, where.bootstrap());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, TIMEOUT_SECONDS * 1000);
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeoutSeconds * 1000);
         try {
             return Admin.create(p);
         } catch (KafkaException e) {
@@ -68,11 +72,16 @@ public final class KafkaAdmin {
      * @throws PushcapException when the brokers do not answer or the topic is missing
      */
     public static int check(String context, KafkaLocation where, boolean cursors) {
-        try (Admin admin = open(context, where)) {
+        return check(context, where, cursors, TIMEOUT_SECONDS);
+    }
+
+    /** {@link #check(String, KafkaLocation, boolean)} with another timeout (tests of dead brokers). */
+    static int check(String context, KafkaLocation where, boolean cursors, int timeoutSeconds) {
+        try (Admin admin = open(context, where, timeoutSeconds)) {
             int partitions;
             try {
                 TopicDescription d = admin.describeTopics(List.of(where.topic())).allTopicNames()
-                        .get(TIMEOUT_SECONDS, TimeUnit.SECONDS).get(where.topic());
+                        .get(timeoutSeconds, TimeUnit.SECONDS).get(where.topic());
                 partitions = d.partitions().size();
             } catch (ExecutionException e) {
                 if (e.getCause() instanceof UnknownTopicOrPartitionException) {
@@ -80,10 +89,13 @@ public final class KafkaAdmin {
                             + " (create it, e.g. kafka-topics.sh --bootstrap-server " + where.bootstrap()
                             + " --create --topic " + where.topic() + " --partitions N --config retention.ms=-1)");
                 }
+                if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                    // The client's own API timeout, equal to ours: whichever fires first, one message.
+                    throw noAnswer(context, where, timeoutSeconds);
+                }
                 throw new PushcapException(context + ": " + where + ": " + rootMessage(e));
             } catch (TimeoutException e) {
-                throw new PushcapException(context + ": no broker of " + where + " answered within " + TIMEOUT_SECONDS
-                        + " s (is Kafka running at " + where.bootstrap() + "?)");
+                throw noAnswer(context, where, timeoutSeconds);
             }
             if (cursors) {
                 ensureCursorTopic(context, admin, where);
@@ -95,6 +107,11 @@ public final class KafkaAdmin {
         }
     }
 
+    private static PushcapException noAnswer(String context, KafkaLocation where, int timeoutSeconds) {
+        return new PushcapException(context + ": no broker of " + where + " answered within " + timeoutSeconds
+                + " s (is Kafka running at " + where.bootstrap() + "?)");
+    }
+
     private static void ensureCursorTopic(String context, Admin admin, KafkaLocation where) throws InterruptedException {
         try {
             int nodes = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
@@ -102,6 +119,10 @@ public final class KafkaAdmin {
                     .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1"))))
                     .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
+            if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw new PushcapException(context + ": creating the cursor topic '" + where.cursorTopic()
+                        + "' took longer than " + TIMEOUT_SECONDS + " s");
+            }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new PushcapException(context + ": cannot create the cursor topic '" + where.cursorTopic() + "' on "
                         + where.bootstrap() + ": " + rootMessage(e) + " (create it: compacted, 1 partition)");
