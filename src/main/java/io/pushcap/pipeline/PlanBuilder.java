@@ -74,6 +74,10 @@ final class PlanBuilder {
                 opened.add(sink);
                 try {
                     sink.check();
+                } catch (io.pushcap.PushcapException e) {
+                    // A configuration problem the sink found (no credentials, no such bucket or remote).
+                    throw e.getMessage().startsWith(t.label()) ? e
+                            : new io.pushcap.PushcapException(t.label() + ": " + e.getMessage(), e);
                 } catch (IOException e) {
                     // A server that is down is this target's failure alone, not a config error:
                     // the target retries when it opens its first split (within its retry budget

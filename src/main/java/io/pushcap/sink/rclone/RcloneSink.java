@@ -62,14 +62,33 @@ public final class RcloneSink implements Sink {
         return "rclone";
     }
 
-    /** rclone is installed and, when the Path names a remote, the config file exists. */
+    /**
+     * rclone is installed and, when the Path names a remote, rclone knows that remote (from the
+     * config file or {@code RCLONE_CONFIG_<NAME>_TYPE} variables): a missing remote is a
+     * configuration error, found here rather than by every split failing until the retry budget
+     * is spent.
+     */
     @Override
     public void check() throws IOException {
         run(List.of("version"), "rclone version");
-        if (namesRemote(prefix) && !Files.isReadable(config)) {
-            throw new PushcapException("rclone config " + config + " not found or unreadable (Path '" + prefix
-                    + "' names a remote; see etc/rclone.conf for examples)");
+        if (!namesRemote(prefix)) {
+            return;
         }
+        String remote = prefix.substring(0, prefix.indexOf(':'));
+        String listed = output(List.of("listremotes"), "rclone listremotes");
+        List<String> remotes = listed == null ? List.of()
+                : listed.lines().map(String::strip).filter(l -> l.endsWith(":"))
+                        .map(l -> l.substring(0, l.length() - 1)).toList();
+        if (remotes.contains(remote)) {
+            return;
+        }
+        if (!Files.isReadable(config)) {
+            throw new PushcapException("rclone config " + config + " not found or unreadable (Path '" + prefix
+                    + "' names the remote '" + remote + "'; see etc/rclone.conf for examples)");
+        }
+        throw new PushcapException("rclone remote '" + remote + "' (Path '" + prefix + "') is not defined in " + config
+                + (remotes.isEmpty() ? ", which defines none" : " (it defines " + String.join(", ", remotes) + ")")
+                + "; add it with `rclone config --config " + config + "` or see etc/rclone.conf for examples");
     }
 
     static boolean namesRemote(String path) {

@@ -144,6 +144,10 @@ public final class S3Sink implements Sink {
             }
             throw S3Errors.io("HeadBucket", prefix, e);
         } catch (SdkException e) {
+            if (S3Errors.noCredentials(e)) {
+                // Configuration, not a server that is down: waiting out the retry budget would not help.
+                throw new PushcapException("S3 " + prefix + ": " + S3Errors.NO_CREDENTIALS);
+            }
             throw S3Errors.io("HeadBucket", prefix, e);
         }
     }

@@ -78,4 +78,23 @@ class RcloneLocalSinkContractTest extends SinkContractTest {
         var e = assertThrows(io.pushcap.PushcapException.class, s::check);
         assertTrue(e.getMessage().contains("absent.conf"), e.getMessage());
     }
+
+    @Test
+    void shouldRefuseAtCheckNamingTheDefinedRemotesWhenThePathsRemoteIsNotInTheConfig() throws Exception {
+        Path conf = dir.resolve("two.conf");
+        Files.writeString(conf, "[disk]\ntype = local\n\n[archive]\ntype = local\n");
+        RcloneSink s = new RcloneSink("nosuch:x/", conf, "rclone");
+        var e = assertThrows(io.pushcap.PushcapException.class, s::check);
+        assertEquals("rclone remote 'nosuch' (Path 'nosuch:x/') is not defined in " + conf
+                + " (it defines archive, disk); add it with `rclone config --config " + conf
+                + "` or see etc/rclone.conf for examples", e.getMessage());
+    }
+
+    @Test
+    void shouldPassCheckWhenThePathsRemoteIsDefined() throws Exception {
+        Path conf = dir.resolve("one.conf");
+        Files.writeString(conf, "[disk]\ntype = local\n");
+        new RcloneSink("disk:" + dir + "/out/", conf, "rclone").check();
+        new RcloneSink(dir + "/plain/", dir.resolve("absent.conf"), "rclone").check();
+    }
 }
