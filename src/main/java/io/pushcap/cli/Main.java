@@ -63,7 +63,17 @@ public final class Main implements Runnable {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler(Main::handle);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        strictOptions(cl);
         return cl;
+    }
+
+    /**
+     * An unknown option is an error, never an option's value: {@code push --offline a.pcap
+     * --split-tim 60} said "--split-tim: no such capture file" (picocli's default takes an
+     * unknown {@code --x} as the parameter of a multi-value option such as --offline).
+     */
+    private static void strictOptions(CommandLine cl) {
+        cl.setUnmatchedOptionsAllowedAsOptionParameters(false);
     }
 
     /**
@@ -84,6 +94,7 @@ public final class Main implements Runnable {
                     cl.addSubcommand(c);
                     cl.setExecutionExceptionHandler(Main::handle);
                     cl.setCaseInsensitiveEnumValuesAllowed(true);
+                    strictOptions(cl);
                     return cl;
                 }
             }

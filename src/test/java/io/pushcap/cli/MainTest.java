@@ -72,6 +72,18 @@ class MainTest {
     }
 
     @Test
+    void shouldRefuseAnUnknownOptionWhenItFollowsTheOfflineSources() {
+        // picocli's default took it for one more SOURCE: "--split-tim: no such capture file".
+        for (String[] args : new String[][] {{"push", "--offline", "/tmp/a.pcap", "--split-tim", "60"},
+                {"push", "--offline", "--split-tim"}}) {
+            Run full = run(args);
+            assertThat(full.code()).as(String.join(" ", args)).isEqualTo(Main.EXIT_USER_ERROR);
+            assertThat(full.err()).as(String.join(" ", args)).startsWith("Unknown option: '--split-tim'");
+            assertThat(runLean(args)).as(String.join(" ", args)).isEqualTo(full);
+        }
+    }
+
+    @Test
     void shouldNameMissingFileWhenInputDoesNotExist() {
         Run r = run("convert", "/nonexistent/x.pcap", "/tmp/y.pcap");
         assertThat(r.code()).isEqualTo(Main.EXIT_USER_ERROR);
