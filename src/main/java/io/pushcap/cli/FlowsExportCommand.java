@@ -91,7 +91,28 @@ final class FlowsExportCommand implements Callable<Integer> {
             metrics.snapshot().forEach((k, v) -> err.println(k + " " + v));
             err.flush();
         }
-        return ExitCodes.OK;
+        return undelivered(spec.commandLine().getErr(), metrics.snapshot());
+    }
+
+    /**
+     * INCOMPLETE when a collector did not get every record: the export ran, but not everything
+     * asked for was done (a collector that was down got nothing, yet the summary alone exited 0).
+     */
+    static int undelivered(PrintWriter err, Map<String, Long> m) {
+        long dropped = sum(m, "pushcap_ipfix_records_dropped_total");
+        long errors = sum(m, "pushcap_ipfix_send_errors_total");
+        if (dropped == 0 && errors == 0) {
+            return ExitCodes.OK;
+        }
+        err.printf("pushcap flows export: %d records not delivered (%d send errors): a collector did not get every flow"
+                + " (see pushcap_ipfix_records_dropped_total{collector} with --stats)%n", dropped, errors);
+        err.flush();
+        return ExitCodes.INCOMPLETE;
+    }
+
+    private static long sum(Map<String, Long> m, String name) {
+        return m.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
+                .mapToLong(Map.Entry::getValue).sum();
     }
 
     /**

@@ -42,6 +42,23 @@ class FlowsCommandTest {
     }
 
     @Test
+    void shouldExitIncompleteWhenTheCollectorGetsNothingAndZeroWhenItListens() throws Exception {
+        Path pcap = io.pushcap.testsupport.CraftedCaptures.ethernet(dir.resolve("flows.pcap"), 3000, 5);
+        int closed;
+        try (java.net.DatagramSocket s = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            closed = s.getLocalPort();
+        }
+        String down = run("flows", "export", "--offline", pcap.toString(), "--collector", "127.0.0.1:" + closed);
+        assertTrue(down.startsWith("1 "), down);
+        assertTrue(down.contains("records not delivered") && down.contains("a collector did not get every flow"), down);
+        try (java.net.DatagramSocket up = new java.net.DatagramSocket(0, java.net.InetAddress.getLoopbackAddress())) {
+            up.setReceiveBufferSize(8 << 20);
+            String ok = run("flows", "export", "--offline", pcap.toString(), "--collector", "127.0.0.1:" + up.getLocalPort());
+            assertTrue(ok.startsWith("0 ") && ok.contains(", 0 send errors"), ok);
+        }
+    }
+
+    @Test
     void shouldNameOptionAndValueWhenExportOptionsAreWrong() throws Exception {
         assertEquals("2 pushcap export: no collector: give --collector HOST:PORT", export());
         assertEquals("2 pushcap export: --collector: collector 'localhost' (expected HOST:PORT)", export("--collector", "localhost"));
