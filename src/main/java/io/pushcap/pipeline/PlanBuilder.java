@@ -50,8 +50,8 @@ final class PlanBuilder {
         try {
             int linkType = source.linkType();
             int snaplen = source.snaplen();
-            BpfFilter frame = compile(t.filterFrame(), linkType, snaplen, opened);
-            BpfFilter bpf = compile(t.filterBpf(), linkType, snaplen, opened);
+            BpfFilter frame = compile(t, "FilterFrame", t.filterFrame(), linkType, snaplen, opened);
+            BpfFilter bpf = compile(t, "FilterBPF", t.filterBpf(), linkType, snaplen, opened);
             FilterStage.Decap decap = t.decap() && linkType == LinkType.ETHERNET ? decap(t) : null;
             // A filter on encapsulation headers (vlan 1) is matched before Decap removes them.
             FilterStage stage = new FilterStage(frame, decap, bpf, t.writeDecapsulated(), snaplen, t.filterOnCapturedFrame());
@@ -127,11 +127,20 @@ final class PlanBuilder {
         }
     }
 
-    private static BpfFilter compile(String expr, int linkType, int snaplen, List<AutoCloseable> opened) {
+    private static BpfFilter compile(TargetConfig t, String key, String expr, int linkType, int snaplen,
+                                     List<AutoCloseable> opened) {
         if (expr == null || expr.isBlank()) {
             return null;
         }
-        BpfFilter f = BpfFilter.compile(expr, linkType, snaplen);
+        BpfFilter f;
+        try {
+            f = BpfFilter.compile(expr, linkType, snaplen);
+        } catch (io.pushcap.pipeline.filter.BpfSyntaxException e) {
+            // The config check compiled it for Ethernet; here it meets the input's link type, which
+            // libpcap may not filter at all ("802.15.4 link-layer type filtering not implemented").
+            throw new io.pushcap.PushcapException(t.label() + ": " + key + ": " + e.getMessage() + " (the input's link"
+                    + " type is " + LinkType.name(linkType) + ", " + linkType + ")", e);
+        }
         opened.add(f);
         return f;
     }

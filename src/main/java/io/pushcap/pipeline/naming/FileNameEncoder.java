@@ -23,6 +23,7 @@ import java.time.format.DateTimeFormatter;
  * {@link #resumeAfter(String)} after a restart so names stay unique across runs).
  */
 public final class FileNameEncoder {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(FileNameEncoder.class);
     private static final DateTimeFormatter HHMM = DateTimeFormatter.ofPattern("yyyyMMdd_HHmm");
     private static final DateTimeFormatter HHMMSS = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmss");
     private static final DateTimeFormatter TZ = DateTimeFormatter.ofPattern("yyyyMMdd_HHmmssxx");
@@ -34,6 +35,8 @@ public final class FileNameEncoder {
     /** "_" between a file prefix and a time string; none in a directory (see {@link #separator}). */
     private final String sep;
     private String last = "";
+    /** The stem {@link #last} was made from, before any {@code _NNN}; null when unknown (after a restart). */
+    private String lastBase;
 
     public FileNameEncoder(FileNameFormat format, String prefix, String suffix) {
         this(format, prefix, suffix, ZoneId.systemDefault());
@@ -66,11 +69,33 @@ public final class FileNameEncoder {
     public String name(long startNanos, long endNanos) {
         String stem = prefix + encode(startNanos, endNanos);
         String candidate = stem + suffix;
+        String base = stem;
         if (stemOf(candidate).compareTo(stemOf(last)) <= 0) {
-            candidate = disambiguate(stem);
+            base = baseFor(stem);
+            candidate = disambiguate(base);
         }
         last = candidate;
+        lastBase = base;
         return candidate;
+    }
+
+    /**
+     * The stem to put {@code _NNN} after: the split's own, or, when its time is earlier than the
+     * last name's and not a repeat of it (the writer's clock stepped back across a restart, or the
+     * cursor holds a name of an older naming), the last name's: no suffix can sort an earlier time
+     * after the last name, and the earlier name may exist already. The manifest keeps the split's
+     * true times.
+     */
+    private String baseFor(String stem) {
+        String lastStem = stemOf(last);
+        if (lastStem.startsWith(stem)) {
+            return stem;
+        }
+        String base = lastBase != null ? lastBase : lastStem;
+        LOG.warn("a split would be named {}, which sorts before the last name {}: named after that instead,"
+                + " so that no file is replaced and names stay in order (did the capture clock step back?)",
+                stem + suffix, last);
+        return base;
     }
 
     private String disambiguate(String stem) {
@@ -91,14 +116,23 @@ public final class FileNameEncoder {
     private String encode(long startNanos, long endNanos) {
         long startSec = Math.floorDiv(startNanos, 1_000_000_000L);
         return switch (format) {
-            case EPOCH_SEC_STARTEND -> startSec + "-" + Math.floorDiv(endNanos + 999_999_999L, 1_000_000_000L);
-            case EPOCH_SEC -> Long.toString(startSec);
+            case EPOCH_SEC_STARTEND -> epoch(startSec) + "-" + epoch(Math.floorDiv(endNanos + 999_999_999L, 1_000_000_000L));
+            case EPOCH_SEC -> epoch(startSec);
             case TSTR_HHMM -> sep + utc(startNanos).format(HHMM);
             case TSTR_HHMMSS -> sep + utc(startNanos).format(HHMMSS);
             case TSTR_HHMMSS_TZ -> sep + ZonedDateTime.ofInstant(instant(startNanos), localZone).format(TZ);
             case TSTR_HHMMSS_SUB -> sep + utc(startNanos).format(HHMMSS) + "."
                     + String.format("%09d", Math.floorMod(startNanos, 1_000_000_000L));
         };
+    }
+
+    /**
+     * Epoch seconds in at least ten digits: every time since 2001-09-09 has ten, and a capture
+     * from before (tcpdump's test files, a sensor whose clock starts at 0) would otherwise get
+     * names of nine or fewer digits that sort after later ten-digit ones ("86400" after "172800").
+     */
+    private static String epoch(long seconds) {
+        return seconds >= 0 && seconds < 1_000_000_000L ? String.format("%010d", seconds) : Long.toString(seconds);
     }
 
     private static Instant instant(long nanos) {
@@ -120,6 +154,7 @@ public final class FileNameEncoder {
      */
     public String rename(String previousLast, long startNanos, long endNanos) {
         last = previousLast;
+        lastBase = null;
         return name(startNanos, endNanos);
     }
 
@@ -132,6 +167,7 @@ public final class FileNameEncoder {
             l = prefix + l.substring(prefix.length() + 1);
         }
         this.last = l;
+        this.lastBase = null;
     }
 
     /**

@@ -71,6 +71,29 @@ class FileNameEncoderTest {
     }
 
     @Test
+    void shouldPadEpochSecondsToTenDigitsSoThatNamesSortWhenTimesPrecede2001() {
+        // tcpdump's test captures start at 86400 s, 33555600 s...: "172800-..." sorted before
+        // "86400-..." and the next split failed with "no unique name after ...".
+        long day = 86_400_000_000_000L;
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.EPOCH_SEC_STARTEND, "d/", ".pcap");
+        List<String> names = List.of(e.name(day, day + 60 * MIN), e.name(2 * day, 2 * day + 60 * MIN),
+                e.name(T, T + MIN));
+        assertThat(names).containsExactly("d/0000086400-0000090000.pcap", "d/0000172800-0000176400.pcap",
+                "d/1621849860-1621849920.pcap").isSorted();
+        assertThat(new FileNameEncoder(FileNameFormat.EPOCH_SEC, "d/", ".pcap").name(day, day)).isEqualTo("d/0000086400.pcap");
+    }
+
+    @Test
+    void shouldNameAfterTheLastNameWhenTheClockSteppedBackAcrossARestart() {
+        FileNameEncoder e = new FileNameEncoder(FileNameFormat.EPOCH_SEC_STARTEND, "d/", ".pcap");
+        e.resumeAfter("d/1621849860-1621849920.pcap");
+        String a = e.name(T - 60 * MIN, T - 59 * MIN);
+        String b = e.name(T - 59 * MIN, T - 58 * MIN);
+        assertThat(List.of("d/1621849860-1621849920.pcap", a, b)).containsExactly("d/1621849860-1621849920.pcap",
+                "d/1621849860-1621849920_001.pcap", "d/1621849860-1621849920_002.pcap").isSorted();
+    }
+
+    @Test
     void shouldRenameSizeSplitWithItsEndWhenFormatCarriesEnd() {
         FileNameEncoder e = new FileNameEncoder(FileNameFormat.EPOCH_SEC_STARTEND, "s/", ".pcap");
         String before = e.lastName();
