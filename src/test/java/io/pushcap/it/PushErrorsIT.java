@@ -141,4 +141,56 @@ class PushErrorsIT {
         assertRefused(PushcapCli.run(dir, "convert", capture.toString(), "afile/x.pcap"), "afile/x.pcap",
                 "not a directory");
     }
+
+    /**
+     * libpcap compiles no filter for some link types (802.15.4, DSA tags, NFLOG...): the target's
+     * FilterBPF, checked for Ethernet with the config, meets the input's link type only at start.
+     */
+    @Test
+    void shouldNameTheTargetKeyAndLinkTypeWhenTheFilterCannotBeCompiledForTheInput() throws Exception {
+        Path wpan = dir.resolve("wpan.pcap");
+        try (var w = io.pushcap.pcap.PcapWriter.create(wpan, 195, 127, io.pushcap.pcap.TimestampPrecision.NANO)) {
+            byte[] frame = {0x41, (byte) 0x88, 0x01, (byte) 0xcd, (byte) 0xab, (byte) 0xff, (byte) 0xff, 0x01, 0x00};
+            w.write(1_700_000_000_000_000_000L, frame.length, java.lang.foreign.MemorySegment.ofArray(frame), 0,
+                    frame.length);
+        }
+        Path cfg = dir.resolve("tcp.lua");
+        Files.writeString(cfg, """
+                local Config = {}
+                Config.Target = {}
+                table.insert(Config.Target, { Desc = "tcp", Path = "%s/out/", Split = "--split-time 60e9",
+                    FileName = "--filename-epoch-sec", FilterBPF = "tcp" })
+                return Config
+                """.formatted(dir));
+        assertRefused(push(cfg, wpan.toString(), "logs", "var"), "target 'tcp': FilterBPF: BPF filter 'tcp': IEEE 802.15.4"
+                + " link-layer type filtering not implemented (the input's link type is LINKTYPE_195, 195)");
+        assertThat(dir.resolve("out")).doesNotExist();
+    }
+
+    /** Captures from before 2001 (tcpdump's test files start at 86400 s): names stay in time order. */
+    @Test
+    void shouldPushEveryPacketInTimeOrderedNamesWhenTimesPrecede2001() throws Exception {
+        Path old = dir.resolve("old.pcap");
+        try (var w = io.pushcap.pcap.PcapWriter.create(old, 1, 65535, io.pushcap.pcap.TimestampPrecision.NANO)) {
+            byte[] frame = new byte[60];
+            frame[12] = 0x08;
+            for (long t : new long[] {86_400L, 172_800L, 1_514_385_133L}) {
+                w.write(t * 1_000_000_000L, 60, java.lang.foreign.MemorySegment.ofArray(frame), 0, 60);
+            }
+        }
+        Path cfg = dir.resolve("old.lua");
+        Files.writeString(cfg, """
+                local Config = {}
+                Config.Target = {}
+                table.insert(Config.Target, { Desc = "old", Path = "%s/old/", Split = "--split-time 60e9",
+                    FileName = "--filename-epoch-sec-startend" })
+                return Config
+                """.formatted(dir));
+        PushcapCli.Result r = push(cfg, old.toString(), "logs", "var");
+        assertThat(r.exit()).as(r.all()).isZero();
+        try (var names = Files.list(dir.resolve("old"))) {
+            assertThat(names.map(n -> n.getFileName().toString()).sorted().toList()).containsExactly(
+                    "0000086400-0000086460.pcap", "0000172800-0000172860.pcap", "1514385120-1514385180.pcap");
+        }
+    }
 }
