@@ -42,14 +42,15 @@ class PushErrorsIT {
     }
 
     private Path config(String name, String path) throws Exception {
+        return oneTarget(name, "Desc = \"t\", Path = \"" + path + "\", Split = \"--split-size 1e6\","
+                + " FileName = \"--filename-tstr-HHMMSS_SUB\", FilterBPF = \"\"");
+    }
+
+    /** A push_pcap.lua of one target whose fields are {@code target}. */
+    private Path oneTarget(String name, String target) throws Exception {
         Path cfg = dir.resolve(name + ".lua");
-        Files.writeString(cfg, """
-                local Config = {}
-                Config.Target = {}
-                table.insert(Config.Target, { Desc = "t", Path = "%s", Split = "--split-size 1e6",
-                    FileName = "--filename-tstr-HHMMSS_SUB", FilterBPF = "" })
-                return Config
-                """.formatted(path));
+        Files.writeString(cfg, "local Config = {}\nConfig.Target = {}\ntable.insert(Config.Target, { " + target
+                + " })\nreturn Config\n");
         return cfg;
     }
 
@@ -154,14 +155,8 @@ class PushErrorsIT {
             w.write(1_700_000_000_000_000_000L, frame.length, java.lang.foreign.MemorySegment.ofArray(frame), 0,
                     frame.length);
         }
-        Path cfg = dir.resolve("tcp.lua");
-        Files.writeString(cfg, """
-                local Config = {}
-                Config.Target = {}
-                table.insert(Config.Target, { Desc = "tcp", Path = "%s/out/", Split = "--split-time 60e9",
-                    FileName = "--filename-epoch-sec", FilterBPF = "tcp" })
-                return Config
-                """.formatted(dir));
+        Path cfg = oneTarget("tcp", "Desc = \"tcp\", Path = \"" + dir + "/out/\", Split = \"--split-time 60e9\","
+                + " FileName = \"--filename-epoch-sec\", FilterBPF = \"tcp\"");
         assertRefused(push(cfg, wpan.toString(), "logs", "var"), "target 'tcp': FilterBPF: BPF filter 'tcp': IEEE 802.15.4"
                 + " link-layer type filtering not implemented (the input's link type is LINKTYPE_195, 195)");
         assertThat(dir.resolve("out")).doesNotExist();
@@ -178,14 +173,8 @@ class PushErrorsIT {
                 w.write(t * 1_000_000_000L, 60, java.lang.foreign.MemorySegment.ofArray(frame), 0, 60);
             }
         }
-        Path cfg = dir.resolve("old.lua");
-        Files.writeString(cfg, """
-                local Config = {}
-                Config.Target = {}
-                table.insert(Config.Target, { Desc = "old", Path = "%s/old/", Split = "--split-time 60e9",
-                    FileName = "--filename-epoch-sec-startend" })
-                return Config
-                """.formatted(dir));
+        Path cfg = oneTarget("old", "Desc = \"old\", Path = \"" + dir + "/old/\", Split = \"--split-time 60e9\","
+                + " FileName = \"--filename-epoch-sec-startend\"");
         PushcapCli.Result r = push(cfg, old.toString(), "logs", "var");
         assertThat(r.exit()).as(r.all()).isZero();
         try (var names = Files.list(dir.resolve("old"))) {
