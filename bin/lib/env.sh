@@ -135,7 +135,8 @@ pushcap_build_if_stale() {
         log=$(mktemp "${TMPDIR:-/tmp}/pushcap-build.XXXXXX")
         # -Dpushcap.skipDist: the launcher needs only the jar; the tarball, .deb, completion and man
         # pages (AsciiDoc through JRuby: tens of seconds) come from a plain `mvn package` / bin/test.
-        mvn -q -B -Dstyle.color=never -DskipTests -Dpushcap.skipDist=true package >"$log" 2>&1 || rc=$?
+        JAVA_HOME="$PUSHCAP_JAVA_HOME" PATH="$PUSHCAP_JAVA_HOME/bin:$PATH" \
+            mvn -q -B -Dstyle.color=never -DskipTests -Dpushcap.skipDist=true package >"$log" 2>&1 || rc=$?
         sed 's/\x1b\[[0-9;]*m//g' "$log" \
             | grep -v -e '^WARNING: .*sun\.misc\.Unsafe' -e '^WARNING: Please consider reporting this to the maintainers of class com\.google' >&2 || true
         rm -f "$log"
