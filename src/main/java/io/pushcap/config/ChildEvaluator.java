@@ -140,8 +140,10 @@ public final class ChildEvaluator implements ScriptEvaluator {
             throw new ConfigException(name + ": the evaluated script's result could not be read back (" + e.getMessage()
                     + "); please report this");
         }
-        throw new ConfigException(name + ": evaluating the script failed: the evaluator exited with status " + status
-                + (status > 128 ? " (killed by signal " + (status - 128) + ")" : "") + " without a result");
+        String problem = name + ": evaluating the script failed: the evaluator exited with status " + status
+                + (status > 128 ? " (killed by signal " + (status - 128) + ")" : "") + " without a result";
+        throw status == 128 + 15 || status == 128 + 2 ? ConfigException.evaluatorStopped(problem)
+                : new ConfigException(problem);
     }
 
     private ConfigException timeLimit(String name) {

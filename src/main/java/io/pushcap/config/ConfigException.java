@@ -15,10 +15,30 @@ import java.util.List;
  */
 public final class ConfigException extends PushcapException {
     private final List<String> problems;
+    private final boolean evaluatorStopped;
 
     public ConfigException(List<String> problems) {
+        this(problems, false);
+    }
+
+    private ConfigException(List<String> problems, boolean evaluatorStopped) {
         super(String.join("\n", requireSome(problems)));
         this.problems = List.copyOf(problems);
+        this.evaluatorStopped = evaluatorStopped;
+    }
+
+    /**
+     * The evaluator child ended by SIGTERM or SIGINT before it had a result: most likely the
+     * signal that stops this process too (a service stopping its schedule's process group), not
+     * a problem of the file.
+     */
+    static ConfigException evaluatorStopped(String problem) {
+        return new ConfigException(List.of(problem), true);
+    }
+
+    /** True for {@link #evaluatorStopped(String)}. */
+    public boolean evaluatorStopped() {
+        return evaluatorStopped;
     }
 
     public ConfigException(String problem) {

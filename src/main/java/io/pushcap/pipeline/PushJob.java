@@ -77,6 +77,13 @@ public final class PushJob {
         PushConfig config;
         try {
             config = new PushConfigLoader().load(options.config());
+        } catch (io.pushcap.config.ConfigException e) {
+            if (e.evaluatorStopped() && stopRequestedWithin(1_000)) {
+                // The same SIGTERM reached the evaluator (one process group): a stop, not a config error.
+                console.println("push: stopped while evaluating " + options.config() + "; nothing was pushed");
+                return ExitCodes.INTERRUPTED;
+            }
+            throw e;
         } finally {
             warmUp.await();
         }
@@ -268,6 +275,15 @@ public final class PushJob {
         console.println(msg);
         status.line(msg);
         return ExitCodes.INCOMPLETE;
+    }
+
+    /** Waits up to {@code millis} for {@link #requestStop()}: a signal's handler may run just after its child died of it. */
+    private boolean stopRequestedWithin(long millis) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (!stopRequested && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        return stopRequested;
     }
 
     /** Asks every target to publish what it has and stop; {@link #run()} then returns. Safe from any thread. */

@@ -182,4 +182,28 @@ class PushErrorsIT {
                     "0000086400-0000086460.pcap", "0000172800-0000172860.pcap", "1514385120-1514385180.pcap");
         }
     }
+
+    /**
+     * A service stopping its schedule signals the push's whole process group, the config's
+     * evaluator child included: that is a stop (130), not a configuration error (it was exit 2,
+     * "evaluating the script failed: the evaluator exited with status 143").
+     */
+    @Test
+    void shouldExitInterruptedWhenStoppedWhileTheConfigIsEvaluated() throws Exception {
+        Path cfg = dir.resolve("slow.lua");
+        // ~11 s of evaluation here (few Lua instructions, each building a 10 MB string): still running when stopped.
+        Files.writeString(cfg, "for i = 1, 400 do local s = string.rep('ab', 5000000) end\n"
+                + "local Config = {}\nConfig.Target = {}\ntable.insert(Config.Target, { Desc = \"t\", Path = \""
+                + dir + "/slow/\", Split = \"--split-time 60e9\", FileName = \"--filename-epoch-sec\" })\nreturn Config\n");
+        // set -m: the push gets a process group of its own, as a schedule's loader does under serve.
+        String script = "set -m; \"$0\" push --config \"$1\" --force --offline \"$2\" --log-dir logs --state-dir var"
+                + " 2>err.txt & pid=$!; sleep 2.5; kill -TERM -- -$pid; wait $pid; echo exit=$?";
+        Cmd.Result r = Cmd.run(null, 60, List.of("bash", "-c", "cd " + dir + " && PUSHCAP_NO_BUILD=1 " + script,
+                PushcapCli.launcher().toString(), cfg.toString(), capture.toString()));
+        String err = Files.readString(dir.resolve("err.txt"));
+        assertThat(r.stdout().strip()).as(err).isEqualTo("exit=130");
+        assertThat(err).contains("push: stopped while evaluating " + cfg + "; nothing was pushed")
+                .doesNotContain("evaluator exited");
+        assertThat(dir.resolve("slow")).doesNotExist();
+    }
 }
