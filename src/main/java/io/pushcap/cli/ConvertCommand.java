@@ -62,8 +62,8 @@ final class ConvertCommand implements Callable<Integer> {
     /** Converts once; a write that fails midway is reported in one line and exits INCOMPLETE. */
     private int convertOnce() throws Exception {
         Packet p = new Packet();
-        boolean ng = pcapng || (!out.toString().equals("-")
-                && out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pcapng"));
+        boolean stdout = out.toString().equals("-");
+        boolean ng = pcapng || (!stdout && out.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".pcapng"));
         if (ng && micro) {
             throw new PushcapException("--micro: pcapng output keeps nanoseconds (name OUT *.pcap for microsecond pcap)");
         }
@@ -73,8 +73,8 @@ final class ConvertCommand implements Callable<Integer> {
             // Compiled again for each further link type of a mixed pcapng, as tcpdump would per file.
             LinkTypeFilters bpf = filter == null || filter.isBlank() ? null
                     : new LinkTypeFilters(BpfFilter.compile(filter, reader.linkType(), snaplen), snaplen);
-            try (PacketWriter writer = ng ? pcapngWriter(snaplen)
-                    : out.toString().equals("-")
+            try (PacketWriter writer = ng ? pcapngWriter(snaplen, stdout)
+                    : stdout
                     ? new PcapWriter(Channels.newChannel(System.out), reader.linkType(), snaplen, precision)
                     : PcapWriter.create(out, reader.linkType(), snaplen, precision)) {
                 while (reader.next(p)) {
@@ -100,8 +100,8 @@ final class ConvertCommand implements Callable<Integer> {
         return ExitCodes.OK;
     }
 
-    private PacketWriter pcapngWriter(int snaplen) {
-        if (out.toString().equals("-")) {
+    private PacketWriter pcapngWriter(int snaplen, boolean stdout) {
+        if (stdout) {
             return new PcapngWriter(new java.io.BufferedOutputStream(System.out, 1 << 16), snaplen);
         }
         try {

@@ -83,15 +83,16 @@ final class FlowsExportCommand implements Callable<Integer> {
             }
             meter.flushAll();
         }
+        Map<String, Long> counters = metrics.snapshot();
+        PrintWriter err = spec.commandLine().getErr();
         if (!quiet) {
-            summary(spec.commandLine().getErr(), metrics.snapshot(), packets, System.nanoTime() - start);
+            summary(err, counters, packets, System.nanoTime() - start);
         }
         if (stats) {
-            PrintWriter err = spec.commandLine().getErr();
-            metrics.snapshot().forEach((k, v) -> err.println(k + " " + v));
+            counters.forEach((k, v) -> err.println(k + " " + v));
             err.flush();
         }
-        return undelivered(spec.commandLine().getErr(), metrics.snapshot());
+        return undelivered(err, counters);
     }
 
     /**
@@ -110,6 +111,7 @@ final class FlowsExportCommand implements Callable<Integer> {
         return ExitCodes.INCOMPLETE;
     }
 
+    /** A counter summed over its labels. */
     private static long sum(Map<String, Long> m, String name) {
         return m.entrySet().stream().filter(e -> e.getKey().equals(name) || e.getKey().startsWith(name + "{"))
                 .mapToLong(Map.Entry::getValue).sum();
@@ -134,12 +136,9 @@ final class FlowsExportCommand implements Callable<Integer> {
     }
 
     private static void summary(PrintWriter err, Map<String, Long> m, long packets, long nanos) {
-        long expired = m.entrySet().stream().filter(e -> e.getKey().startsWith("pushcap_flow_expired_total"))
-                .mapToLong(Map.Entry::getValue).sum();
-        long messages = m.entrySet().stream().filter(e -> e.getKey().startsWith("pushcap_ipfix_messages_total"))
-                .mapToLong(Map.Entry::getValue).sum();
-        long errors = m.entrySet().stream().filter(e -> e.getKey().startsWith("pushcap_ipfix_send_errors_total"))
-                .mapToLong(Map.Entry::getValue).sum();
+        long expired = sum(m, "pushcap_flow_expired_total");
+        long messages = sum(m, "pushcap_ipfix_messages_total");
+        long errors = sum(m, "pushcap_ipfix_send_errors_total");
         err.printf("pushcap flows export: %d packets read, %d metered (%d non-IP, %d malformed), %d flows exported "
                         + "as %d records in %d messages (all collectors), %d send errors, %.2f s%n",
                 packets, m.getOrDefault("pushcap_flow_packets_total", 0L),

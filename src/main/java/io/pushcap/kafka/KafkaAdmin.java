@@ -98,7 +98,7 @@ public final class KafkaAdmin {
                 throw noAnswer(context, where, timeoutSeconds);
             }
             if (cursors) {
-                ensureCursorTopic(context, admin, where);
+                ensureCursorTopic(context, admin, where, timeoutSeconds);
             }
             return partitions;
         } catch (InterruptedException e) {
@@ -112,24 +112,28 @@ public final class KafkaAdmin {
                 + " s (is Kafka running at " + where.bootstrap() + "?)");
     }
 
-    private static void ensureCursorTopic(String context, Admin admin, KafkaLocation where) throws InterruptedException {
+    private static void ensureCursorTopic(String context, Admin admin, KafkaLocation where, int timeoutSeconds)
+            throws InterruptedException {
         try {
-            int nodes = admin.describeCluster().nodes().get(TIMEOUT_SECONDS, TimeUnit.SECONDS).size();
+            int nodes = admin.describeCluster().nodes().get(timeoutSeconds, TimeUnit.SECONDS).size();
             admin.createTopics(List.of(new NewTopic(where.cursorTopic(), 1, (short) Math.min(3, Math.max(1, nodes)))
                     .configs(Map.of("cleanup.policy", "compact", "retention.ms", "-1"))))
-                    .all().get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                    .all().get(timeoutSeconds, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof org.apache.kafka.common.errors.TimeoutException) {
-                throw new PushcapException(context + ": creating the cursor topic '" + where.cursorTopic()
-                        + "' took longer than " + TIMEOUT_SECONDS + " s");
+                throw slowCursorTopic(context, where, timeoutSeconds);
             }
             if (!(e.getCause() instanceof TopicExistsException)) {
                 throw new PushcapException(context + ": cannot create the cursor topic '" + where.cursorTopic() + "' on "
                         + where.bootstrap() + ": " + rootMessage(e) + " (create it: compacted, 1 partition)");
             }
         } catch (TimeoutException e) {
-            throw new PushcapException(context + ": creating the cursor topic '" + where.cursorTopic() + "' took longer than "
-                    + TIMEOUT_SECONDS + " s");
+            throw slowCursorTopic(context, where, timeoutSeconds);
         }
+    }
+
+    private static PushcapException slowCursorTopic(String context, KafkaLocation where, int timeoutSeconds) {
+        return new PushcapException(context + ": creating the cursor topic '" + where.cursorTopic() + "' took longer than "
+                + timeoutSeconds + " s");
     }
 }

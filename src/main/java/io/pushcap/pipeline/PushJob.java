@@ -50,7 +50,8 @@ public final class PushJob {
     private final PrintStream console;
     private final List<TargetRunner> runners = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
-    private volatile boolean stopRequested;
+    /** Opened by the first stop request ({@link #requestStop()}, {@link #stop(long)}). */
+    private final java.util.concurrent.CountDownLatch stopLatch = new java.util.concurrent.CountDownLatch(1);
     private boolean live;
     private TimeWindow window = TimeWindow.ALL;
 
@@ -183,7 +184,7 @@ public final class PushJob {
                 plans.getFirst().source().sizeHint());
         status.line("push " + what + " with " + plans.size() + " target(s) from " + options.config());
         threads.forEach(Thread::start);
-        if (stopRequested) {
+        if (stopRequested()) {
             runners.forEach(TargetRunner::stop);
         }
         long nextStatus = 0;
@@ -256,7 +257,7 @@ public final class PushJob {
                 console.println("push: " + f);
                 status.line("push: " + f);
             }
-            code = ExitCodes.worst(code, stopRequested ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE);
+            code = ExitCodes.worst(code, stopRequested() ? ExitCodes.INTERRUPTED : ExitCodes.INCOMPLETE);
         }
         return code;
     }
@@ -277,24 +278,24 @@ public final class PushJob {
         return ExitCodes.INCOMPLETE;
     }
 
+    private boolean stopRequested() {
+        return stopLatch.getCount() == 0;
+    }
+
     /** Waits up to {@code millis} for {@link #requestStop()}: a signal's handler may run just after its child died of it. */
     private boolean stopRequestedWithin(long millis) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
-        while (!stopRequested && System.nanoTime() < deadline) {
-            Thread.sleep(10);
-        }
-        return stopRequested;
+        return stopLatch.await(millis, TimeUnit.MILLISECONDS);
     }
 
     /** Asks every target to publish what it has and stop; {@link #run()} then returns. Safe from any thread. */
     public void requestStop() {
-        stopRequested = true;
+        stopLatch.countDown();
         runners.forEach(TargetRunner::stop);
     }
 
     /** Asks every target to publish what it has and stop, and waits up to {@code timeoutMillis}. */
     public void stop(long timeoutMillis) {
-        stopRequested = true;
+        stopLatch.countDown();
         runners.forEach(TargetRunner::stop);
         long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
         for (Thread t : threads) {

@@ -70,10 +70,11 @@ public final class RcloneSink implements Sink {
      */
     @Override
     public void check() throws IOException {
-        run(List.of("version"), "rclone version");
         if (!namesRemote(prefix)) {
+            run(List.of("version"), "rclone version");
             return;
         }
+        // listremotes also proves rclone runs (a missing program is the same INSTALL_HINT): no `version` first.
         String remote = prefix.substring(0, prefix.indexOf(':'));
         String listed = output(List.of("listremotes"), "rclone listremotes");
         List<String> remotes = listed == null ? List.of()
