@@ -155,7 +155,8 @@ pushcap_build_if_stale() {
 # with the jar; a missing or stale one is simply not used. Figures: docs/performance.md, Start-up.
 pushcap_train_aot_cache() {
     local aot="$PUSHCAP_HOME/target/pushcap.aot" tmp
-    rm -f "$aot" "$PUSHCAP_HOME/target/pushcap-eval.aot" "$PUSHCAP_HOME/target/pushcap-version.aot"
+    rm -f "$aot" "$PUSHCAP_HOME/target/pushcap-eval.aot" "$PUSHCAP_HOME/target/pushcap-version.aot" \
+        "$PUSHCAP_HOME/target/pushcap-s3.aot"
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/pushcap-aot.XXXXXX")
     (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
         -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" io.pushcap.cli.AotTraining \
@@ -166,8 +167,38 @@ pushcap_train_aot_cache() {
         -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-version.aot" -Xlog:aot=off -Xlog:cds=off \
         -Dpushcap.home="$PUSHCAP_HOME" -jar "$PUSHCAP_HOME/target/pushcap.jar" --version >/dev/null 2>&1) \
         || rm -f "$PUSHCAP_HOME/target/pushcap-version.aot"
+    # Pushes to S3 get a cache of their own (pushcap_main_cache): the same training plus an S3
+    # push through the AWS SDK to a loopback endpoint (io.pushcap.cli.AotS3Endpoint).
+    mkdir -p "$tmp/s3"
+    (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-s3.aot" \
+        -Xlog:aot=off -Xlog:cds=off -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" \
+        io.pushcap.cli.AotTraining "$PUSHCAP_HOME" "$tmp/s3" s3 >/dev/null 2>&1) || rm -f "$PUSHCAP_HOME/target/pushcap-s3.aot"
     rm -rf "$tmp"
     touch "$PUSHCAP_HOME/target/.aot-trained"
+}
+
+pushcap_push_config() { # ARGS... -> the config file a push command names, or the default one
+    local prev="" a
+    for a in "$@"; do
+        case "$a" in --config=*) echo "${a#--config=}"; return 0 ;; esac
+        if [ "$prev" = --config ]; then echo "$a"; return 0; fi
+        prev=$a
+    done
+    echo "$PUSHCAP_HOME/etc/push_pcap.lua"
+}
+
+pushcap_main_cache() { # ARGS... -> the AOT cache for this command
+    # A push whose config names an S3 target gets the cache that holds the AWS SDK (~3,000
+    # classes and ~1,000 lambda classes, trained by an S3 push). Only a push to S3 gets it: the
+    # JVM loads every class of its cache at start, which would cost every other command. The
+    # test is textual (Mode = "S3" in any quoting or case); a miss costs speed, never behaviour.
+    local s3="$PUSHCAP_HOME/target/pushcap-s3.aot"
+    if [ "${1:-}" = push ] && [ -f "$s3" ] \
+        && grep -qiE "Mode[[:space:]]*=[[:space:]]*(\"|'|\[=*\[)S3(\"|'|\]=*\])" "$(pushcap_push_config "$@")" 2>/dev/null; then
+        echo "$s3"
+        return 0
+    fi
+    echo "$PUSHCAP_HOME/target/pushcap.aot"
 }
 
 pushcap_short_flags() { # JVM flags for a command that ends in a fraction of a second (--version)
@@ -196,8 +227,10 @@ pushcap_aot_flags() { # ARGS... -> the JVM flags that use the AOT caches when th
         fi
         return 0
     fi
-    if [ -f "$PUSHCAP_HOME/target/pushcap.aot" ]; then
-        echo "-XX:AOTCache=$PUSHCAP_HOME/target/pushcap.aot -Xlog:aot=off -Xlog:cds=off"
+    local cache
+    cache=$(pushcap_main_cache "$@")
+    if [ -f "$cache" ]; then
+        echo "-XX:AOTCache=$cache -Xlog:aot=off -Xlog:cds=off"
     fi
     if [ -f "$PUSHCAP_HOME/target/pushcap-eval.aot" ]; then
         echo "-Dpushcap.evalAotCache=$PUSHCAP_HOME/target/pushcap-eval.aot"

@@ -4,6 +4,7 @@ import io.pushcap.config.ChildEvaluator;
 
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -13,6 +14,13 @@ import java.nio.file.Path;
  * worth starting fast, one after another: {@code --version}, {@code check} of an example and an
  * offline {@code push} of {@code examples/data/sample.pcap}. It first writes the config
  * evaluator's own cache ({@code target/pushcap-eval.aot}, see {@link ChildEvaluator#train}).
+ *
+ * <p>With a third argument {@code s3} it trains the S3 cache ({@code target/pushcap-s3.aot}) the
+ * launcher gives pushes whose config has an S3 target: the same steps, then a push of a generated
+ * 12 MB capture to two S3 targets (Content-MD5 and CRC32C bodies, multipart and single-object
+ * splits) on a loopback {@link AotS3Endpoint}. The AWS SDK's classes stay out of the main cache:
+ * every cached class is loaded at start, which costs each File push more than it saves
+ * (docs/performance.md, Start-up).
  *
  * <p><b>Note:</b> not a user command; everything it prints is discarded. It exits 0 only when
  * every step succeeded, so the launcher can drop a cache trained on a failing run.
@@ -25,7 +33,9 @@ public final class AotTraining {
         Path home = Path.of(args[0]);
         Path work = Path.of(args[1]);
         Path example = home.resolve("examples/push_port80_zstd.lua");
-        boolean ok = ChildEvaluator.train(home.resolve("target/pushcap-eval.aot"), example);
+        boolean s3 = args.length > 2 && args[2].equals("s3");
+        // The evaluator's cache is the same for both runs: the first writes it.
+        boolean ok = s3 || ChildEvaluator.train(home.resolve("target/pushcap-eval.aot"), example);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(quiet);
         System.setErr(quiet);
@@ -37,6 +47,35 @@ public final class AotTraining {
                 "--log-dir", work.resolve("logs").toString(), "--state-dir", work.resolve("var").toString(),
                 "--offline", home.resolve("examples/data/sample.pcap").toString()};
         ok &= Main.commandLineFor(push).execute(push) == ExitCodes.OK;
+        if (s3) {
+            ok &= s3Push(work);
+        }
         System.exit(ok ? 0 : 1);
+    }
+
+    private static boolean s3Push(Path work) throws Exception {
+        Path pcap = work.resolve("s3-training.pcap");
+        String[] gen = {"gen", "-w", pcap.toString(), "--size", "12m", "--mix", "mixed"};
+        if (Main.commandLineFor(gen).execute(gen) != ExitCodes.OK) {
+            return false;
+        }
+        System.setProperty("aws.accessKeyId", "pushcap-training");
+        System.setProperty("aws.secretAccessKey", "pushcap-training-secret");
+        try (AotS3Endpoint endpoint = AotS3Endpoint.start()) {
+            Path config = work.resolve("s3-training.lua");
+            // Both compress as most S3 targets do: the cache's profiles then match such a push.
+            String common = "Split = \"--split-time 60e9\", FileName = \"--filename-epoch-sec-startend\", Endpoint = \""
+                    + endpoint.uri() + "\", PartSizeMiB = 5";
+            Files.writeString(config, "local Config = {} Config.Target = {}\n"
+                    + "table.insert(Config.Target, { Desc = \"md5\", Mode = \"S3\", Path = \"s3://training/md5/\", "
+                    + common + ", Compress = \"zstd:1:1\", FileSuffix = \".pcap.zst\" })\n"
+                    + "table.insert(Config.Target, { Desc = \"crc\", Mode = \"S3\", Path = \"s3://training/crc/\", "
+                    + common + ", Compress = \"zstd:1:1\", FileSuffix = \".pcap.zst\", BodyChecksum = \"CRC32C\" })\n"
+                    + "return Config\n");
+            String[] push = {"push", "--config", config.toString(), "--force", "--no-progress",
+                    "--log-dir", work.resolve("logs-s3").toString(), "--state-dir", work.resolve("var-s3").toString(),
+                    "--offline", pcap.toString()};
+            return Main.commandLineFor(push).execute(push) == ExitCodes.OK;
+        }
     }
 }

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
 final class ModeOptions {
     /** The S3 sink's keys (sink.s3.S3Settings.OPTION_KEYS says what each does). */
     static final List<String> S3_KEYS = List.of("Endpoint", "Region", "PathStyle", "Checksum", "PartSizeMiB",
-            "PartsInFlight", "PayloadSigning");
+            "PartsInFlight", "PayloadSigning", "BodyChecksum");
     static final List<String> TAP_KEYS = List.of("Encap", "Key", "Interface", "Snaplen", "Vlan", "StripVlan");
     /**
      * KAFKA's keys: {@code Key} ("flow", "none", "sensor": how records are keyed, so partitioned)
@@ -75,6 +75,13 @@ final class ModeOptions {
             put(options, "PartSizeMiB", r.integer("PartSizeMiB", 5, 5 * 1024, "MiB per multipart part"));
             put(options, "PartsInFlight", r.integer("PartsInFlight", 1, 64, "parts uploaded at once"));
             put(options, "PayloadSigning", r.bool("PayloadSigning"));
+            String body = r.string("BodyChecksum");
+            if (body != null && !body.trim().equalsIgnoreCase("MD5") && !body.trim().equalsIgnoreCase("CRC32C")) {
+                r.error("BodyChecksum", "'" + body + "' (expected \"MD5\": Content-MD5, which every S3-compatible"
+                        + " server checks; or \"CRC32C\": x-amz-checksum-crc32c, for AWS and servers with S3's"
+                        + " flexible checksums)");
+            }
+            put(options, "BodyChecksum", body);
         } else if (mode == Mode.RCLONE) {
             String conf = r.string("RcloneConfig");
             if (conf != null && (conf.isBlank() || !java.nio.file.Files.isReadable(java.nio.file.Path.of(conf)))) {

@@ -609,6 +609,19 @@ class PushConfigLoaderTest {
     }
 
     @Test
+    void shouldStoreBodyChecksumWhenItIsMd5OrCrc32c() throws IOException {
+        TargetConfig s3 = load(target("Mode = 'S3',", "Path = 's3://pcap/sensor1',", SPLIT_LINE, NAME_LINE,
+                "BodyChecksum = 'crc32c',")).targets().getFirst();
+        assertEquals(Map.of("BodyChecksum", "crc32c"), s3.options());
+        assertEquals(List.of(file + ":10: target 'nfs-tcp': BodyChecksum: 'SHA1' (expected \"MD5\": Content-MD5, which"
+                        + " every S3-compatible server checks; or \"CRC32C\": x-amz-checksum-crc32c, for AWS and servers"
+                        + " with S3's flexible checksums)"),
+                problems(target("Mode = 'S3',", "Path = 's3://pcap/sensor1',", SPLIT_LINE, NAME_LINE, "    BodyChecksum = 'SHA1',")));
+        assertEquals(List.of(file + ":9: target 'nfs-tcp': BodyChecksum: only used by Mode S3 (this target's Mode is FILE)"),
+                problems(target(PATH_LINE, SPLIT_LINE, NAME_LINE, "    BodyChecksum = 'MD5',")));
+    }
+
+    @Test
     void shouldStoreKafkaSettingsWhenModeIsKafka() throws IOException {
         TargetConfig k = load(target("Mode = 'KAFKA',", "Path = 'kafka://b1:9092,b2:9092/packets',", "Key = 'sensor',",
                 "Kafka = { ['linger.ms'] = 20, ['compression.type'] = 'lz4' },")).targets().getFirst();

@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -49,6 +50,7 @@ class LauncherFirstRunIT {
         // One training JVM (io.pushcap.cli.AotTraining) also writes the config child's cache; --version has its own.
         assertThat(clone.resolve("target/pushcap-eval.aot")).as("config evaluator's AOT cache trained").exists();
         assertThat(clone.resolve("target/pushcap-version.aot")).as("--version's AOT cache trained").exists();
+        assertThat(clone.resolve("target/pushcap-s3.aot")).as("S3 pushes' AOT cache trained").exists();
 
         PushcapCli.Result second = PushcapCli.run(tmp, Duration.ofSeconds(60), Map.of(), "--version");
         assertThat(second.ok().stdout()).isEqualTo(stdout);
@@ -65,9 +67,31 @@ class LauncherFirstRunIT {
         assertThat(Files.readString(tmp.resolve("classes.txt")))
                 .contains("picocli.CommandLine source: shared objects file")
                 .doesNotContain("picocli.CommandLine source: file:");
+
+        // A push to S3 starts on the cache trained by an S3 push: the AWS SDK's client comes from it.
+        Path s3Config = Files.writeString(tmp.resolve("s3.lua"), "local Config = {} Config.Target = {}\n"
+                + "table.insert(Config.Target, { Desc = \"s3\", Mode = \"S3\", Path = \"s3://bucket/p/\" })\nreturn Config\n");
+        assertThat(classesLoaded(clone, tmp, "s3-classes.txt", "push", "--config", s3Config.toString(), "--help"))
+                .contains("software.amazon.awssdk.services.s3.DefaultS3Client source: shared objects file");
+        assertThat(classesLoaded(clone, tmp, "file-classes.txt", "push", "--config",
+                clone.resolve("examples/push_nfs_tcp_1min.lua").toString(), "--help"))
+                .doesNotContain("software.amazon.awssdk.services.s3.DefaultS3Client");
     }
 
-    private static void copyTree(Path from, Path to) throws java.io.IOException {
+    /** The class-load log of one bin/pushcap command in the clone. */
+    private static String classesLoaded(Path clone, Path tmp, String log, String... args) throws Exception {
+        List<String> cmd = new java.util.ArrayList<>(List.of(clone.resolve("bin/pushcap").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(tmp.toFile());
+        pb.environment().put("PUSHCAP_JAVA_OPTS", "-Xlog:class+load=info:file=" + tmp.resolve(log));
+        pb.redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        assertThat(p.waitFor(2, TimeUnit.MINUTES)).isTrue();
+        assertThat(p.exitValue()).as("%s", cmd).isZero();
+        return Files.readString(tmp.resolve(log));
+    }
+
+        private static void copyTree(Path from, Path to) throws java.io.IOException {
         try (var s = Files.walk(from)) {
             for (Path p : (Iterable<Path>) s::iterator) {
                 Path dst = to.resolve(from.relativize(p).toString());

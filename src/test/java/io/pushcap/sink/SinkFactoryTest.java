@@ -82,7 +82,7 @@ class SinkFactoryTest {
     @Test
     void shouldRefuseUnknownOptionWhenModeDoesNotTakeIt() {
         String m = error(target("s", Mode.S3, "s3://bkt/p", Map.of("Endpoint", "http://127.0.0.1:9", "Regoin", "x"), 0));
-        assertTrue(m.contains("unknown option 'Regoin' for Mode S3 (expected Checksum, Endpoint, PartSizeMiB,"
+        assertTrue(m.contains("unknown option 'Regoin' for Mode S3 (expected BodyChecksum, Checksum, Endpoint, PartSizeMiB,"
                 + " PartsInFlight, PathStyle, PayloadSigning, Region)"), m);
         assertTrue(error(target("s", Mode.S3, "s3://bkt/p", Map.of("PartSizeMiB", "4"), 0))
                 .contains("PartSizeMiB: 4 (expected 5..512)"));

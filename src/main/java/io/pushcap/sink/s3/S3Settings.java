@@ -11,7 +11,8 @@ import java.util.Set;
 /**
  * How an S3 target talks to its server: the per-target options of push_pcap.lua
  * ({@code Endpoint}, {@code Region}, {@code PathStyle}, {@code Checksum}, {@code PartSizeMiB},
- * {@code PartsInFlight}, {@code PayloadSigning}) resolved against the SDK's environment.
+ * {@code PartsInFlight}, {@code PayloadSigning}, {@code BodyChecksum}) resolved against the SDK's
+ * environment.
  *
  * <p><b>Note:</b> immutable and thread-safe; {@link #toString()} leaves credentials out, so
  * settings can be logged.
@@ -27,17 +28,31 @@ import java.util.Set;
  * @param partSize        first multipart part size in bytes (>= 5 MiB); doubles every 900 parts
  * @param partsInFlight   parts uploading concurrently (1..64)
  * @param payloadSigning  on plain-http endpoints, SHA-256-sign every body (the SDK's default);
- *                        false (pushcap's default): UNSIGNED-PAYLOAD with a Content-MD5 per
- *                        request, as rclone does (see {@link UnsignedPayloadSigner}); https
+ *                        false (pushcap's default): UNSIGNED-PAYLOAD with the body checksum
+ *                        per request, as rclone does (see {@link UnsignedPayloadSigner}); https
  *                        endpoints are unaffected
+ * @param bodyChecksum    what every PutObject and UploadPart carries so that the server refuses a
+ *                        body changed on the way: {@code Content-MD5} (every S3-compatible server
+ *                        checks it) or {@code x-amz-checksum-crc32c} (AWS and servers with S3's
+ *                        flexible checksums; about a tenth of MD5's CPU). CRC32C by default on AWS,
+ *                        MD5 with an Endpoint, since a server that does not know the header ignores it
  * @param credentials     where credentials come from (the SDK's default chain unless a test says
  *                        otherwise); never logged
  */
 public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean checksumWhenRequired, long partSize,
-                         int partsInFlight, boolean payloadSigning, AwsCredentialsProvider credentials) {
+                         int partsInFlight, boolean payloadSigning, BodyChecksum bodyChecksum,
+                         AwsCredentialsProvider credentials) {
     public static final long MIN_PART = 5L << 20;
     public static final Set<String> OPTION_KEYS = Set.of("Endpoint", "Region", "PathStyle", "Checksum", "PartSizeMiB",
-            "PartsInFlight", "PayloadSigning");
+            "PartsInFlight", "PayloadSigning", "BodyChecksum");
+
+    /** The integrity check each request body carries ({@code BodyChecksum}). */
+    public enum BodyChecksum {
+        /** {@code Content-MD5}: checked by every S3-compatible server; ~0.3-0.6 GB/s per core. */
+        MD5,
+        /** {@code x-amz-checksum-crc32c} (S3's flexible checksums): a CPU instruction, several GB/s. */
+        CRC32C
+    }
 
     public S3Settings {
         if (partSize < MIN_PART || partSize > (512L << 20)) {
@@ -77,8 +92,25 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
         String region = options.get("Region");
         String sign = options.get("PayloadSigning");
         boolean payloadSigning = sign != null && bool("PayloadSigning", sign);
+        BodyChecksum body = bodyChecksum(options.get("BodyChecksum"), endpoint);
         return new S3Settings(endpoint, region == null || region.isBlank() ? null : region.trim(), pathStyle,
-                cs.equals("WHEN_REQUIRED"), part, inFlight, payloadSigning, DefaultCredentialsProvider.builder().build());
+                cs.equals("WHEN_REQUIRED"), part, inFlight, payloadSigning, body,
+                DefaultCredentialsProvider.builder().build());
+    }
+
+    /**
+     * The option, else CRC32C on AWS and MD5 with an endpoint: a server that does not implement
+     * S3's flexible checksums ignores the CRC32C header, and its bodies would go unchecked.
+     */
+    private static BodyChecksum bodyChecksum(String value, URI endpoint) {
+        if (value == null || value.isBlank()) {
+            return endpoint == null ? BodyChecksum.CRC32C : BodyChecksum.MD5;
+        }
+        return switch (value.trim().toUpperCase(Locale.ROOT)) {
+            case "MD5" -> BodyChecksum.MD5;
+            case "CRC32C" -> BodyChecksum.CRC32C;
+            default -> throw new IllegalArgumentException("BodyChecksum: '" + value + "' (expected MD5 or CRC32C)");
+        };
     }
 
     private static URI parseEndpoint(String ep) {
@@ -96,7 +128,7 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
 
     public S3Settings withCredentials(AwsCredentialsProvider provider) {
         return new S3Settings(endpoint, region, pathStyle, checksumWhenRequired, partSize, partsInFlight,
-                payloadSigning, provider);
+                payloadSigning, bodyChecksum, provider);
     }
 
     /** The largest part a Java array can buffer (S3 itself allows 5 GiB). */
@@ -147,6 +179,6 @@ public record S3Settings(URI endpoint, String region, boolean pathStyle, boolean
         return "endpoint=" + (endpoint == null ? "AWS" : endpoint) + " region=" + (region == null ? "default" : region)
                 + " pathStyle=" + pathStyle + " checksum=" + (checksumWhenRequired ? "WHEN_REQUIRED" : "WHEN_SUPPORTED")
                 + " partSize=" + (partSize >> 20) + "MiB partsInFlight=" + partsInFlight
-                + " payloadSigning=" + payloadSigning;
+                + " payloadSigning=" + payloadSigning + " bodyChecksum=" + bodyChecksum;
     }
 }

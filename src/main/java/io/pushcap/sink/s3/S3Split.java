@@ -2,11 +2,13 @@ package io.pushcap.sink.s3;
 
 import io.pushcap.sink.SinkMetrics;
 import io.pushcap.sink.SplitOutput;
+import io.pushcap.sink.s3.S3Settings.BodyChecksum;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ChecksumAlgorithm;
 import software.amazon.awssdk.services.s3.model.CompletedPart;
 import software.amazon.awssdk.services.s3.model.UploadPartResponse;
 
@@ -24,6 +26,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.Semaphore;
+import java.util.zip.CRC32C;
 
 /**
  * One split streaming into S3.
@@ -131,8 +134,13 @@ final class S3Split implements SplitOutput {
     private void submitPart() throws IOException {
         if (uploadId == null) {
             try {
-                uploadId = client.createMultipartUpload(r -> r.bucket(loc.bucket()).key(loc.key())
-                        .contentType(CONTENT_TYPE)).uploadId();
+                uploadId = client.createMultipartUpload(r -> {
+                    r.bucket(loc.bucket()).key(loc.key()).contentType(CONTENT_TYPE);
+                    if (settings.bodyChecksum() == BodyChecksum.CRC32C) {
+                        // S3 refuses part checksums of an upload created without their algorithm.
+                        r.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
+                    }
+                }).uploadId();
             } catch (SdkException e) {
                 throw S3Errors.io("CreateMultipartUpload", loc, e);
             }
@@ -161,11 +169,22 @@ final class S3Split implements SplitOutput {
             if (failure != null) {
                 return;
             }
-            String md5 = md5(data, length);
-            UploadPartResponse r = client.uploadPart(p -> p.bucket(loc.bucket()).key(loc.key()).uploadId(uploadId)
-                    .partNumber(number).contentLength((long) length).contentMD5(md5), body(data, length));
+            boolean crc = settings.bodyChecksum() == BodyChecksum.CRC32C;
+            String sum = crc ? crc32c(data, length) : md5(data, length);
+            UploadPartResponse r = client.uploadPart(p -> {
+                p.bucket(loc.bucket()).key(loc.key()).uploadId(uploadId).partNumber(number)
+                        .contentLength((long) length);
+                if (crc) {
+                    p.checksumCRC32C(sum);
+                } else {
+                    p.contentMD5(sum);
+                }
+            }, body(data, length));
+            // A CRC32C upload is completed with each part's checksum, as S3 requires.
+            CompletedPart part = CompletedPart.builder().partNumber(number).eTag(r.eTag())
+                    .checksumCRC32C(crc ? sum : null).build();
             synchronized (parts) {
-                parts.add(CompletedPart.builder().partNumber(number).eTag(r.eTag()).build());
+                parts.add(part);
             }
             metrics.parts().addAtomic(1);
         } catch (Throwable t) {
@@ -191,6 +210,18 @@ final class S3Split implements SplitOutput {
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("MD5 is a required JDK algorithm", e);
         }
+    }
+
+    /**
+     * {@code x-amz-checksum-crc32c} of a body (base64 of the big-endian CRC32C): the same
+     * protection as {@link #md5} where the server implements S3's flexible checksums, at the cost
+     * of one CPU instruction per 8 bytes instead of MD5's rounds.
+     */
+    static String crc32c(byte[] data, int length) {
+        CRC32C c = new CRC32C();
+        c.update(data, 0, length);
+        int v = (int) c.getValue();
+        return Base64.getEncoder().encodeToString(new byte[] {(byte) (v >>> 24), (byte) (v >>> 16), (byte) (v >>> 8), (byte) v});
     }
 
     /** Retry-safe body over the buffer: each attempt reads it afresh, nothing is copied. */
@@ -286,9 +317,16 @@ final class S3Split implements SplitOutput {
 
     private void putObject() throws IOException {
         try {
-            String md5 = md5(buf, pos);
-            client.putObject(r -> r.bucket(loc.bucket()).key(loc.key()).contentType(CONTENT_TYPE)
-                    .contentLength((long) pos).contentMD5(md5), body(buf, pos));
+            boolean crc = settings.bodyChecksum() == BodyChecksum.CRC32C;
+            String sum = crc ? crc32c(buf, pos) : md5(buf, pos);
+            client.putObject(r -> {
+                r.bucket(loc.bucket()).key(loc.key()).contentType(CONTENT_TYPE).contentLength((long) pos);
+                if (crc) {
+                    r.checksumCRC32C(sum);
+                } else {
+                    r.contentMD5(sum);
+                }
+            }, body(buf, pos));
             metrics.parts().addAtomic(1);
         } catch (SdkException e) {
             throw S3Errors.io("PutObject", loc, e);

@@ -49,6 +49,21 @@ class S3SettingsTest {
     }
 
     @Test
+    void shouldCheckBodiesWithCrc32cOnAwsAndMd5WithAnEndpointWhenBodyChecksumIsUnset() {
+        assertEquals(S3Settings.BodyChecksum.CRC32C, S3Settings.fromOptions(Map.of(), Map.of()).bodyChecksum());
+        assertEquals(S3Settings.BodyChecksum.MD5,
+                S3Settings.fromOptions(Map.of("Endpoint", "http://127.0.0.1:9000"), Map.of()).bodyChecksum());
+        assertEquals(S3Settings.BodyChecksum.MD5,
+                S3Settings.fromOptions(Map.of(), Map.of("AWS_ENDPOINT_URL", "http://127.0.0.1:9000")).bodyChecksum());
+        assertEquals(S3Settings.BodyChecksum.CRC32C, S3Settings.fromOptions(Map.of("Endpoint", "http://127.0.0.1:9000",
+                "BodyChecksum", " crc32c "), Map.of()).bodyChecksum());
+        assertEquals(S3Settings.BodyChecksum.MD5, S3Settings.fromOptions(Map.of("BodyChecksum", "MD5"), Map.of()).bodyChecksum());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> S3Settings.fromOptions(Map.of("BodyChecksum", "SHA1"), Map.of()));
+        assertEquals("BodyChecksum: 'SHA1' (expected MD5 or CRC32C)", e.getMessage());
+    }
+
+    @Test
     void shouldRefuseBadValuesWhenOptionsAreMalformed() {
         assertThrows(IllegalArgumentException.class, () -> S3Settings.fromOptions(Map.of("PathStyle", "maybe"), Map.of()));
         assertThrows(IllegalArgumentException.class, () -> S3Settings.fromOptions(Map.of("PartsInFlight", "0"), Map.of()));

@@ -23,7 +23,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** S3Sink against a real S3Proxy process: single PutObject and multipart splits read back. */
 class S3SinkContractTest extends SinkContractTest {
-    private static final String BUCKET = "pushcap-test";
+    static final String BUCKET = "pushcap-test";
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
     @TempDir
@@ -56,11 +56,16 @@ class S3SinkContractTest extends SinkContractTest {
                 "PartsInFlight", "2"), Map.of()).withCredentials(s.credentials());
     }
 
+    /** The sink's settings: MD5 bodies here (the default with an Endpoint); a subclass checks CRC32C. */
+    S3Settings sinkSettings() {
+        return settings(server);
+    }
+
     @Override
     protected Sink newSink() {
         prefix = "t" + PREFIXES.incrementAndGet() + "/";
         metrics = SinkMetrics.detached("s3-test");
-        return new S3Sink("s3://" + BUCKET + "/" + prefix, settings(server), metrics);
+        return new S3Sink("s3://" + BUCKET + "/" + prefix, sinkSettings(), metrics);
     }
 
     @Override
@@ -71,6 +76,11 @@ class S3SinkContractTest extends SinkContractTest {
     @Override
     protected int largeSize() {
         return 12 << 20; // 3 parts of 5 MiB, the last one short
+    }
+
+    /** The object key of a split name in this test's prefix. */
+    String key(String name) {
+        return prefix + name;
     }
 
     @Override

@@ -1,0 +1,83 @@
+package io.pushcap.cli;
+
+import io.pushcap.testsupport.PushcapCli;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Which AOT cache bin/lib/env.sh gives a command (pushcap_main_cache): a push whose config has an
+ * S3 target gets target/pushcap-s3.aot, which holds the AWS SDK; everything else, and a push when
+ * that cache was not trained, gets target/pushcap.aot. Run in bash against a scratch home.
+ */
+class LauncherAotCacheChoiceTest {
+    @TempDir
+    Path home;
+
+    private Path base;
+    private Path s3;
+
+    @BeforeEach
+    void trainedCaches() throws IOException {
+        Files.createDirectories(home.resolve("target"));
+        Files.createDirectories(home.resolve("etc"));
+        base = Files.writeString(home.resolve("target/pushcap.aot"), "");
+        s3 = Files.writeString(home.resolve("target/pushcap-s3.aot"), "");
+    }
+
+    private Path config(String name, String target) throws IOException {
+        return Files.writeString(home.resolve(name), "local Config = {} Config.Target = {}\n"
+                + "table.insert(Config.Target, { Desc = \"t\", " + target + ", Path = \"s3://b/p/\" })\nreturn Config\n");
+    }
+
+    private String cacheFor(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; shift; pushcap_main_cache \"$@\"", "choose",
+                PushcapCli.home().resolve("bin/lib/env.sh").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd);
+        pb.environment().put("PUSHCAP_HOME", home.toString());
+        pb.redirectErrorStream(true);
+        Process p = pb.start();
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        return new String(p.getInputStream().readAllBytes()).strip();
+    }
+
+    @Test
+    void shouldGiveTheS3CacheWhenThePushConfigHasAnS3Target() throws Exception {
+        assertThat(cacheFor("push", "--config", config("a.lua", "Mode = \"S3\"").toString(), "--offline", "x.pcap"))
+                .isEqualTo(s3.toString());
+        assertThat(cacheFor("push", "--config=" + config("b.lua", "Mode='s3'"))).isEqualTo(s3.toString());
+        assertThat(cacheFor("push", "--config", config("c.lua", "Mode = [[S3]]").toString())).isEqualTo(s3.toString());
+    }
+
+    @Test
+    void shouldReadTheDefaultConfigWhenPushNamesNone() throws Exception {
+        Files.writeString(home.resolve("etc/push_pcap.lua"), Files.readString(config("d.lua", "Mode = \"S3\"")));
+        assertThat(cacheFor("push", "--force", "--offline", "x.pcap")).isEqualTo(s3.toString());
+    }
+
+    @Test
+    void shouldGiveTheMainCacheWhenThereIsNoS3Target() throws Exception {
+        assertThat(cacheFor("push", "--config", config("f.lua", "Mode = \"File\"").toString())).isEqualTo(base.toString());
+        assertThat(cacheFor("push", "--config", config("g.lua", "Mode = \"S3X\"").toString())).isEqualTo(base.toString());
+        assertThat(cacheFor("push", "--config", home.resolve("missing.lua").toString())).isEqualTo(base.toString());
+    }
+
+    @Test
+    void shouldGiveTheMainCacheWhenTheCommandIsNotPushOrTheS3CacheIsMissing() throws Exception {
+        Path s3Config = config("h.lua", "Mode = \"S3\"");
+        assertThat(cacheFor("check", s3Config.toString())).isEqualTo(base.toString());
+        Files.delete(s3);
+        assertThat(cacheFor("push", "--config", s3Config.toString())).isEqualTo(base.toString());
+    }
+}
