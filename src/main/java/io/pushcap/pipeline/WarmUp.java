@@ -4,6 +4,7 @@ import io.pushcap.pipeline.filter.BpfFilter;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.lang.foreign.Arena;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -33,8 +34,10 @@ final class WarmUp {
     }
 
     private static void run() {
-        try {
-            BpfFilter.compile("tcp", 1, 65_535).close();
+        try (BpfFilter f = BpfFilter.compile("tcp", 1, 65_535); Arena arena = Arena.ofConfined()) {
+            // One match on native memory binds pcap_offline_filter's stub (bound on first use)
+            // here rather than on the target's first packet.
+            f.matches(arena.allocate(64), 0, 64, 64);
         } catch (RuntimeException | LinkageError e) {
             LOG.debug("warm-up: libpcap: {}", e.toString());
         }

@@ -141,7 +141,7 @@ public final class LibPcap {
      */
     public static int offlineFilter(MemorySegment program, MemorySegment header, MemorySegment packet) {
         try {
-            return (int) LOADED.offlineFilter.invokeExact(program, header, packet);
+            return (int) FilterHeap.HANDLE.invokeExact(program, header, packet);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -181,7 +181,7 @@ public final class LibPcap {
 
     public static int nextEx(MemorySegment pcap, MemorySegment hdrPtr, MemorySegment dataPtr) {
         try {
-            return (int) LOADED.nextEx.invokeExact(pcap, hdrPtr, dataPtr);
+            return (int) NextEx.HANDLE.invokeExact(pcap, hdrPtr, dataPtr);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -198,7 +198,7 @@ public final class LibPcap {
     /** {@code pcap_inject}; errno is captured into {@code callState} (see {@link Errno}). */
     public static int inject(MemorySegment callState, MemorySegment pcap, MemorySegment buf, long size) {
         try {
-            return (int) LOADED.inject.invokeExact(callState, pcap, buf, size);
+            return (int) Inject.HANDLE.invokeExact(callState, pcap, buf, size);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -262,7 +262,7 @@ public final class LibPcap {
      */
     public static int offlineFilterAt(long program, long header, long packet) {
         try {
-            return (int) LOADED.offlineFilterAt.invokeExact(program, header, packet);
+            return (int) FilterAt.HANDLE.invokeExact(program, header, packet);
         } catch (Throwable t) {
             throw rethrow(t);
         }
@@ -290,10 +290,42 @@ public final class LibPcap {
         return layout.varHandle(MemoryLayout.PathElement.groupElement(name));
     }
 
+    /*
+     * The per-packet handles, each bound when first used: a static final field of a holder class
+     * is a constant to the JIT, as the eager fields were, and a push no longer spins the stubs of
+     * functions it never calls (pcap_next_ex and pcap_inject are live capture's and the tap's;
+     * the heap-segment filter is for packets in Java arrays). Each stub is a class spun through
+     * the JDK's class-file API, ~10-15 ms at start and C2 work once that API runs hot.
+     */
+    private static final class FilterHeap {
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(symbol("pcap_offline_filter"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), Linker.Option.critical(true));
+    }
+
+    private static final class FilterAt {
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(symbol("pcap_offline_filter"),
+                FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.critical(false));
+    }
+
+    private static final class NextEx {
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(symbol("pcap_next_ex"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+    }
+
+    private static final class Inject {
+        static final MethodHandle HANDLE = Linker.nativeLinker().downcallHandle(symbol("pcap_inject"),
+                FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ValueLayout.JAVA_LONG), Errno.CAPTURE);
+    }
+
+    private static MemorySegment symbol(String name) {
+        if (LOADED.lookup == null) {
+            throw new IllegalStateException(LOADED.error);
+        }
+        return LOADED.lookup.find(name).orElseThrow(() -> new IllegalStateException("libpcap lacks " + name));
+    }
+
     private record Loaded(String error, SymbolLookup lookup, java.util.Map<String, FunctionDescriptor> descriptors,
-                          java.util.Map<String, MethodHandle> handles,
-                          MethodHandle offlineFilter, MethodHandle offlineFilterAt, MethodHandle nextEx,
-                          MethodHandle inject) {
+                          java.util.Map<String, MethodHandle> handles) {
         static Loaded load() {
             SymbolLookup lookup;
             try {
@@ -305,10 +337,9 @@ public final class LibPcap {
                 } else {
                     return new Loaded("libpcap not found: " + SONAME + " could not be loaded ("
                             + "install it with: " + INSTALL_HINT + ")", null, java.util.Map.of(),
-                            new java.util.concurrent.ConcurrentHashMap<>(), null, null, null, null);
+                            new java.util.concurrent.ConcurrentHashMap<>());
                 }
             }
-            Linker linker = Linker.nativeLinker();
             java.util.Map<String, FunctionDescriptor> m = new java.util.HashMap<>();
             SymbolLookup l = lookup;
             // Only the symbols this libpcap has; h() binds each on first use.
@@ -337,18 +368,7 @@ public final class LibPcap {
             bind.accept("pcap_statustostr", FunctionDescriptor.of(ADDRESS, JAVA_INT));
             bind.accept("pcap_breakloop", FunctionDescriptor.ofVoid(ADDRESS));
             bind.accept("pcap_close", FunctionDescriptor.ofVoid(ADDRESS));
-            // The per-packet handles stay eager final fields of a static final record, so the JIT
-            // treats them as constants on the hot path.
-            MethodHandle filter = linker.downcallHandle(l.find("pcap_offline_filter").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS), Linker.Option.critical(true));
-            MethodHandle filterAt = linker.downcallHandle(l.find("pcap_offline_filter").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_LONG, JAVA_LONG, JAVA_LONG), Linker.Option.critical(false));
-            MethodHandle next = linker.downcallHandle(l.find("pcap_next_ex").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
-            MethodHandle inj = linker.downcallHandle(l.find("pcap_inject").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ValueLayout.JAVA_LONG), Errno.CAPTURE);
-            return new Loaded(null, l, java.util.Map.copyOf(m), new java.util.concurrent.ConcurrentHashMap<>(),
-                    filter, filterAt, next, inj);
+            return new Loaded(null, l, java.util.Map.copyOf(m), new java.util.concurrent.ConcurrentHashMap<>());
         }
     }
 }
