@@ -156,7 +156,7 @@ pushcap_build_if_stale() {
 pushcap_train_aot_cache() {
     local aot="$PUSHCAP_HOME/target/pushcap.aot" tmp
     rm -f "$aot" "$PUSHCAP_HOME/target/pushcap-eval.aot" "$PUSHCAP_HOME/target/pushcap-version.aot" \
-        "$PUSHCAP_HOME/target/pushcap-s3.aot"
+        "$PUSHCAP_HOME/target/pushcap-s3.aot" "$PUSHCAP_HOME/target/pushcap-kafka.aot"
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/pushcap-aot.XXXXXX")
     (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
         -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" io.pushcap.cli.AotTraining \
@@ -173,6 +173,12 @@ pushcap_train_aot_cache() {
     (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-s3.aot" \
         -Xlog:aot=off -Xlog:cds=off -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" \
         io.pushcap.cli.AotTraining "$PUSHCAP_HOME" "$tmp/s3" s3 >/dev/null 2>&1) || rm -f "$PUSHCAP_HOME/target/pushcap-s3.aot"
+    # And Kafka pushes (a KAFKA target, or a kafka:// source): io.pushcap.cli.AotKafkaClasses.
+    mkdir -p "$tmp/kafka"
+    (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-kafka.aot" \
+        -Xlog:aot=off -Xlog:cds=off -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" \
+        io.pushcap.cli.AotTraining "$PUSHCAP_HOME" "$tmp/kafka" kafka >/dev/null 2>&1) \
+        || rm -f "$PUSHCAP_HOME/target/pushcap-kafka.aot"
     rm -rf "$tmp"
     touch "$PUSHCAP_HOME/target/.aot-trained"
 }
@@ -188,15 +194,24 @@ pushcap_push_config() { # ARGS... -> the config file a push command names, or th
 }
 
 pushcap_main_cache() { # ARGS... -> the AOT cache for this command
-    # A push whose config names an S3 target gets the cache that holds the AWS SDK (~3,000
+    # A push whose config has an S3 target gets the cache that holds the AWS SDK (~3,000
     # classes and ~1,000 lambda classes, trained by an S3 push). Only a push to S3 gets it: the
     # JVM loads every class of its cache at start, which would cost every other command. The
     # test is textual (Mode = "S3" in any quoting or case); a miss costs speed, never behaviour.
-    local s3="$PUSHCAP_HOME/target/pushcap-s3.aot"
-    if [ "${1:-}" = push ] && [ -f "$s3" ] \
-        && grep -qiE "Mode[[:space:]]*=[[:space:]]*(\"|'|\[=*\[)S3(\"|'|\]=*\])" "$(pushcap_push_config "$@")" 2>/dev/null; then
-        echo "$s3"
-        return 0
+    # Likewise Kafka pushes: a KAFKA target or a kafka:// source, in the config or on the command
+    # line (--offline kafka://...).
+    local s3="$PUSHCAP_HOME/target/pushcap-s3.aot" kafka="$PUSHCAP_HOME/target/pushcap-kafka.aot" config
+    if [ "${1:-}" = push ]; then
+        config=$(pushcap_push_config "$@")
+        if [ -f "$s3" ] && grep -qiE "Mode[[:space:]]*=[[:space:]]*(\"|'|\[=*\[)S3(\"|'|\]=*\])" "$config" 2>/dev/null; then
+            echo "$s3"
+            return 0
+        fi
+        if [ -f "$kafka" ] && { case " $* " in *" kafka://"*|*"=kafka://"*) true ;; *) false ;; esac \
+            || grep -qiE "kafka://|Mode[[:space:]]*=[[:space:]]*(\"|'|\[=*\[)KAFKA(\"|'|\]=*\])" "$config" 2>/dev/null; }; then
+            echo "$kafka"
+            return 0
+        fi
     fi
     echo "$PUSHCAP_HOME/target/pushcap.aot"
 }

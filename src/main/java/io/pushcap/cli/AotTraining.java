@@ -20,7 +20,9 @@ import java.nio.file.Path;
  * 12 MB capture to two S3 targets (Content-MD5 and CRC32C bodies, multipart and single-object
  * splits) on a loopback {@link AotS3Endpoint}. The AWS SDK's classes stay out of the main cache:
  * every cached class is loaded at start, which costs each File push more than it saves
- * (docs/performance.md, Start-up).
+ * (docs/performance.md, Start-up). With {@code kafka} it trains the cache of Kafka pushes
+ * ({@code target/pushcap-kafka.aot}) the same way, with {@link AotKafkaClasses} in place of a
+ * push (there is no broker to push to).
  *
  * <p><b>Note:</b> not a user command; everything it prints is discarded. It exits 0 only when
  * every step succeeded, so the launcher can drop a cache trained on a failing run.
@@ -33,9 +35,9 @@ public final class AotTraining {
         Path home = Path.of(args[0]);
         Path work = Path.of(args[1]);
         Path example = home.resolve("examples/push_port80_zstd.lua");
-        boolean s3 = args.length > 2 && args[2].equals("s3");
-        // The evaluator's cache is the same for both runs: the first writes it.
-        boolean ok = s3 || ChildEvaluator.train(home.resolve("target/pushcap-eval.aot"), example);
+        String kind = args.length > 2 ? args[2] : "";
+        // The evaluator's cache is the same for every run: the first writes it.
+        boolean ok = !kind.isEmpty() || ChildEvaluator.train(home.resolve("target/pushcap-eval.aot"), example);
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         System.setOut(quiet);
         System.setErr(quiet);
@@ -47,8 +49,10 @@ public final class AotTraining {
                 "--log-dir", work.resolve("logs").toString(), "--state-dir", work.resolve("var").toString(),
                 "--offline", home.resolve("examples/data/sample.pcap").toString()};
         ok &= Main.commandLineFor(push).execute(push) == ExitCodes.OK;
-        if (s3) {
+        if (kind.equals("s3")) {
             ok &= s3Push(work);
+        } else if (kind.equals("kafka")) {
+            ok &= AotKafkaClasses.load() > 0;
         }
         System.exit(ok ? 0 : 1);
     }

@@ -16,8 +16,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Which AOT cache bin/lib/env.sh gives a command (pushcap_main_cache): a push whose config has an
- * S3 target gets target/pushcap-s3.aot, which holds the AWS SDK; everything else, and a push when
- * that cache was not trained, gets target/pushcap.aot. Run in bash against a scratch home.
+ * S3 target gets target/pushcap-s3.aot, which holds the AWS SDK; a push with a KAFKA target or a
+ * kafka:// source (config or command line) gets target/pushcap-kafka.aot; everything else, and a
+ * push when its cache was not trained, gets target/pushcap.aot. Run in bash against a scratch home.
  */
 class LauncherAotCacheChoiceTest {
     @TempDir
@@ -25,6 +26,7 @@ class LauncherAotCacheChoiceTest {
 
     private Path base;
     private Path s3;
+    private Path kafka;
 
     @BeforeEach
     void trainedCaches() throws IOException {
@@ -32,6 +34,7 @@ class LauncherAotCacheChoiceTest {
         Files.createDirectories(home.resolve("etc"));
         base = Files.writeString(home.resolve("target/pushcap.aot"), "");
         s3 = Files.writeString(home.resolve("target/pushcap-s3.aot"), "");
+        kafka = Files.writeString(home.resolve("target/pushcap-kafka.aot"), "");
     }
 
     private Path config(String name, String target) throws IOException {
@@ -58,6 +61,21 @@ class LauncherAotCacheChoiceTest {
                 .isEqualTo(s3.toString());
         assertThat(cacheFor("push", "--config=" + config("b.lua", "Mode='s3'"))).isEqualTo(s3.toString());
         assertThat(cacheFor("push", "--config", config("c.lua", "Mode = [[S3]]").toString())).isEqualTo(s3.toString());
+    }
+
+    @Test
+    void shouldGiveTheKafkaCacheWhenThePushHasAKafkaTargetOrSource() throws Exception {
+        assertThat(cacheFor("push", "--config", config("k1.lua", "Mode = \"KAFKA\"").toString())).isEqualTo(kafka.toString());
+        Path worker = Files.writeString(home.resolve("k2.lua"), "local Config = {} Config.Target = {}\n"
+                + "table.insert(Config.Target, { Desc = \"w\", Path = \"/x/\", Source = \"kafka://b:9092/t\", Group = \"g\" })\n"
+                + "return Config\n");
+        assertThat(cacheFor("push", "--config", worker.toString())).isEqualTo(kafka.toString());
+        Path file = config("k3.lua", "Mode = \"File\"");
+        assertThat(cacheFor("push", "--config", file.toString(), "--force", "--offline", "kafka://b:9092/t"))
+                .isEqualTo(kafka.toString());
+        assertThat(cacheFor("push", "--config", file.toString(), "--offline=kafka://b:9092/t")).isEqualTo(kafka.toString());
+        Files.delete(kafka);
+        assertThat(cacheFor("push", "--config", config("k4.lua", "Mode = 'kafka'").toString())).isEqualTo(base.toString());
     }
 
     @Test

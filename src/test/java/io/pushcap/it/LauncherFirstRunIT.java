@@ -51,6 +51,7 @@ class LauncherFirstRunIT {
         assertThat(clone.resolve("target/pushcap-eval.aot")).as("config evaluator's AOT cache trained").exists();
         assertThat(clone.resolve("target/pushcap-version.aot")).as("--version's AOT cache trained").exists();
         assertThat(clone.resolve("target/pushcap-s3.aot")).as("S3 pushes' AOT cache trained").exists();
+        assertThat(clone.resolve("target/pushcap-kafka.aot")).as("Kafka pushes' AOT cache trained").exists();
 
         PushcapCli.Result second = PushcapCli.run(tmp, Duration.ofSeconds(60), Map.of(), "--version");
         assertThat(second.ok().stdout()).isEqualTo(stdout);
@@ -76,6 +77,12 @@ class LauncherFirstRunIT {
         assertThat(classesLoaded(clone, tmp, "file-classes.txt", "push", "--config",
                 clone.resolve("examples/push_nfs_tcp_1min.lua").toString(), "--help"))
                 .doesNotContain("software.amazon.awssdk.services.s3.DefaultS3Client");
+        // And a push with a KAFKA target starts on the Kafka cache: the producer comes from it.
+        Path kafkaConfig = Files.writeString(tmp.resolve("kafka.lua"), "local Config = {} Config.Target = {}\n"
+                + "table.insert(Config.Target, { Desc = \"k\", Mode = \"KAFKA\", Path = \"kafka://127.0.0.1:9/t\" })\nreturn Config\n");
+        assertThat(classesLoaded(clone, tmp, "kafka-classes.txt", "push", "--config", kafkaConfig.toString(), "--help"))
+                .contains("org.apache.kafka.clients.producer.KafkaProducer source: shared objects file")
+                .contains("io.pushcap.sink.kafka.KafkaPacketSink source: shared objects file");
     }
 
     /** The class-load log of one bin/pushcap command in the clone. */
