@@ -38,11 +38,31 @@ public final class S3ProxyServer implements AutoCloseable {
         this.port = port;
     }
 
+    private S3Client judge;
+
     /** Starts a server keeping its state under {@code dir} (filesystem) or in memory (transient). */
     public static S3ProxyServer start(Path dir, boolean filesystem) throws IOException {
         S3ProxyServer s = new S3ProxyServer(dir, filesystem, freePort());
         s.start();
         return s;
+    }
+
+    /**
+     * An in-memory server holding an empty {@code bucket}, and its {@link #judge()}: what a test
+     * class of S3 behaviour starts once ({@code @BeforeAll}) and closes at the end.
+     */
+    public static S3ProxyServer startWithBucket(Path dir, String bucket) throws IOException {
+        S3ProxyServer s = start(dir, false);
+        s.judge().createBucket(b -> b.bucket(bucket));
+        return s;
+    }
+
+    /** One client for checking what the server holds, made on first use and closed with the server. */
+    public synchronized S3Client judge() {
+        if (judge == null) {
+            judge = client();
+        }
+        return judge;
     }
 
     /**
@@ -157,6 +177,12 @@ public final class S3ProxyServer implements AutoCloseable {
 
     @Override
     public void close() {
+        synchronized (this) {
+            if (judge != null) {
+                judge.close();
+                judge = null;
+            }
+        }
         kill();
     }
 }

@@ -3,17 +3,13 @@ package io.pushcap.sink.s3;
 import io.pushcap.sink.SinkMetrics;
 import io.pushcap.sink.SplitOutput;
 import io.pushcap.testsupport.CorruptingProxy;
-import io.pushcap.testsupport.S3ProxyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import io.pushcap.testsupport.S3Bucket;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
@@ -34,34 +30,15 @@ class S3BodyIntegrityTest {
     /** Past the request line and headers of any request, inside the first body of a connection. */
     private static final long FLIP_AT = 100_000;
 
-    @TempDir
-    static Path dir;
-    static S3ProxyServer server;
-    static S3Client judge;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = S3ProxyServer.start(dir, false);
-        judge = server.client();
-        judge.createBucket(b -> b.bucket(BUCKET));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (judge != null) {
-            judge.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
+    @RegisterExtension
+    static final S3Bucket S3 = new S3Bucket(BUCKET);
 
     @ParameterizedTest(name = "{0}, {1} bytes")
     @CsvSource({"MD5, 300000", "MD5, 7340032", "CRC32C, 300000", "CRC32C, 7340032"})
     void shouldRefuseTheSplitWhenOneBitOfABodyChangesOnTheWay(String checksum, int size) throws Exception {
         byte[] d = random(size);
         String key = "flip-" + checksum + "-" + size + ".pcap";
-        try (CorruptingProxy proxy = CorruptingProxy.start("127.0.0.1", server.port(), FLIP_AT);
+        try (CorruptingProxy proxy = CorruptingProxy.start("127.0.0.1", S3.server().port(), FLIP_AT);
              S3Sink sink = new S3Sink("s3://" + BUCKET + "/", settings(proxy, checksum), SinkMetrics.detached("flip"))) {
             SplitOutput out = sink.open("s3://" + BUCKET + "/" + key);
             IOException e = assertThrows(IOException.class, () -> {
@@ -81,22 +58,22 @@ class S3BodyIntegrityTest {
     void shouldPublishByteExactWhenTheRelayChangesNothing(String checksum, int size) throws Exception {
         byte[] d = random(size);
         String key = "clean-" + checksum + "-" + size + ".pcap";
-        try (CorruptingProxy proxy = CorruptingProxy.start("127.0.0.1", server.port(), -1);
+        try (CorruptingProxy proxy = CorruptingProxy.start("127.0.0.1", S3.server().port(), -1);
              S3Sink sink = new S3Sink("s3://" + BUCKET + "/", settings(proxy, checksum), SinkMetrics.detached("clean"))) {
             SplitOutput out = sink.open("s3://" + BUCKET + "/" + key);
             out.stream().write(d);
             out.commit();
         }
-        assertArrayEquals(d, judge.getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
+        assertArrayEquals(d, S3.judge().getObjectAsBytes(b -> b.bucket(BUCKET).key(key)).asByteArray());
     }
 
     private static S3Settings settings(CorruptingProxy proxy, String checksum) {
         return S3Settings.fromOptions(Map.of("Endpoint", "http://127.0.0.1:" + proxy.port(), "PartSizeMiB", "5",
-                "PartsInFlight", "2", "BodyChecksum", checksum), Map.of()).withCredentials(server.credentials());
+                "PartsInFlight", "2", "BodyChecksum", checksum), Map.of()).withCredentials(S3.server().credentials());
     }
 
     private static List<String> keys(String key) {
-        return judge.listObjectsV2(b -> b.bucket(BUCKET).prefix(key)).contents().stream().map(S3Object::key).toList();
+        return S3.judge().listObjectsV2(b -> b.bucket(BUCKET).prefix(key)).contents().stream().map(S3Object::key).toList();
     }
 
     private static byte[] random(int size) {

@@ -3,16 +3,13 @@ package io.pushcap.sink.s3;
 import io.pushcap.sink.Sink;
 import io.pushcap.sink.SinkContractTest;
 import io.pushcap.sink.SinkMetrics;
+import io.pushcap.testsupport.S3Bucket;
 import io.pushcap.testsupport.S3ProxyServer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
-import software.amazon.awssdk.services.s3.S3Client;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.services.s3.model.NoSuchKeyException;
 import software.amazon.awssdk.services.s3.model.S3Object;
 
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -26,30 +23,11 @@ class S3SinkContractTest extends SinkContractTest {
     static final String BUCKET = "pushcap-test";
     private static final AtomicInteger PREFIXES = new AtomicInteger();
 
-    @TempDir
-    static Path dir;
-    static S3ProxyServer server;
-    static S3Client judge;
+    @RegisterExtension
+    static final S3Bucket S3 = new S3Bucket(BUCKET);
 
     private String prefix;
     private SinkMetrics metrics;
-
-    @BeforeAll
-    static void startServer() throws Exception {
-        server = S3ProxyServer.start(dir, false);
-        judge = server.client();
-        judge.createBucket(b -> b.bucket(BUCKET));
-    }
-
-    @AfterAll
-    static void stopServer() {
-        if (judge != null) {
-            judge.close();
-        }
-        if (server != null) {
-            server.close();
-        }
-    }
 
     static S3Settings settings(S3ProxyServer s) {
         return S3Settings.fromOptions(Map.of("Endpoint", s.endpoint().toString(), "PartSizeMiB", "5",
@@ -58,7 +36,7 @@ class S3SinkContractTest extends SinkContractTest {
 
     /** The sink's settings: MD5 bodies here (the default with an Endpoint); a subclass checks CRC32C. */
     S3Settings sinkSettings() {
-        return settings(server);
+        return settings(S3.server());
     }
 
     @Override
@@ -86,7 +64,7 @@ class S3SinkContractTest extends SinkContractTest {
     @Override
     protected byte[] read(String name) {
         try {
-            return judge.getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + name)).asByteArray();
+            return S3.judge().getObjectAsBytes(b -> b.bucket(BUCKET).key(prefix + name)).asByteArray();
         } catch (NoSuchKeyException e) {
             return null;
         }
@@ -94,7 +72,7 @@ class S3SinkContractTest extends SinkContractTest {
 
     @Override
     protected List<String> names() {
-        return judge.listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
+        return S3.judge().listObjectsV2Paginator(b -> b.bucket(BUCKET).prefix(prefix)).contents().stream()
                 .map(S3Object::key).map(k -> k.substring(prefix.length())).sorted().toList();
     }
 
@@ -104,7 +82,7 @@ class S3SinkContractTest extends SinkContractTest {
         publish("mp.pcap", d);
         assertArrayEquals(d, read("mp.pcap"));
         assertEquals(3, metrics.parts().get(), "parts of 5+5+1 MiB");
-        String etag = judge.headObject(b -> b.bucket(BUCKET).key(prefix + "mp.pcap")).eTag();
+        String etag = S3.judge().headObject(b -> b.bucket(BUCKET).key(prefix + "mp.pcap")).eTag();
         assertTrue(etag.contains("-3"), "multipart ETag ends in -<parts>: " + etag);
     }
 
@@ -127,14 +105,14 @@ class S3SinkContractTest extends SinkContractTest {
     void shouldUsePutObjectWhenSplitIsSmallerThanOnePart() throws Exception {
         publish("small.pcap", data(1000, 43));
         assertEquals(1, metrics.parts().get());
-        String etag = judge.headObject(b -> b.bucket(BUCKET).key(prefix + "small.pcap")).eTag();
+        String etag = S3.judge().headObject(b -> b.bucket(BUCKET).key(prefix + "small.pcap")).eTag();
         assertTrue(!etag.contains("-"), "single-part ETag: " + etag);
     }
 
     @Test
     void shouldPublishByteExactWhenPayloadSigningIsOn() throws Exception {
-        S3Settings signed = S3Settings.fromOptions(Map.of("Endpoint", server.endpoint().toString(), "PartSizeMiB", "5",
-                "PayloadSigning", "true"), Map.of()).withCredentials(server.credentials());
+        S3Settings signed = S3Settings.fromOptions(Map.of("Endpoint", S3.server().endpoint().toString(), "PartSizeMiB", "5",
+                "PayloadSigning", "true"), Map.of()).withCredentials(S3.server().credentials());
         byte[] d = data(6 << 20, 45);
         try (S3Sink s = new S3Sink("s3://" + BUCKET + "/" + prefix, signed, metrics)) {
             var out = s.open(location("signed.pcap"));
@@ -148,7 +126,7 @@ class S3SinkContractTest extends SinkContractTest {
     void shouldLeaveNoMultipartUploadWhenMultipartSplitIsAborted() throws Exception {
         write("ab.pcap", data(12 << 20, 44)).abort();
         assertEquals(List.of(), names());
-        assertEquals(List.of(), judge.listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads());
+        assertEquals(List.of(), S3.judge().listMultipartUploads(b -> b.bucket(BUCKET).prefix(prefix)).uploads());
     }
 
     /** Above S3's 5 GiB CopyObject limit the late name is reached by a multipart copy (limits scaled down). */
@@ -156,10 +134,10 @@ class S3SinkContractTest extends SinkContractTest {
     void shouldCopyInPartsWhenObjectExceedsTheSingleCopyLimit() throws Exception {
         byte[] d = data(11 << 20, 46);
         publish("src.pcap", d);
-        S3Copy.copy(judge, new S3Location(BUCKET, prefix + "src.pcap"), new S3Location(BUCKET, prefix + "dst.pcap"),
+        S3Copy.copy(S3.judge(), new S3Location(BUCKET, prefix + "src.pcap"), new S3Location(BUCKET, prefix + "dst.pcap"),
                 d.length, 1 << 20, 5 << 20);
         assertArrayEquals(d, read("dst.pcap"));
-        String etag = judge.headObject(b -> b.bucket(BUCKET).key(prefix + "dst.pcap")).eTag();
+        String etag = S3.judge().headObject(b -> b.bucket(BUCKET).key(prefix + "dst.pcap")).eTag();
         assertTrue(etag.contains("-3"), "copied in 3 parts: " + etag);
     }
 }

@@ -18,8 +18,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class S3SinkCrc32cContractTest extends S3SinkContractTest {
     @Override
     S3Settings sinkSettings() {
-        return S3Settings.fromOptions(Map.of("Endpoint", server.endpoint().toString(), "PartSizeMiB", "5",
-                "PartsInFlight", "2", "BodyChecksum", "CRC32C"), Map.of()).withCredentials(server.credentials());
+        return S3Settings.fromOptions(Map.of("Endpoint", S3.server().endpoint().toString(), "PartSizeMiB", "5",
+                "PartsInFlight", "2", "BodyChecksum", "CRC32C"), Map.of()).withCredentials(S3.server().credentials());
     }
 
     @Test
@@ -27,7 +27,7 @@ class S3SinkCrc32cContractTest extends S3SinkContractTest {
         byte[] d = data(100_000, 51);
         publish("one.pcap", d);
         assertArrayEquals(d, read("one.pcap"));
-        HeadObjectResponse head = judge.headObject(b -> b.bucket(BUCKET).key(key("one.pcap")).checksumMode(ChecksumMode.ENABLED));
+        HeadObjectResponse head = S3.judge().headObject(b -> b.bucket(BUCKET).key(key("one.pcap")).checksumMode(ChecksumMode.ENABLED));
         assertEquals(S3Split.crc32c(d, d.length), head.checksumCRC32C(), "the server's CRC32C of the object");
     }
 
@@ -36,7 +36,7 @@ class S3SinkCrc32cContractTest extends S3SinkContractTest {
         byte[] d = data(11 << 20, 52);
         publish("mp-crc.pcap", d);
         assertArrayEquals(d, read("mp-crc.pcap"));
-        HeadObjectResponse head = judge.headObject(b -> b.bucket(BUCKET).key(key("mp-crc.pcap")).checksumMode(ChecksumMode.ENABLED));
+        HeadObjectResponse head = S3.judge().headObject(b -> b.bucket(BUCKET).key(key("mp-crc.pcap")).checksumMode(ChecksumMode.ENABLED));
         assertTrue(head.checksumCRC32C() != null && head.checksumCRC32C().endsWith("-3"),
                 "a composite CRC32C of 3 parts: " + head.checksumCRC32C());
     }
