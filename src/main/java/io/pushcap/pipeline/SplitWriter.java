@@ -6,18 +6,17 @@ import io.pushcap.pcap.PcapWriter;
 import io.pushcap.pcap.PcapngWriter;
 import io.pushcap.pcap.TimestampPrecision;
 import io.pushcap.pipeline.compress.Compressor;
+import io.pushcap.pipeline.compress.NoneCompressor;
 import io.pushcap.sink.SplitOutput;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
  * One split being produced: pcap (or pcapng) records into the compressor, the compressed bytes through a
- * SHA-256 digest (unless the target's Digest is "none") into the sink's output. Tracks what the manifest records.
+ * SHA-256 digest (unless the target's Digest is "none"; past 4 MiB on a thread of its own, {@link SplitDigest}) into the sink's output. Tracks what the manifest records.
  *
  * <p><b>Note:</b> single-threaded. {@link #finish()} completes compression (a failed pipe
  * command throws here) but does not publish; the runner commits the {@link SplitOutput} after it.
@@ -27,6 +26,8 @@ final class SplitWriter {
     private final SplitOutput output;
     private final PacketWriter pcap;
     private final DigestingStream digest;
+    /** Hex SHA-256, set by {@link #finish()}. */
+    private String sha256;
     private final OutputStream closeTarget;
     /** The local file a PipeCmd child fills itself, or null when the bytes pass through {@link #digest}. */
     private final java.nio.file.Path direct;
@@ -49,7 +50,9 @@ final class SplitWriter {
     SplitWriter(SplitOutput output, Compressor compressor, int linkType, int snaplen, boolean pcapng, boolean sha256)
             throws IOException {
         this.output = output;
-        this.digest = new DigestingStream(output.stream(), sha256);
+        // The digest gets a thread only where the target's own thread would otherwise hash every
+        // byte while another CPU idles: an uncompressed split (SplitDigest).
+        this.digest = new DigestingStream(output.stream(), sha256, compressor instanceof NoneCompressor);
         java.nio.file.Path file = output.directFile();
         OutputStream compressed = file == null ? null : compressor.openToFile(file);
         this.direct = compressed == null ? null : file;
@@ -84,10 +87,14 @@ final class SplitWriter {
             long size = digest.absorb(direct);
             output.wroteDirectly(size);
         }
+        sha256 = digest.md == null ? null : HexFormat.of().formatHex(digest.md.digest());
     }
 
     /** Drops the split: kills a pipe command, frees native compressor memory, removes partial output. */
     void abort() {
+        if (digest.md != null) {
+            digest.md.close();
+        }
         io.pushcap.pipeline.compress.Abortable.abortIfPossible(closeTarget);
         output.abort();
     }
@@ -118,9 +125,9 @@ final class SplitWriter {
         return lastNanos;
     }
 
-    /** Hex SHA-256 of the published bytes, or null when the target hashes nothing. */
+    /** Hex SHA-256 of the published bytes (after {@link #finish()}), or null when the target hashes nothing. */
     String sha256() {
-        return digest.md == null ? null : HexFormat.of().formatHex(digest.md.digest());
+        return sha256;
     }
 
     /** Lets the compressor's close run before the pcap writer closes the stream under it. */
@@ -142,22 +149,18 @@ final class SplitWriter {
 
     /** Counts and hashes what goes to the sink; never closes it (the sink owns its stream). */
     private static final class DigestingStream extends FilterOutputStream {
-        private final MessageDigest md;
+        private final SplitDigest md;
         private long count;
 
-        DigestingStream(OutputStream out, boolean sha256) {
+        DigestingStream(OutputStream out, boolean sha256, boolean threaded) {
             super(out);
-            try {
-                md = sha256 ? MessageDigest.getInstance("SHA-256") : null;
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            md = sha256 ? new SplitDigest(threaded) : null;
         }
 
         @Override
         public void write(int b) throws IOException {
             if (md != null) {
-                md.update((byte) b);
+                md.update(b);
             }
             out.write(b);
             count++;
@@ -188,7 +191,7 @@ final class SplitWriter {
                     java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocateDirect(1 << 20);
                     while (ch.read(buf) >= 0) {
                         buf.flip();
-                        md.update(buf);
+                        md.updateInPlace(buf);
                         buf.clear();
                     }
                 }
