@@ -43,7 +43,7 @@ class LauncherAotCacheChoiceTest {
     }
 
     private String cacheFor(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; shift; pushcap_main_cache \"$@\"", "choose",
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; shift; pushcap_main_cache \"$@\"; echo \"$PUSHCAP_MAIN_CACHE\"", "choose",
                 PushcapCli.home().resolve("bin/lib/env.sh").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
