@@ -154,33 +154,32 @@ pushcap_build_if_stale() {
 # config evaluator's own cache (target/pushcap-eval.aot, ChildEvaluator). The caches are rebuilt
 # with the jar; a missing or stale one is simply not used. Figures: docs/performance.md, Start-up.
 pushcap_train_aot_cache() {
-    local aot="$PUSHCAP_HOME/target/pushcap.aot" tmp
-    rm -f "$aot" "$PUSHCAP_HOME/target/pushcap-eval.aot" "$PUSHCAP_HOME/target/pushcap-version.aot" \
-        "$PUSHCAP_HOME/target/pushcap-s3.aot" "$PUSHCAP_HOME/target/pushcap-kafka.aot"
+    local target="$PUSHCAP_HOME/target" tmp
+    rm -f "$target/pushcap.aot" "$target/pushcap-eval.aot" "$target/pushcap-version.aot" \
+        "$target/pushcap-s3.aot" "$target/pushcap-kafka.aot"
     tmp=$(mktemp -d "${TMPDIR:-/tmp}/pushcap-aot.XXXXXX")
-    (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$aot" -Xlog:aot=off -Xlog:cds=off \
-        -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" io.pushcap.cli.AotTraining \
-        "$PUSHCAP_HOME" "$tmp" >/dev/null 2>&1) || rm -f "$aot"
+    pushcap_train_cache pushcap.aot "$tmp"
     # --version gets its own small cache, trained with its own flags (pushcap_short_flags): the
     # big one preloads ~3000 classes that --version never uses, which costs more than it saves.
     (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED $(pushcap_short_flags) \
-        -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-version.aot" -Xlog:aot=off -Xlog:cds=off \
-        -Dpushcap.home="$PUSHCAP_HOME" -jar "$PUSHCAP_HOME/target/pushcap.jar" --version >/dev/null 2>&1) \
-        || rm -f "$PUSHCAP_HOME/target/pushcap-version.aot"
-    # Pushes to S3 get a cache of their own (pushcap_main_cache): the same training plus an S3
-    # push through the AWS SDK to a loopback endpoint (io.pushcap.cli.AotS3Endpoint).
-    mkdir -p "$tmp/s3"
-    (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-s3.aot" \
-        -Xlog:aot=off -Xlog:cds=off -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" \
-        io.pushcap.cli.AotTraining "$PUSHCAP_HOME" "$tmp/s3" s3 >/dev/null 2>&1) || rm -f "$PUSHCAP_HOME/target/pushcap-s3.aot"
-    # And Kafka pushes (a KAFKA target, or a kafka:// source): io.pushcap.cli.AotKafkaClasses.
-    mkdir -p "$tmp/kafka"
-    (cd "$tmp" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$PUSHCAP_HOME/target/pushcap-kafka.aot" \
-        -Xlog:aot=off -Xlog:cds=off -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" \
-        io.pushcap.cli.AotTraining "$PUSHCAP_HOME" "$tmp/kafka" kafka >/dev/null 2>&1) \
-        || rm -f "$PUSHCAP_HOME/target/pushcap-kafka.aot"
+        -XX:AOTCacheOutput="$target/pushcap-version.aot" -Xlog:aot=off -Xlog:cds=off \
+        -Dpushcap.home="$PUSHCAP_HOME" -jar "$target/pushcap.jar" --version >/dev/null 2>&1) \
+        || rm -f "$target/pushcap-version.aot"
+    # Pushes to S3 and to or from Kafka get caches of their own (pushcap_main_cache): the same
+    # training plus an S3 push to a loopback endpoint (io.pushcap.cli.AotS3Endpoint), or the
+    # Kafka clients and their classes (io.pushcap.cli.AotKafkaClasses).
+    pushcap_train_cache pushcap-s3.aot "$tmp/s3" s3
+    pushcap_train_cache pushcap-kafka.aot "$tmp/kafka" kafka
     rm -rf "$tmp"
-    touch "$PUSHCAP_HOME/target/.aot-trained"
+    touch "$target/.aot-trained"
+}
+
+pushcap_train_cache() { # CACHE WORKDIR [KIND] -> target/CACHE from one io.pushcap.cli.AotTraining run, or none
+    local cache="$PUSHCAP_HOME/target/$1"
+    mkdir -p "$2"
+    (cd "$2" && "$JAVA" --enable-native-access=ALL-UNNAMED -XX:AOTCacheOutput="$cache" -Xlog:aot=off -Xlog:cds=off \
+        -Dpushcap.home="$PUSHCAP_HOME" -cp "$PUSHCAP_HOME/target/pushcap.jar" io.pushcap.cli.AotTraining \
+        "$PUSHCAP_HOME" "$2" ${3:+"$3"} >/dev/null 2>&1) || rm -f "$cache"
 }
 
 pushcap_push_config() { # ARGS... -> PUSHCAP_PUSH_CONFIG: the config file a push names, or the default one

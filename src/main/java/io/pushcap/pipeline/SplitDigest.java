@@ -15,7 +15,7 @@ import java.util.concurrent.BlockingQueue;
  * thread it nearly doubled an uncompressed push; a copy costs a tenth of that. Smaller splits are
  * hashed in place (a thread and a buffer would cost more than they save), and so is every split
  * of a compressing target: its compressor's workers (or a pipe command) already keep the other
- * CPUs busy, and a 1 GiB `zstd:1` push measured 2.28 s with the thread against 2.49 without.
+ * CPUs busy, and a 1 GiB `zstd:1` push measured 2.49 s with the thread against 2.28 without.
  *
  * <p><b>Note:</b> for one writer thread. Bytes are hashed in the order they were given: before the
  * digest thread starts, in place; after, only through its queue. {@link #digest()} waits for the
@@ -33,6 +33,7 @@ final class SplitDigest implements AutoCloseable {
     }
 
     private final MessageDigest md;
+    private final boolean threaded;
     private final BlockingQueue<Chunk> queued = new ArrayBlockingQueue<>(BUFFERS + 1);
     private final BlockingQueue<byte[]> free = new ArrayBlockingQueue<>(BUFFERS);
     private int allocated;
@@ -40,8 +41,6 @@ final class SplitDigest implements AutoCloseable {
     private byte[] current;
     private int position;
     private Thread thread;
-
-    private final boolean threaded;
 
     /**
      * @param threaded hash past {@link #ASYNC_AFTER} on a thread of its own; false: always in

@@ -91,12 +91,12 @@ public final class LibPcap {
         // Bound on first use: each downcall handle costs milliseconds of stub spinning at start-up,
         // and most commands use a handful of the thirty (docs/performance.md, Start-up).
         return LOADED.handles.computeIfAbsent(name, n -> {
+            // Loaded keeps a descriptor only for the symbols this libpcap has.
             FunctionDescriptor fd = LOADED.descriptors.get(n);
-            MemorySegment addr = fd == null ? null : LOADED.lookup.find(n).orElse(null);
-            if (addr == null) {
+            if (fd == null) {
                 throw new IllegalStateException("libpcap symbol not bound: " + n);
             }
-            return Linker.nativeLinker().downcallHandle(addr, fd);
+            return Linker.nativeLinker().downcallHandle(symbol(n), fd);
         });
     }
 

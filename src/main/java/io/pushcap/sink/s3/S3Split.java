@@ -136,7 +136,7 @@ final class S3Split implements SplitOutput {
             try {
                 uploadId = client.createMultipartUpload(r -> {
                     r.bucket(loc.bucket()).key(loc.key()).contentType(CONTENT_TYPE);
-                    if (settings.bodyChecksum() == BodyChecksum.CRC32C) {
+                    if (crc32cBodies()) {
                         // S3 refuses part checksums of an upload created without their algorithm.
                         r.checksumAlgorithm(ChecksumAlgorithm.CRC32_C);
                     }
@@ -169,8 +169,8 @@ final class S3Split implements SplitOutput {
             if (failure != null) {
                 return;
             }
-            boolean crc = settings.bodyChecksum() == BodyChecksum.CRC32C;
-            String sum = crc ? crc32c(data, length) : md5(data, length);
+            boolean crc = crc32cBodies();
+            String sum = bodySum(data, length);
             UploadPartResponse r = client.uploadPart(p -> {
                 p.bucket(loc.bucket()).key(loc.key()).uploadId(uploadId).partNumber(number)
                         .contentLength((long) length);
@@ -196,6 +196,15 @@ final class S3Split implements SplitOutput {
             buffers.give(data);
             inFlight.release();
         }
+    }
+
+    private boolean crc32cBodies() {
+        return settings.bodyChecksum() == BodyChecksum.CRC32C;
+    }
+
+    /** The body checksum this target sends ({@code BodyChecksum}): {@link #crc32c} or {@link #md5}. */
+    private String bodySum(byte[] data, int length) {
+        return crc32cBodies() ? crc32c(data, length) : md5(data, length);
     }
 
     /**
@@ -317,8 +326,8 @@ final class S3Split implements SplitOutput {
 
     private void putObject() throws IOException {
         try {
-            boolean crc = settings.bodyChecksum() == BodyChecksum.CRC32C;
-            String sum = crc ? crc32c(buf, pos) : md5(buf, pos);
+            boolean crc = crc32cBodies();
+            String sum = bodySum(buf, pos);
             client.putObject(r -> {
                 r.bucket(loc.bucket()).key(loc.key()).contentType(CONTENT_TYPE).contentLength((long) pos);
                 if (crc) {
