@@ -2,6 +2,7 @@ package io.pushcap.cli;
 
 import io.pushcap.config.ChildEvaluator;
 
+import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -21,8 +22,10 @@ import java.nio.file.Path;
  * splits) on a loopback {@link AotS3Endpoint}. The AWS SDK's classes stay out of the main cache:
  * every cached class is loaded at start, which costs each File push more than it saves
  * (docs/performance.md, Start-up). With {@code kafka} it trains the cache of Kafka pushes
- * ({@code target/pushcap-kafka.aot}) the same way, with {@link AotKafkaClasses} in place of a
- * push (there is no broker to push to).
+ * ({@code target/pushcap-kafka.aot}) the same way: {@link AotKafkaClasses} loads the classes of
+ * Kafka pushes, then, when the build left the Kafka broker's classpath, a sensor push of a
+ * generated capture into a throw-away broker ({@link AotKafkaBroker}) and a worker push back out
+ * of it give the cache the JIT profiles of the client's hot paths.
  *
  * <p><b>Note:</b> not a user command; everything it prints is discarded. It exits 0 only when
  * every step succeeded, so the launcher can drop a cache trained on a failing run.
@@ -53,8 +56,48 @@ public final class AotTraining {
             ok &= s3Push(work);
         } else if (kind.equals("kafka")) {
             ok &= AotKafkaClasses.load() > 0;
+            kafkaPushes(home, work);
         }
         System.exit(ok ? 0 : 1);
+    }
+
+    /**
+     * A sensor push into a training broker and a worker push back out of it, for the JIT profiles
+     * of the Kafka client's hot paths. Without a broker (no Kafka classpath, a broker that does
+     * not start, a push that fails) the cache keeps the classes alone: slower pushes, never a
+     * failed build.
+     *
+     * @return true when both pushes ran
+     */
+    static boolean kafkaPushes(Path home, Path work) {
+        try (AotKafkaBroker broker = AotKafkaBroker.start(home, work.resolve("broker"))) {
+            broker.createTopic("training", 4);
+            Path pcap = work.resolve("kafka-training.pcap");
+            String[] gen = {"gen", "-w", pcap.toString(), "--packets", "60000", "--mix", "mixed"};
+            String url = "kafka://" + broker.bootstrap() + "/training";
+            Path sensor = work.resolve("kafka-sensor.lua");
+            Files.writeString(sensor, "local Config = {} Config.Target = {}\n"
+                    + "table.insert(Config.Target, { Desc = \"sensor\", Mode = \"KAFKA\", Path = \"" + url + "\" })\n"
+                    + "return Config\n");
+            Path worker = work.resolve("kafka-worker.lua");
+            Files.writeString(worker, "local Config = {} Config.Target = {}\n"
+                    + "table.insert(Config.Target, { Desc = \"worker\", Path = \"" + work.resolve("splits") + "/\", "
+                    + "Split = \"--split-time 60e9\", FileName = \"--filename-epoch-sec-startend\", "
+                    + "Compress = \"zstd:1:1\", FileSuffix = \".pcap.zst\" })\n"
+                    + "return Config\n");
+            String[] push = {"push", "--config", sensor.toString(), "--force", "--no-progress",
+                    "--log-dir", work.resolve("logs-kafka").toString(), "--state-dir", work.resolve("var-sensor").toString(),
+                    "--offline", pcap.toString()};
+            String[] read = {"push", "--config", worker.toString(), "--force", "--no-progress",
+                    "--log-dir", work.resolve("logs-kafka").toString(), "--state-dir", work.resolve("var-worker").toString(),
+                    "--offline", url};
+            return Main.commandLineFor(gen).execute(gen) == ExitCodes.OK
+                    && Main.commandLineFor(push).execute(push) == ExitCodes.OK
+                    && Main.commandLineFor(read).execute(read) == ExitCodes.OK;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            // trained without a broker: the classes are in the cache, their profiles are not
+            return false;
+        }
     }
 
     private static boolean s3Push(Path work) throws Exception {
