@@ -52,6 +52,10 @@ class LauncherFirstRunIT {
         assertThat(clone.resolve("target/pushcap-version.aot")).as("--version's AOT cache trained").exists();
         assertThat(clone.resolve("target/pushcap-s3.aot")).as("S3 pushes' AOT cache trained").exists();
         assertThat(clone.resolve("target/pushcap-kafka.aot")).as("Kafka pushes' AOT cache trained").exists();
+        // The launcher's -DskipTests build writes the broker's classpath too: with it the Kafka
+        // training pushes through a broker of its own (AotKafkaTrainingTest) for the JIT profiles.
+        assertThat(clone.resolve("target/test-tools/kafka.classpath")).as("Kafka broker classpath for the training")
+                .isNotEmptyFile();
 
         PushcapCli.Result second = PushcapCli.run(tmp, Duration.ofSeconds(60), Map.of(), "--version");
         assertThat(second.ok().stdout()).isEqualTo(stdout);
