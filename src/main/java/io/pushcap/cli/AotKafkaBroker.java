@@ -41,11 +41,18 @@ final class AotKafkaBroker implements AutoCloseable {
     private final Path dir;
     private final int port;
     private final Process process;
+    /** One client for the readiness checks and the topic: each Admin starts threads and connections. */
+    private final Admin admin;
 
     private AotKafkaBroker(Path dir, int port, Process process) {
         this.dir = dir;
         this.port = port;
         this.process = process;
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
+        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        this.admin = Admin.create(p);
     }
 
     /** Formats a broker's storage under {@code dir}, starts it, and returns once it answers. */
@@ -111,7 +118,8 @@ final class AotKafkaBroker implements AutoCloseable {
                 throw new IOException("the training broker exited " + process.exitValue() + " (see "
                         + dir.resolve("broker.out") + ")");
             }
-            try (Admin admin = admin()) {
+            try {
+                // Blocks up to 5 s per attempt while the broker is not up yet: no busy loop.
                 admin.describeCluster().nodes().get(5, TimeUnit.SECONDS);
                 return;
             } catch (ExecutionException | TimeoutException e) {
@@ -119,22 +127,13 @@ final class AotKafkaBroker implements AutoCloseable {
                     throw new IOException("the training broker did not answer on " + bootstrap() + " within "
                             + READY_SECONDS + " s");
                 }
-                Thread.sleep(200);
             }
         }
     }
 
-    private Admin admin() {
-        Properties p = new Properties();
-        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap());
-        p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
-        return Admin.create(p);
-    }
-
     /** Creates {@code topic} with {@code partitions} partitions, as an operator would for pushcap. */
     void createTopic(String topic, int partitions) throws IOException, InterruptedException {
-        try (Admin admin = admin()) {
+        try {
             admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1)
                     .configs(Map.of("retention.ms", "-1")))).all().get(60, TimeUnit.SECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -154,6 +153,7 @@ final class AotKafkaBroker implements AutoCloseable {
 
     @Override
     public void close() {
+        admin.close(java.time.Duration.ofSeconds(1));
         process.destroy();
         try {
             if (!process.waitFor(20, TimeUnit.SECONDS)) {

@@ -47,11 +47,11 @@ public final class AotTraining {
         // The --version path of Main.main, without its System.exit.
         ok &= VersionProvider.lines().length == 3;
         String[] check = {"check", example.toString()};
-        ok &= Main.commandLineFor(check).execute(check) == ExitCodes.OK;
+        ok &= run(check);
         String[] push = {"push", "--force", "--no-progress",
                 "--log-dir", work.resolve("logs").toString(), "--state-dir", work.resolve("var").toString(),
                 "--offline", home.resolve("examples/data/sample.pcap").toString()};
-        ok &= Main.commandLineFor(push).execute(push) == ExitCodes.OK;
+        ok &= run(push);
         if (kind.equals("s3")) {
             ok &= s3Push(work);
         } else if (kind.equals("kafka")) {
@@ -85,25 +85,30 @@ public final class AotTraining {
                     + "Split = \"--split-time 60e9\", FileName = \"--filename-epoch-sec-startend\", "
                     + "Compress = \"zstd:1:1\", FileSuffix = \".pcap.zst\" })\n"
                     + "return Config\n");
-            String[] push = {"push", "--config", sensor.toString(), "--force", "--no-progress",
-                    "--log-dir", work.resolve("logs-kafka").toString(), "--state-dir", work.resolve("var-sensor").toString(),
-                    "--offline", pcap.toString()};
-            String[] read = {"push", "--config", worker.toString(), "--force", "--no-progress",
-                    "--log-dir", work.resolve("logs-kafka").toString(), "--state-dir", work.resolve("var-worker").toString(),
-                    "--offline", url};
-            return Main.commandLineFor(gen).execute(gen) == ExitCodes.OK
-                    && Main.commandLineFor(push).execute(push) == ExitCodes.OK
-                    && Main.commandLineFor(read).execute(read) == ExitCodes.OK;
+            return run(gen)
+                    && run(offlinePush(sensor, work, "var-sensor", pcap.toString()))
+                    && run(offlinePush(worker, work, "var-worker", url));
         } catch (IOException | InterruptedException | RuntimeException e) {
             // trained without a broker: the classes are in the cache, their profiles are not
             return false;
         }
     }
 
+    private static boolean run(String... args) {
+        return Main.commandLineFor(args).execute(args) == ExitCodes.OK;
+    }
+
+    /** {@code push --offline SOURCE} of {@code config}, with its logs and state under {@code work}. */
+    private static String[] offlinePush(Path config, Path work, String stateDir, String source) {
+        return new String[] {"push", "--config", config.toString(), "--force", "--no-progress",
+                "--log-dir", work.resolve("logs-" + stateDir).toString(), "--state-dir", work.resolve(stateDir).toString(),
+                "--offline", source};
+    }
+
     private static boolean s3Push(Path work) throws Exception {
         Path pcap = work.resolve("s3-training.pcap");
         String[] gen = {"gen", "-w", pcap.toString(), "--size", "12m", "--mix", "mixed"};
-        if (Main.commandLineFor(gen).execute(gen) != ExitCodes.OK) {
+        if (!run(gen)) {
             return false;
         }
         System.setProperty("aws.accessKeyId", "pushcap-training");
@@ -119,10 +124,7 @@ public final class AotTraining {
                     + "table.insert(Config.Target, { Desc = \"crc\", Mode = \"S3\", Path = \"s3://training/crc/\", "
                     + common + ", Compress = \"zstd:1:1\", FileSuffix = \".pcap.zst\", BodyChecksum = \"CRC32C\" })\n"
                     + "return Config\n");
-            String[] push = {"push", "--config", config.toString(), "--force", "--no-progress",
-                    "--log-dir", work.resolve("logs-s3").toString(), "--state-dir", work.resolve("var-s3").toString(),
-                    "--offline", pcap.toString()};
-            return Main.commandLineFor(push).execute(push) == ExitCodes.OK;
+            return run(offlinePush(config, work, "var-s3", pcap.toString()));
         }
     }
 }
