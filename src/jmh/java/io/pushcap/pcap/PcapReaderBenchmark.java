@@ -43,7 +43,7 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  *   <li>{@code readerTouch}: the same, then one byte of every 4 KiB of each packet and its last
  *       byte, as writing the packet out would read it.
  *   <li>{@code source}: {@link FileSetSource}, the push's offline source around the reader (time
- *       window, damage, position), for one target (no {@code Pace}).
+ *       window, damage, position), as one target reads it.
  *   <li>{@code streamReader}: the same parser over the window a stream (stdin, a pipe) gets
  *       ({@link InputWindow#stream}: sequential read(2) into one reused 4 MiB native buffer).
  * </ul>
@@ -95,7 +95,7 @@ public class PcapReaderBenchmark {
             BenchPackets.writeCapture(file, pool, packetSize, FILE_BYTES);
         }
         reader = CaptureFiles.open(file);
-        source = FileSetSource.open(List.of(file), null);
+        source = FileSetSource.open(List.of(file));
         streamReader = openStream();
     }
 

@@ -45,6 +45,14 @@ public interface PacketSource extends AutoCloseable {
     void seek(SourcePosition position) throws IOException;
 
     /**
+     * The caller will not read for a while (a retry's backoff) or ever again (the target ended),
+     * and seeks before it reads again: a source shared with other targets stops holding them back.
+     * Sources of one target ignore it.
+     */
+    default void detach() {
+    }
+
+    /**
      * Everything before {@code upTo} is published (or filtered out): a source that keeps its own
      * progress (a Kafka consumer group) commits it now, before the target saves its cursor.
      * Failures are the source's to count and log.

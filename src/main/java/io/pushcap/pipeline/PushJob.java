@@ -7,7 +7,7 @@ import io.pushcap.config.PushConfigLoader;
 import io.pushcap.config.TargetConfig;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.pipeline.source.FileSetSource;
-import io.pushcap.pipeline.source.Pace;
+import io.pushcap.pipeline.source.SharedFileRead;
 import io.pushcap.pipeline.source.TimeWindow;
 
 import java.io.IOException;
@@ -123,11 +123,13 @@ public final class PushJob {
         }
         List<Path> files = FileSetSource.expand(options.offline());
         PlanBuilder builder = new PlanBuilder(options, MetricsRegistry.global());
-        Pace pace = new Pace(256L << 20);
+        // Several targets share one read and decoding of the files; each then only filters, splits,
+        // compresses and publishes. One target reads them itself (no thread, no copy between).
+        SharedFileRead shared = config.targets().size() > 1 ? SharedFileRead.open(files, window) : null;
         List<TargetPlan> plans = new ArrayList<>();
         try {
             for (TargetConfig t : config.targets()) {
-                plans.add(builder.build(t, FileSetSource.open(files, pace, window), false));
+                plans.add(builder.build(t, shared != null ? shared.view() : FileSetSource.open(files, window), false));
             }
         } catch (RuntimeException | IOException e) {
             plans.forEach(PlanBuilder::closeQuietly);

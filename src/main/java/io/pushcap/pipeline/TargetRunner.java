@@ -139,6 +139,8 @@ public final class TargetRunner implements Runnable {
             // thread that dies while the target still reads RUNNING.
             fail("internal error: " + e + " (PUSHCAP_LOG_LEVEL=DEBUG shows the stack trace)", e);
         } finally {
+            // Done with the source, whatever the outcome: a shared read no longer waits for this target.
+            source.detach();
             if (scripts != null) {
                 scripts.close();
             }
@@ -477,6 +479,8 @@ public final class TargetRunner implements Runnable {
     /** Aborts the open split, waits, and rewinds the source to produce the region again. */
     private void retryAfter(IOException e) throws IOException, InterruptedException, RingTimeoutExit {
         abortOpen();
+        // The backoff may be long and the region is read again from its start: other targets sharing the read go on.
+        source.detach();
         counters.failures.increment();
         lastError = e.getMessage();
         if (state != State.RETRYING) {

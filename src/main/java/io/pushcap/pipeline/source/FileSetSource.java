@@ -23,9 +23,8 @@ import java.util.stream.Stream;
  * An offline source: capture files (pcap or pcapng) read one after the other, for
  * {@code push --offline}. Position = (file index, byte offset of a record or block).
  *
- * <p>Every target gets its own instance over the same files, each reading them into its own
- * buffer; the page cache holds one copy and {@link Pace} keeps targets close enough together that
- * the input is read from disk once.
+ * <p>A push of one target reads through its own instance; several targets share one instance's
+ * read ({@link SharedFileRead}), and a target that seeks (a retry) goes on with its own.
  *
  * <p>A damaged file (truncated inside a record, or a record header that cannot be) ends that
  * file where the damage starts, as tcpdump reads it: every whole record before it is returned,
@@ -39,8 +38,6 @@ public final class FileSetSource implements PacketSource {
     private final int linkType;
     private final int snaplen;
     private final long totalBytes;
-    private final Pace pace;
-    private final Pace.Member paceMember;
     private final TimeWindow window;
     private CaptureReader reader;
     private int index = -1;
@@ -54,15 +51,13 @@ public final class FileSetSource implements PacketSource {
      */
     private final java.util.LinkedHashMap<String, String> damage = new java.util.LinkedHashMap<>();
 
-    private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, Pace pace, TimeWindow window)
+    private FileSetSource(List<Path> files, int linkType, int snaplen, long totalBytes, TimeWindow window)
             throws IOException {
         this.window = window;
         this.files = files;
         this.linkType = linkType;
         this.snaplen = snaplen;
         this.totalBytes = totalBytes;
-        this.pace = pace;
-        this.paceMember = pace == null ? null : pace.join();
         openFile(0);
     }
 
@@ -134,12 +129,12 @@ public final class FileSetSource implements PacketSource {
     }
 
     /** Opens a file set after checking every file's header and that they share one link type. */
-    public static FileSetSource open(List<Path> files, Pace pace) throws IOException {
-        return open(files, pace, TimeWindow.ALL);
+    public static FileSetSource open(List<Path> files) throws IOException {
+        return open(files, TimeWindow.ALL);
     }
 
-    /** As {@link #open(List, Pace)}, returning only packets inside {@code window}. */
-    public static FileSetSource open(List<Path> files, Pace pace, TimeWindow window) throws IOException {
+    /** As {@link #open(List)}, returning only packets inside {@code window}. */
+    public static FileSetSource open(List<Path> files, TimeWindow window) throws IOException {
         if (files.isEmpty()) {
             throw new PushcapException("no capture files to push");
         }
@@ -157,7 +152,7 @@ public final class FileSetSource implements PacketSource {
                 total += Math.max(0, r.sizeHint());
             }
         }
-        return new FileSetSource(List.copyOf(files), linkType, snaplen <= 0 ? 262_144 : snaplen, total, pace, window);
+        return new FileSetSource(List.copyOf(files), linkType, snaplen <= 0 ? 262_144 : snaplen, total, window);
     }
 
     private void openFile(int i) throws IOException {
@@ -192,15 +187,9 @@ public final class FileSetSource implements PacketSource {
                 }
                 lastOffset = before;
                 lastTimestamp = packet.timestampNanos();
-                if (paceMember != null && (reader.recordsRead() & 1023) == 0) {
-                    paceMember.progress(bytesConsumed());
-                }
                 return true;
             }
             openFile(index + 1);
-        }
-        if (paceMember != null) {
-            paceMember.leave();
         }
         return false;
     }
@@ -262,6 +251,30 @@ public final class FileSetSource implements PacketSource {
         ended = false;
     }
 
+    /** The file the last packet came from (an index into the set), for {@link SharedFileRead}. */
+    int fileIndex() {
+        return index;
+    }
+
+    /** Byte offset of the last packet's record in its file. */
+    long lastRecordOffset() {
+        return lastOffset;
+    }
+
+    /** Byte offset in the current file of the record after the last packet (where {@link #position()} points). */
+    long nextRecordOffset() {
+        return reader == null ? 0 : reader.bytesRead();
+    }
+
+    /** Damage met so far, by place (file@offset) in the order met, for {@link SharedFileRead}. */
+    java.util.Map<String, String> damageByPlace() {
+        return new java.util.LinkedHashMap<>(damage);
+    }
+
+    int damageCount() {
+        return damage.size();
+    }
+
     @Override
     public List<String> damage() {
         return List.copyOf(damage.values());
@@ -300,9 +313,6 @@ public final class FileSetSource implements PacketSource {
 
     @Override
     public void close() throws IOException {
-        if (paceMember != null) {
-            paceMember.leave();
-        }
         if (reader != null) {
             reader.close();
         }

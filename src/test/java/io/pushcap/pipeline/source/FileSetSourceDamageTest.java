@@ -30,7 +30,7 @@ class FileSetSourceDamageTest {
         List<Long> offsets = CraftedCaptures.pcapRecordOffsets(whole);
         Path cut = CraftedCaptures.truncate(whole, offsets.get(12) + 20, dir.resolve("cut.pcap"));
         Path next = CraftedCaptures.ethernet(dir.resolve("b.pcap"), 7, 4);
-        try (FileSetSource s = FileSetSource.open(List.of(cut, next), null)) {
+        try (FileSetSource s = FileSetSource.open(List.of(cut, next))) {
             assertThat(drain(s)).isEqualTo(12 + 7);
             assertThat(s.ended()).isTrue();
             assertThat(s.damage()).singleElement().asString()
@@ -43,7 +43,7 @@ class FileSetSourceDamageTest {
         Path whole = CraftedCaptures.ethernet(dir.resolve("a.pcap"), 20, 3);
         List<Long> offsets = CraftedCaptures.pcapRecordOffsets(whole);
         Path absurd = CraftedCaptures.patchInt(whole, offsets.get(5) + 8, 0x7fffffff, dir.resolve("absurd.pcap"));
-        try (FileSetSource s = FileSetSource.open(List.of(absurd), null)) {
+        try (FileSetSource s = FileSetSource.open(List.of(absurd))) {
             assertThat(drain(s)).isEqualTo(5);
             s.seek(new SourcePosition(0, offsets.get(2), 0));
             assertThat(drain(s)).isEqualTo(3);
