@@ -114,6 +114,37 @@ class FaultPushIT {
         }
     }
 
+    /**
+     * The targets of an offline push share one read of the input (SharedFileRead: a ring of 16
+     * batches of 2 MiB). A target whose server is down must leave it while it retries: the ~90 MB
+     * input fills the ring more than twice, so a target still holding a batch would stop the file
+     * target until the other's RetryFor (10 minutes) ran out.
+     */
+    @Test
+    void shouldPublishTheFileTargetWhileAnotherTargetsServerStaysDownWhenTheyShareTheRead(@TempDir Path dir)
+            throws Exception {
+        Path big = dir.resolve("big.pcap");
+        TrafficGenerator.builder().mix(Mix.MIXED).seed(12).packets(100_000).pps(8_000).flows(500)
+                .startNanos(1_700_000_030_500_000_000L).write(big);
+        assertThat(Files.size(big)).isGreaterThan(2L * 16 * (2 << 20));
+        S3ProxyServer s3 = S3ProxyServer.unstarted(dir.resolve("s3"), true);
+        Path out = Files.createDirectories(dir.resolve("out"));
+        Path cfg = config(dir, fileTarget("file", out) + s3Target("s3", s3, "RetryFor = 600,"));
+        Process push = pushAsync(dir, cfg, s3Env(), big);
+        try {
+            Await.until("the file target done", Duration.ofSeconds(120), () -> logContains(dir, "file", "push file: DONE"));
+            assertThat(push.isAlive()).as("the s3 target still retries").isTrue();
+            assertThat(logContains(dir, "s3", "split failed")).isTrue();
+            push.destroy();
+            assertThat(push.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        } finally {
+            push.destroyForcibly();
+        }
+        assertThat(packetsOf(files(out))).isEqualTo(Cmd.tcpdump(big, "--nano", "-tt", "-e", "-S"));
+        assertThat(Files.readString(dir.resolve("push.out"))).contains("did not publish everything")
+                .doesNotContain("internal error");
+    }
+
     @Test
     void shouldRecoverAndPublishEverythingWhenServersStartAfterThePush(@TempDir Path dir) throws Exception {
         S3ProxyServer s3 = S3ProxyServer.unstarted(dir.resolve("s3"), true);
@@ -257,8 +288,12 @@ class FaultPushIT {
     }
 
     private static List<String> pushArgs(Path dir, Path cfg) {
+        return pushArgs(dir, cfg, capture);
+    }
+
+    private static List<String> pushArgs(Path dir, Path cfg, Path input) {
         return List.of("push", "--config", cfg.toString(), "--force", "--log-dir", dir.resolve("logs").toString(),
-                "--state-dir", dir.resolve("var").toString(), "--no-progress", "--offline", capture.toString());
+                "--state-dir", dir.resolve("var").toString(), "--no-progress", "--offline", input.toString());
     }
 
     private static Map<String, String> env(Path dir, Map<String, String> extra) {
@@ -273,9 +308,13 @@ class FaultPushIT {
 
     /** Starts the push and returns at once; its output goes to dir/push.out. */
     private static Process pushAsync(Path dir, Path cfg, Map<String, String> extra) throws IOException {
+        return pushAsync(dir, cfg, extra, capture);
+    }
+
+    private static Process pushAsync(Path dir, Path cfg, Map<String, String> extra, Path input) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(PushcapCli.launcher().toString());
-        cmd.addAll(pushArgs(dir, cfg));
+        cmd.addAll(pushArgs(dir, cfg, input));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
                 .redirectOutput(dir.resolve("push.out").toFile());
