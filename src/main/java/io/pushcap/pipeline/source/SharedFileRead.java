@@ -23,7 +23,9 @@ import java.util.concurrent.locks.ReentrantLock;
  *
  * <p>Batches live in a ring of {@value #SLOTS} slots of {@value #SLOT_BYTES} bytes each. The
  * reader fills a slot only after every attached view has moved past the batch it held, so the
- * slowest target sets the pace and memory stays bounded.
+ * slowest target sets the pace and memory stays bounded. The ring is small so that the targets,
+ * close behind the reader, find the packets still in the shared cache: 8 MiB used less CPU than
+ * 32 MiB (16 slots of 2 MiB) in alternating four-target pushes (docs/performance.md).
  *
  * <p>A view that seeks (a retry that produces a split again, a sink's committed position) leaves
  * the shared read and goes on with a {@link FileSetSource} of its own, positioned exactly where a
@@ -32,15 +34,17 @@ import java.util.concurrent.locks.ReentrantLock;
  * a target waiting for a dead server never holds the others back.
  *
  * <p><b>Note:</b> thread-safe between the reader thread and the views; each view is single-threaded,
- * as every {@link PacketSource}. A packet from a view points into a batch and is valid until that
+ * as every {@link PacketSource}, and each needs a thread of its own: a view waits (uninterruptibly)
+ * for the reader, which waits for the slowest attached view, so one thread reading two views
+ * that are a ring apart would wait for itself. A packet from a view points into a batch and is valid until that
  * view's next call. The reader thread starts with the first view's first read; it stops when the
  * files end, on a read error (each view throws it where the packets before it end), or when every
  * view has left. Memory (the slots, native) is freed when the last view is closed.
  */
 public final class SharedFileRead {
-    static final int SLOTS = 16;
-    static final int SLOT_BYTES = 2 << 20;
-    static final int SLOT_PACKETS = 16_384;
+    static final int SLOTS = 8;
+    static final int SLOT_BYTES = 1 << 20;
+    static final int SLOT_PACKETS = 8_192;
 
     private final List<Path> files;
     private final TimeWindow window;
