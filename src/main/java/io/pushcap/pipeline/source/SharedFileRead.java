@@ -122,8 +122,8 @@ public final class SharedFileRead {
         int damageSeen = 0;
         boolean held = false;
         IOException error = null;
+        Batch b = null;
         try {
-            Batch b = null;
             while (true) {
                 if (!held) {
                     boolean got = reader.next(p);
@@ -150,14 +150,15 @@ public final class SharedFileRead {
                     b = null;
                 }
             }
-            if (b != null) {
-                publish(seq++);
-            }
         } catch (IOException e) {
             error = e;
         } catch (RuntimeException | Error e) {
             // Never leave the views waiting for a batch that will not come.
             error = new IOException(reader.describe() + ": reading for the targets failed: " + e, e);
+        }
+        if (b != null && b.count > 0) {
+            // The packets before the end (or the error) reach the views first, as from a reader of their own.
+            publish(seq++);
         }
         finish(seq, error);
     }
@@ -238,7 +239,8 @@ public final class SharedFileRead {
                 return ring[(int) (seq % SLOTS)];
             }
             if (failure != null) {
-                throw failure;
+                // Each view's own exception: the targets' threads add to it (suppressed, causes) independently.
+                throw new IOException(failure.getMessage(), failure);
             }
             return null;
         } finally {

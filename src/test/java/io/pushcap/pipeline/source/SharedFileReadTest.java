@@ -161,6 +161,34 @@ class SharedFileReadTest {
     }
 
     @Test
+    void shouldHandEveryPacketBeforeAReadErrorToEachViewAndThenTheError() throws Exception {
+        Path first = CraftedCaptures.ethernet(dir.resolve("a.pcap"), 20, 3);
+        Path gone = CraftedCaptures.ethernet(dir.resolve("b.pcap"), 7, 4);
+        List<Seen> before = privately(List.of(first));
+        SharedFileRead shared = SharedFileRead.open(List.of(first, gone), TimeWindow.ALL);
+        java.nio.file.Files.delete(gone); // checked at open, gone when the reader reaches it
+        List<PacketSource> views = List.of(shared.view(), shared.view());
+        try {
+            for (PacketSource v : views) {
+                Packet p = new Packet();
+                List<Seen> got = new ArrayList<>();
+                assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> {
+                    while (v.next(p)) {
+                        got.add(see(v, p));
+                    }
+                })).isInstanceOf(java.io.IOException.class).hasMessageContaining(gone.toString());
+                // The same packets a reader of its own returns before it meets the missing file.
+                assertThat(got).hasSize(20);
+                assertThat(got.stream().map(Seen::crc).toList()).isEqualTo(before.stream().map(Seen::crc).toList());
+            }
+        } finally {
+            for (PacketSource v : views) {
+                v.close();
+            }
+        }
+    }
+
+    @Test
     void shouldGrowABatchForAPacketLargerThanASlot() throws Exception {
         // Two packets of 3 MiB (libpcap allows 256 KiB for Ethernet, but 128 MiB for D-Bus, link
         // type 231); copied whole, not cut at the slot's size.
