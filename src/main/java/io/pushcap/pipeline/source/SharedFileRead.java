@@ -52,6 +52,8 @@ public final class SharedFileRead {
     private final long[] consumedBefore;
     private final SourcePosition start;
     private final Batch[] ring = new Batch[SLOTS];
+    /** The slots' memory: one shared arena, as closing each costs a handshake with every thread. */
+    private final Arena arena = Arena.ofShared();
     private final List<View> attached = new ArrayList<>();
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition published = lock.newCondition();
@@ -188,7 +190,7 @@ public final class SharedFileRead {
             }
             int slot = (int) (seq % SLOTS);
             if (ring[slot] == null) {
-                ring[slot] = new Batch();
+                ring[slot] = new Batch(arena);
             }
             ring[slot].clear();
             return ring[slot];
@@ -281,18 +283,14 @@ public final class SharedFileRead {
                 Thread.currentThread().interrupt();
             }
         }
-        for (Batch b : ring) {
-            if (b != null) {
-                b.arena.close();
-            }
-        }
+        arena.close();
         reader.close();
     }
 
     /** Packets of one batch: their bytes one after the other, and what a view needs of each. */
     private static final class Batch {
-        final Arena arena = Arena.ofShared();
-        MemorySegment data = arena.allocate(SLOT_BYTES, 64);
+        private final Arena arena;
+        MemorySegment data;
         /** The number of packets the reader produced before this batch's first. */
         long firstIndex;
         long used;
@@ -306,6 +304,11 @@ public final class SharedFileRead {
         final int[] fileIndex = new int[SLOT_PACKETS];
         final long[] recordOffset = new long[SLOT_PACKETS];
         final long[] nextOffset = new long[SLOT_PACKETS];
+
+        Batch(Arena arena) {
+            this.arena = arena;
+            this.data = arena.allocate(SLOT_BYTES, 64);
+        }
 
         void clear() {
             used = 0;
