@@ -71,6 +71,21 @@ public final class BenchPackets {
     }
 
     /**
+     * A pcap (ns) of about {@code bytes} bytes of {@code size}-byte frames, {@code input.pcap} in a
+     * new directory under /dev/shm (so reading it measures the page cache, not a disk); the caller
+     * deletes both.
+     */
+    public static Path captureInShm(int size, long bytes) throws IOException {
+        Path dir = java.nio.file.Files.createTempDirectory(Path.of("/dev/shm"), "pushcap-bench-");
+        Path file = dir.resolve("input.pcap");
+        try (Arena arena = Arena.ofConfined()) {
+            int count = Math.max(256, (8 << 20) / size);
+            writeCapture(file, pool(arena, size, count, 1), size, bytes);
+        }
+        return file;
+    }
+
+    /**
      * Writes a pcap (ns) file of about {@code bytes} bytes: the pool's frames in turn, 10 µs
      * apart, through the project's {@link PcapWriter}.
      *

@@ -18,7 +18,6 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 import java.io.IOException;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -70,13 +69,8 @@ public class SharedFileReadBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() throws IOException {
-        dir = Files.createTempDirectory(Path.of("/dev/shm"), "pushcap-bench-");
-        file = dir.resolve("input.pcap");
-        try (Arena arena = Arena.ofConfined()) {
-            int count = Math.max(256, (8 << 20) / packetSize);
-            MemorySegment pool = BenchPackets.pool(arena, packetSize, count, 1);
-            BenchPackets.writeCapture(file, pool, packetSize, FILE_BYTES);
-        }
+        file = BenchPackets.captureInShm(packetSize, FILE_BYTES);
+        dir = file.getParent();
         pool = Executors.newFixedThreadPool(targets);
     }
 
