@@ -384,31 +384,28 @@ public final class SharedFileRead {
             if (ended) {
                 return false;
             }
-            if (batch == null && last < 0) {
+            if (batch == null) {
                 startIfNeeded();
             }
+            // The reader publishes no empty batch: the next one holds at least one packet.
             long seq = batch == null ? holding : holding + 1;
-            Batch b;
-            do {
-                b = batchAt(seq);
-                if (b == null) {
-                    ended = true;
-                    return false;
+            Batch b = batchAt(seq);
+            if (b == null) {
+                ended = true;
+                return false;
+            }
+            if (batch != null) {
+                // Moving on frees the batch before for the reader.
+                holding = seq;
+                lock.lock();
+                try {
+                    released.signalAll();
+                } finally {
+                    lock.unlock();
                 }
-                if (batch != null) {
-                    // Moving on frees the batch before for the reader.
-                    holding = seq;
-                    lock.lock();
-                    try {
-                        released.signalAll();
-                    } finally {
-                        lock.unlock();
-                    }
-                }
-                batch = b;
-                next = 0;
-                seq++;
-            } while (b.count == 0);
+            }
+            batch = b;
+            next = 0;
             return true;
         }
 
