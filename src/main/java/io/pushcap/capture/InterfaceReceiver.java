@@ -35,6 +35,8 @@ public final class InterfaceReceiver {
     private static final Logger LOG = LoggerFactory.getLogger(InterfaceReceiver.class);
     private static final long STATS_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(1);
     private static final long REOPEN_INTERVAL_MILLIS = 1000;
+    /** Packets read between checks of the stop flag, the link and the clock. */
+    private static final int BURST = 1024;
     private static final long REPEAT_WARNING_NANOS = TimeUnit.SECONDS.toNanos(30);
     private static final java.util.Set<String> DOWN_STATES = java.util.Set.of("down", "lowerlayerdown", "notpresent",
             "absent");
@@ -193,16 +195,19 @@ public final class InterfaceReceiver {
                 .start(() -> watch(cap, ifIndex));
         try {
             long nextStats = System.nanoTime() + STATS_INTERVAL_NANOS;
-            int sinceCheck = 0;
             while (!stopping && linkFailure == null) {
-                if (cap.next(p)) {
+                // What the kernel holds, then a wait: the same branches run in a burst (the kernel
+                // runs dry at the end of each block) and on an idle link, so the compiled loop does
+                // not deoptimise when traffic stops or starts (see LiveCapture.awaitPackets).
+                int n = 0;
+                while (n < BURST && cap.nextReady(p)) {
                     frames.write(p, ifIndex);
-                    packets++;
-                    if (++sinceCheck < 1024) {
-                        continue;
-                    }
+                    n++;
                 }
-                sinceCheck = 0;
+                packets += n;
+                if (n < BURST) {
+                    cap.awaitPackets();
+                }
                 long now = System.nanoTime();
                 if (now >= nextStats) {
                     publishStats(cap.stats());

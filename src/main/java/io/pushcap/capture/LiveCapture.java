@@ -67,8 +67,9 @@ public final class LiveCapture implements AutoCloseable {
     private final int fd;
     private final int timeoutMillis;
     private final MemorySegment pollScratch;
+    private final int quietPollMillis;
     private volatile boolean broken;
-    private boolean quiet;
+    private int pollMillis;
     private MemorySegment txScratch;
     private boolean closed;
 
@@ -85,6 +86,8 @@ public final class LiveCapture implements AutoCloseable {
         this.snaplen = LibPcap.snapshot(pcap);
         this.fd = LibPcap.selectableFd(pcap);
         this.timeoutMillis = Math.max(1, timeoutMillis);
+        this.quietPollMillis = Math.max(this.timeoutMillis, QUIET_POLL_MILLIS);
+        this.pollMillis = this.timeoutMillis;
         this.pollScratch = io.pushcap.internal.ffm.LibC.allocatePollScratch(arena);
     }
 
@@ -164,17 +167,24 @@ public final class LiveCapture implements AutoCloseable {
      * @return true with {@code packet} filled, false on timeout or after {@link #breakLoop()}
      */
     public boolean next(Packet packet) {
-        int rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
-        if (rc == 0 && !broken) {
-            // The kernel's block timer makes the descriptor readable when packets wait; the poll's
-            // own timeout only bounds how late breakLoop() is seen. Once a whole poll passed
-            // without a packet, the link is idle and a longer poll saves the system calls.
-            quiet = !io.pushcap.internal.ffm.LibC.pollReadable(pollScratch, fd,
-                    quiet ? Math.max(timeoutMillis, QUIET_POLL_MILLIS) : timeoutMillis);
-            rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
+        if (nextReady(packet)) {
+            return true;
         }
+        if (broken) {
+            return false;
+        }
+        awaitPackets();
+        return nextReady(packet);
+    }
+
+    /**
+     * A packet the kernel has already handed over, without waiting.
+     *
+     * @return true with {@code packet} filled, false when none is ready now or after {@link #breakLoop()}
+     */
+    public boolean nextReady(Packet packet) {
+        int rc = LibPcap.nextEx(pcap, headerPtr, dataPtr);
         if (rc == 1) {
-            quiet = false;
             // Addresses read as longs into one segment spanning the address space: a segment
             // object per packet would escape into the Packet and be allocated at every packet.
             long hdr = headerPtr.get(JAVA_LONG, 0);
@@ -189,6 +199,22 @@ public final class LiveCapture implements AutoCloseable {
             return false;
         }
         throw new PushcapException("pcap_next_ex(" + device + "): " + LibPcap.geterr(pcap));
+    }
+
+    /**
+     * Waits until the kernel hands over packets: at most the block timeout, or
+     * {@value #QUIET_POLL_MILLIS} ms once a whole wait passed without any (the kernel's block timer
+     * makes the descriptor readable as soon as packets wait, so the longer wait only bounds how late
+     * {@link #breakLoop()} is seen, and saves system calls on an idle link).
+     */
+    public void awaitPackets() {
+        int rc = io.pushcap.internal.ffm.LibC.poll(pollScratch, fd, pollMillis);
+        // Without a branch on purpose: a capture loop alternates bursts (every wait ends with
+        // packets) and idle links (waits time out). A branch on the outcome would be compiled for
+        // the one seen so far and deoptimise, with two recompilations, at each change of regime
+        // (docs/store.md, "CPU per packet").
+        int ready = Math.min(Math.max(rc, 0), 1);
+        pollMillis = quietPollMillis - ready * (quietPollMillis - timeoutMillis);
     }
 
     /**

@@ -63,6 +63,43 @@ class LiveCaptureTest {
     }
 
     @Test
+    void shouldReadWhatIsReadyWithoutWaitingAndWaitForTheNextPacketWhenNothingIs() throws Exception {
+        try (LiveCapture cap = LiveCapture.open(new LiveCapture.Options("lo", 65535, false, 2 << 20, false, 20, false));
+             BpfFilter f = BpfFilter.compile("udp dst port 47113", cap.linkType(), 65535);
+             DatagramSocket s = new DatagramSocket()) {
+            cap.setFilter(f);
+            Packet p = new Packet();
+            // An idle capture: nothing ready, and a wait that ends without a packet (the block
+            // timeout passes, then a longer quiet wait) leaves it so.
+            assertThat(cap.nextReady(p)).isFalse();
+            cap.awaitPackets();
+            cap.awaitPackets();
+            assertThat(cap.nextReady(p)).isFalse();
+            // Packets sent while idle are handed over after a wait, in order, and then nothing is ready.
+            for (int i = 0; i < 3; i++) {
+                byte[] msg = ("ready-" + i).getBytes();
+                s.send(new DatagramPacket(msg, msg.length, InetAddress.getLoopbackAddress(), 47113));
+            }
+            int got = 0;
+            long deadline = System.nanoTime() + 5_000_000_000L;
+            while (got < 3 && System.nanoTime() < deadline) {
+                while (got < 3 && cap.nextReady(p)) {
+                    assertThat(new String(p.toByteArray(), 42, 7)).isEqualTo("ready-" + got);
+                    got++;
+                }
+                if (got < 3) {
+                    cap.awaitPackets();
+                }
+            }
+            assertThat(got).isEqualTo(3);
+            assertThat(cap.nextReady(p)).isFalse();
+            // After breakLoop a blocking read gives up instead of waiting for a packet.
+            cap.breakLoop();
+            assertThat(cap.next(p)).isFalse();
+        }
+    }
+
+    @Test
     void shouldInjectFrameThatAnotherCaptureSeesByteForByte() {
         byte[] frame = Frames.udp(0x7f000001, 0x7f000001, 5555, 47112, 33, 9);
         try (LiveCapture rx = LiveCapture.open(new LiveCapture.Options("lo", 65535, false, 2 << 20, true, 20, false));

@@ -120,13 +120,21 @@ public final class LibC {
      * @return true when readable (or in error, so the caller reads and learns), false on timeout or EINTR
      */
     public static boolean pollReadable(MemorySegment scratch, int fd, int timeoutMillis) {
+        return poll(scratch, fd, timeoutMillis) > 0;
+    }
+
+    /**
+     * {@code poll(2)} for input on one descriptor, as {@link #pollReadable}, but returning the
+     * call's result: 1 when readable (or in error: the next read says which), 0 on timeout, -1 when
+     * interrupted.
+     */
+    public static int poll(MemorySegment scratch, int fd, int timeoutMillis) {
         // struct pollfd { int fd; short events; short revents; } at scratch[0..8), call state after it
         scratch.set(JAVA_INT, 0, fd);
         scratch.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 4, (short) 0x0001);
         scratch.set(java.lang.foreign.ValueLayout.JAVA_SHORT, 6, (short) 0);
         try {
-            int rc = (int) POLL.invokeExact(scratch.asSlice(8), scratch, 1L, timeoutMillis);
-            return rc > 0;
+            return (int) POLL.invokeExact(scratch.asSlice(8), scratch, 1L, timeoutMillis);
         } catch (Throwable t) {
             throw LibPcap.rethrow(t);
         }
