@@ -20,6 +20,12 @@
 # file stopped growing for 1.5 s, longer than its 1 s TPACKET_V3 block timeout, so packets still
 # in the kernel's last block are not counted as lost.
 #
+# The ring lives on tmpfs mounted with huge pages (huge=within_size), as docs/rings.md recommends;
+# BENCH_RING_FS=ramfs puts it on the ramfs with the store instead (4 KiB pages: rx then uses about
+# twice the CPU per packet on this 256 MB ring). The store and tcpdump's file are on ramfs.
+#
+# BENCH_THREADS=1 also prints each thread's CPU per packet (rx's and record's, to stderr).
+#
 # Usage: sudo bench/live_record.sh [PACKETS] [RATES...]   (rates in packets/s, or "topspeed")
 set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -39,6 +45,8 @@ ID=$(printf '%06x' $(( (RANDOM << 15 | RANDOM) & 0xffffff )))
 NSA=pushcap-s$ID-a; NSB=pushcap-s$ID-b; VA=sa$ID; VB=sb$ID
 TMP=$(mktemp -d /tmp/pushcap-live-record.XXXXXX)
 RAMFS=$TMP/ram
+RINGFS=$TMP/ring
+RING_FS=${BENCH_RING_FS:-tmpfs-huge}
 PIDS=()
 
 cleanup() {
@@ -47,6 +55,7 @@ cleanup() {
     ip netns del "$NSA" 2>/dev/null || true
     ip netns del "$NSB" 2>/dev/null || true
     umount "$RAMFS" 2>/dev/null || true
+    umount "$RINGFS" 2>/dev/null || true
     rm -rf "$TMP"
 }
 trap cleanup EXIT
@@ -65,6 +74,11 @@ setup() {
     in_b ethtool -K "$VB" tso off gso off gro off tx off rx off rxvlan off txvlan off >/dev/null
     in_a ip link set "$VA" up; in_b ip link set "$VB" up
     mkdir -p "$RAMFS"; mount -t ramfs none "$RAMFS"
+    case "$RING_FS" in
+        tmpfs-huge) mkdir -p "$RINGFS"; mount -t tmpfs -o huge=within_size,size=512m tmpfs "$RINGFS" ;;
+        ramfs) RINGFS=$RAMFS ;;
+        *) echo "live_record.sh: BENCH_RING_FS=$RING_FS (expected tmpfs-huge or ramfs)" >&2; exit 2 ;;
+    esac
 }
 
 # Little-endian fields at the offsets documented in RingDescriptor and StoreDescriptor.
@@ -108,13 +122,20 @@ cpu_ns() { # pids... -> CPU time of all their threads so far, in ns (schedstat: 
     echo "$total"
 }
 
+threads() { # pid -> "name#tid on-CPU-ns" per thread, sorted (BENCH_THREADS=1 prints the deltas)
+    local f
+    for f in /proc/"$1"/task/*; do
+        printf '%s %s\n' "$(tr ' ' _ < "$f/comm")#${f##*/}" "$(cut -d' ' -f1 "$f/schedstat")"
+    done | sort
+}
+
 settle() { # quiet-seconds command...: waits until the command's output stops changing that long
     local quiet=$1 last=-1 now; shift
     while now=$("$@"); [ "$now" != "$last" ]; do last=$now; sleep "$quiet"; done
 }
 
 trial_pushcap() { # rate -> "achieved lost"
-    local ring=$RAMFS/ring store=$RAMFS/store name=bench_$1
+    local ring=$RINGFS/ring store=$RAMFS/store name=bench_$1
     "$PUSHCAP" ring create -s 256m --force "$ring" >/dev/null 2>&1
     "$PUSHCAP" record "$ring" --store "$store" --name "$name" >"$TMP/record.log" 2>&1 & local rec=$!; PIDS+=("$rec")
     wait_until 60 recorder_attached "$ring" || { echo "record did not start: $(cat "$TMP/record.log")" >&2; exit 1; }
@@ -128,10 +149,17 @@ trial_pushcap() { # rate -> "achieved lost"
     settle 0.5 stored "$store/$name/head"
     local got0 drops0; got0=$(stored "$store/$name/head"); drops0=$(ring_kernel_drops "$ring")
     local c0rx c0rec; c0rx=$(cpu_ns "$rx"); c0rec=$(cpu_ns "$rec")
+    if [ -n "${BENCH_THREADS:-}" ]; then threads "$rx" > "$TMP/t0rx"; threads "$rec" > "$TMP/t0rec"; fi
     local achieved; achieved=$(replay "$1")
     settle 0.5 ring_packets "$ring"
     settle 0.5 stored "$store/$name/head"
     local c1rx c1rec; c1rx=$(cpu_ns "$rx"); c1rec=$(cpu_ns "$rec")
+    if [ -n "${BENCH_THREADS:-}" ]; then
+        threads "$rx" > "$TMP/t1rx"; threads "$rec" > "$TMP/t1rec"
+        for w in rx rec; do
+            join "$TMP/t0$w" "$TMP/t1$w" | awk -v w=$w -v n="$PACKETS" '{ d = ($3 - $2) / n; if (d >= 5) printf "  %-6s %-24s %6.0f ns/pkt\n", w, $1, d }' >&2
+        done
+    fi
     kill "$rx"; wait "$rx" 2>/dev/null || true
     kill "$rec"; wait "$rec" 2>/dev/null || true
     local got drops
@@ -162,7 +190,7 @@ setup
 "$PUSHCAP" gen -w "$TMP/small.pcap" --packets "$PACKETS" --mix small --seed 1 2>/dev/null
 "$PUSHCAP" --version >/dev/null 2>&1 # builds the jar before timing anything
 
-echo "live capture into the store: $PACKETS packets of 60 bytes per trial, veth pair in namespaces, ring + store / file on ramfs"
+echo "live capture into the store: $PACKETS packets of 60 bytes per trial, veth pair in namespaces, 256 MB ring on $RING_FS, store / file on ramfs"
 machine
 echo "$(tcpdump --version 2>&1 | head -1); $(tcpreplay -V 2>&1 | head -1)"
 printf '%-10s | %-48s | %-38s | %s\n' "rate" "pushcap rx + record (sent, lost, CPU rx+record)" "tcpdump -w (sent, lost, CPU)" "pushcap CPU / tcpdump CPU"

@@ -101,7 +101,7 @@ final class RingCommand implements Runnable {
             StringBuilder b = new StringBuilder();
             b.append("ring ").append(i.path()).append(": version ").append(i.version()).append(", ")
                     .append(ByteSizes.format(i.fileSize())).append(" (").append(i.capacity()).append(" bytes of data) on ")
-                    .append(i.storage().fsType()).append(' ').append(i.storage().mountPoint()).append('\n');
+                    .append(i.storage().describe()).append(' ').append(i.storage().mountPoint()).append('\n');
             if (i.storage().warning() != null) {
                 b.append("  warning      ").append(i.storage().warning()).append('\n');
             }

@@ -111,6 +111,10 @@ public final class RingFile implements AutoCloseable {
             while (header.hasRemaining()) {
                 ch.write(header);
             }
+            // Full size first: tmpfs mounted huge=within_size gives a range huge pages only when
+            // the file already covers it.
+            ch.write(ByteBuffer.allocate(1), HEADER_LENGTH + capacity - 1);
+            ch.position(HEADER_LENGTH);
             ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
             long left = capacity;
             while (left > 0) {
@@ -156,14 +160,35 @@ public final class RingFile implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(RingFile.class).debug("ring {}: madvise populate: {}", path,
                     io.pushcap.internal.ffm.Errno.describe(errno));
         }
+        if (forWriting && fsType().equals("tmpfs")) {
+            lockInMemory();
+        }
+    }
+
+    /**
+     * Locks a tmpfs ring's pages in memory for as long as the writer maps it: tmpfs may swap them
+     * out, which would stall the writer mid-capture (ramfs never swaps). Refused past
+     * RLIMIT_MEMLOCK without CAP_IPC_LOCK: then the ring works as before, and the log says why.
+     */
+    private void lockInMemory() {
+        int errno = io.pushcap.internal.ffm.LibC.mlock(segment);
+        if (errno != 0) {
+            LOG.warn("ring {}: cannot lock its {} in memory (mlock: {}); under memory pressure tmpfs may swap it out"
+                    + " and stall capture: raise the memlock limit (ulimit -l, LimitMEMLOCK=) or run as root",
+                    path, ByteSizes.format(segment.byteSize()), io.pushcap.internal.ffm.Errno.describe(errno));
+        }
     }
 
     private boolean inMemory() {
+        String type = fsType();
+        return type.equals("ramfs") || type.equals("tmpfs");
+    }
+
+    private String fsType() {
         try {
-            String type = java.nio.file.Files.getFileStore(path).type();
-            return type.equals("ramfs") || type.equals("tmpfs");
+            return java.nio.file.Files.getFileStore(path).type();
         } catch (IOException | RuntimeException e) {
-            return false;
+            return "unknown";
         }
     }
 

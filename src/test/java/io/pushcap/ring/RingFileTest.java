@@ -69,6 +69,64 @@ class RingFileTest {
         }
     }
 
+    /** Kilobytes of this process's mapping of {@code file} that huge pages map, from /proc/self/smaps. */
+    private static long hugeKib(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        boolean in = false;
+        long kib = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                in = line.endsWith(" " + name);
+            } else if (in && (line.startsWith("ShmemPmdMapped:") || line.startsWith("FilePmdMapped:"))) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib;
+    }
+
+    /** Locked kilobytes of this process's mapping of {@code file}, from /proc/self/smaps. */
+    private static long lockedKib(Path file) throws IOException {
+        String name = file.toRealPath().toString();
+        boolean in = false;
+        long kib = 0;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
+                in = line.endsWith(" " + name);
+            } else if (in && line.startsWith("Locked:")) {
+                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return kib;
+    }
+
+    @Test
+    void shouldMapARingWithHugePagesAndLockItWhenItsTmpfsIsMountedWithHugePages() throws Exception {
+        Path huge = dir.resolve("huge");
+        Files.createDirectory(huge);
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=64m", "tmpfs",
+                huge.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        try {
+            RingStorage s = RingStorage.of(huge);
+            assertTrue(s.hugePages(), s.options());
+            assertNull(s.warning());
+            assertEquals("tmpfs (huge pages)", s.describe());
+            Path p = huge.resolve("r");
+            long size = 16L << 20;
+            try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(size, false));
+                 RingWriter w = ring.writer("huge")) {
+                long hugeKib = hugeKib(p);
+                // The 16 KiB header shares the first 2 MiB with data, and the last partial 2 MiB is small
+                // pages: all but those two ranges come in huge pages.
+                assertTrue(hugeKib >= size / 1024 - 4096, hugeKib + " KiB of " + size / 1024 + " mapped with huge pages"
+                        + " (kernel " + System.getProperty("os.version") + ", "
+                        + Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled")).strip() + ")");
+                assertTrue(lockedKib(p) >= size / 1024 - 64, "the writer locks a tmpfs ring: " + lockedKib(p) + " KiB locked");
+            }
+        } finally {
+            new ProcessBuilder("umount", huge.toString()).inheritIO().start().waitFor();
+        }
+    }
+
     @Test
     void shouldWriteDocumentedHeaderWhenCreated() {
         Path p = dir.resolve("cisco");
@@ -201,7 +259,9 @@ class RingFileTest {
     @Test
     void shouldTellRamfsFromTmpfsAndDisk() throws Exception {
         assertEquals("tmpfs", RingStorage.of(dir).fsType());
-        assertTrue(RingStorage.of(dir).warning().contains("tmpfs: its pages can be swapped out"));
+        assertFalse(RingStorage.of(dir).hugePages(), RingStorage.of(dir).options());
+        assertTrue(RingStorage.of(dir).warning().contains("is tmpfs with 4 KiB pages"), RingStorage.of(dir).warning());
+        assertTrue(RingStorage.of(dir).warning().contains("huge=within_size"), RingStorage.of(dir).warning());
         Path disk = Files.createTempDirectory(Path.of(System.getProperty("java.io.tmpdir")), "pushcap-disk");
         try {
             RingStorage d = RingStorage.of(disk);

@@ -47,6 +47,27 @@ public final class LibC {
         static final MethodHandle HANDLE = bindErrno("madvise", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT));
     }
 
+    /** Bound on first use, as {@link Madvise}. */
+    private static final class Mlock {
+        static final MethodHandle HANDLE = bindErrno("mlock", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_LONG));
+    }
+
+    /**
+     * {@code mlock(2)} of the whole of a mapped segment: its pages stay in memory (never swapped)
+     * while it is mapped.
+     *
+     * @return 0, or the errno (ENOMEM or EPERM past RLIMIT_MEMLOCK without CAP_IPC_LOCK)
+     */
+    public static int mlock(MemorySegment mapped) {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment state = Errno.allocate(arena);
+            int rc = (int) Mlock.HANDLE.invokeExact(state, mapped, mapped.byteSize());
+            return rc == 0 ? 0 : Errno.get(state);
+        } catch (Throwable t) {
+            throw LibPcap.rethrow(t);
+        }
+    }
+
     /**
      * {@code madvise(2)} over the whole of a mapped segment (page-aligned, as mappings are).
      *
