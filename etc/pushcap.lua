@@ -10,7 +10,7 @@ Service.Http        = "127.0.0.1:9487"     -- status page /, /status (JSON), /me
 Service.StateDir    = "var"                -- cursors, manifests, schedule state
 Service.LogDir      = "logs"               -- serve.log, analytics_<schedule>.cur, push_<Desc>_* logs
 Service.RingDir     = "/run/pushcap/ram"   -- where rings live...
-Service.RingMount   = "ramfs"              -- ...on a ramfs serve mounts there (falls back, saying why, if it cannot)
+Service.RingMount   = "tmpfs"              -- ...on a tmpfs with huge pages serve mounts there (falls back, saying why)
 Service.StopTimeout = 20                   -- seconds SIGTERM may take: open splits published, cursors saved
 
 Service.Ring = {}

@@ -7,7 +7,7 @@ Service.Http        = "127.0.0.1:9487"      -- status page /, /status (JSON), /m
 Service.StateDir    = "/var/lib/pushcap"    -- cursors, manifests, schedule state
 Service.LogDir      = "/var/log/pushcap"    -- serve.log, analytics_<schedule>.cur, push logs
 Service.RingDir     = "/run/pushcap/ram"    -- where rings live: under the unit's RuntimeDirectory, tmpfs (RAM)
-Service.RingMount   = "none"                -- the unit has no CAP_SYS_ADMIN to mount a ramfs (docs/service.md)
+Service.RingMount   = "none"                -- the unit has no CAP_SYS_ADMIN to mount (docs/service.md)
 Service.StopTimeout = 20                    -- seconds SIGTERM may take: open splits published, cursors saved
 
 Service.Ring = {}

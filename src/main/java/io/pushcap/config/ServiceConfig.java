@@ -17,7 +17,8 @@ import java.util.stream.Stream;
  * @param stateDir    cursors, manifests, schedule state ({@code StateDir})
  * @param logDir      target logs, {@code analytics_<schedule>.cur}, {@code serve.log} ({@code LogDir})
  * @param ringDir     where rings live ({@code RingDir})
- * @param ringMount   {@code RingMount}: "ramfs" to mount ramfs at ringDir when it is not RAM, or "none"
+ * @param ringMount   {@code RingMount}: "tmpfs" (a tmpfs with huge pages) or "ramfs" to mount at ringDir when it
+ *                    is neither already, or "none"
  * @param stopTimeoutSeconds {@code StopTimeout}: how long SIGTERM may take before stragglers are killed
  * @param analyticsDirs where loaders are looked up by name, first match wins ({@code AnalyticsDir})
  */

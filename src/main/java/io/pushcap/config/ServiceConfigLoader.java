@@ -130,9 +130,9 @@ public final class ServiceConfigLoader {
         }
         String ringDir = s.string("RingDir");
         String mount = s.string("RingMount");
-        if (mount != null && !mount.equals("ramfs") && !mount.equals("none")) {
-            s.error("RingMount", "'" + mount + "' (expected \"ramfs\": mount a ramfs at RingDir when it is not RAM, or"
-                    + " \"none\": use RingDir as it is)");
+        if (mount != null && !mount.equals("tmpfs") && !mount.equals("ramfs") && !mount.equals("none")) {
+            s.error("RingMount", "'" + mount + "' (expected \"tmpfs\": mount a tmpfs with huge pages at RingDir when it is"
+                    + " not one or a ramfs already, \"ramfs\": mount a ramfs there, or \"none\": use RingDir as it is)");
         }
         int stop = (int) ServiceSections.integer(s, "StopTimeout", 1, 3600, ServiceConfig.DEFAULT_STOP_TIMEOUT_SECONDS,
                 "seconds SIGTERM may take before what is left is killed");
@@ -143,7 +143,7 @@ public final class ServiceConfigLoader {
         }
         analytics.add(home.resolve("analytics"));
         return new Globals(http, Path.of(state == null ? "var" : state), Path.of(log == null ? "logs" : log),
-                Path.of(ringDir == null ? DEFAULT_RING_DIR : ringDir), mount == null ? "ramfs" : mount, stop,
+                Path.of(ringDir == null ? DEFAULT_RING_DIR : ringDir), mount == null ? "tmpfs" : mount, stop,
                 List.copyOf(analytics));
     }
 

@@ -58,7 +58,7 @@ class ServiceConfigLoaderTest {
         ServiceConfig c = loader.load(HOME.resolve("etc/pushcap.lua"));
         assertThat(c.http()).isEqualTo(new ServiceConfig.HostPort("127.0.0.1", 9487));
         assertThat(c.ringDir()).isEqualTo(Path.of("/run/pushcap/ram"));
-        assertThat(c.ringMount()).isEqualTo("ramfs");
+        assertThat(c.ringMount()).isEqualTo("tmpfs");
         assertThat(c.rings()).containsExactly(new ServiceConfig.Ring("pushcap", 256L << 20, null));
         assertThat(c.captures()).extracting(ServiceConfig.Capture::iface, ServiceConfig.Capture::ring)
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("default", "pushcap"));

@@ -7,6 +7,7 @@ import io.pushcap.config.ServiceConfigLoader;
 import io.pushcap.metrics.MetricsRegistry;
 import io.pushcap.ring.RingFile;
 import io.pushcap.testsupport.Await;
+import io.pushcap.ring.RingStorage;
 import io.pushcap.testsupport.ServiceFiles;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -248,9 +249,37 @@ class ServiceTest {
         }
         assertThat(d.dir()).isNotEqualTo(Path.of("/proc/pushcap-nope/ram"));
         assertThat(d.note()).startsWith("cannot mount ramfs at /proc/pushcap-nope/ram (cannot create")
-                .contains("Rings belong on ramfs: its pages are never swapped out nor written back to disk")
+                .contains("Rings belong in RAM, best on tmpfs with huge pages")
                 .endsWith("mount it once: mount -t ramfs ramfs /proc/pushcap-nope/ram");
         assertThat(Files.readString(dir.resolve("logs/serve.log"))).contains("WARN  rings: cannot mount ramfs");
+    }
+
+    @Test
+    void shouldMountATmpfsWithHugePagesByDefaultAndLeaveItForTheNextStart() throws Exception {
+        Path ringDir = dir.resolve("ram");
+        // nil: the test helper's RingMount = "none" is taken back, so the default applies.
+        Path config = files.service("svc.lua", "Service.RingDir = \"" + ringDir + "\"\nService.RingMount = nil\n");
+        ServiceConfig c = new ServiceConfigLoader(HOME).load(config);
+        assertThat(c.ringMount()).isEqualTo("tmpfs");
+        try {
+            RingDirectory d = RingDirectory.prepare(c, new ServiceLog(dir.resolve("logs")));
+            assertThat(d.note()).as("mounting needs root (CI runs as root)").isNull();
+            assertThat(d.dir()).isEqualTo(ringDir);
+            RingStorage s = RingStorage.of(ringDir);
+            assertThat(s.mountPoint()).isEqualTo(ringDir.toString());
+            assertThat(s.hugePages()).as(s.options()).isTrue();
+            Files.writeString(ringDir.resolve("kept"), "a ring would be here");
+            // The next start finds it mounted and mounts nothing over it.
+            RingDirectory again = RingDirectory.prepare(c, new ServiceLog(dir.resolve("logs")));
+            assertThat(again.note()).isNull();
+            assertThat(Files.readString(ringDir.resolve("kept"))).isEqualTo("a ring would be here");
+            assertThat(Files.readAllLines(Path.of("/proc/mounts")).stream()
+                    .filter(l -> l.split(" ")[1].equals(ringDir.toString())).count()).isEqualTo(1);
+        } finally {
+            while (RingStorage.of(ringDir).mountPoint().equals(ringDir.toString())) {
+                new ProcessBuilder("umount", ringDir.toString()).inheritIO().start().waitFor();
+            }
+        }
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.pushcap.internal.ffm.LibC;
 import io.pushcap.internal.ffm.LibPcap;
 import io.pushcap.ring.ByteSizes;
 import io.pushcap.ring.RingStorage;
+import io.pushcap.service.RingDirectory;
 import io.pushcap.service.CaptureComponent;
 
 import java.io.IOException;
@@ -121,23 +122,23 @@ public final class Doctor {
 
     private void ringDir() {
         Path dir = config == null ? Path.of("/run/pushcap/ram") : config.ringDir();
-        String subject = "ring directory " + dir + " (expect ramfs)";
+        String subject = "ring directory " + dir + " (expect RAM: tmpfs with huge pages, or ramfs)";
+        String mount = config == null ? "tmpfs" : config.ringMount();
+        boolean canMount = (capEff() >> CAP_SYS_ADMIN & 1) != 0 && !mount.equals("none");
         if (!Files.isDirectory(dir)) {
-            boolean canMount = (capEff() >> CAP_SYS_ADMIN & 1) != 0;
-            checks.add(canMount && (config == null || config.ringMount().equals("ramfs"))
-                    ? DoctorCheck.valid(subject, "not there yet: serve mounts ramfs there when it starts")
-                    : DoctorCheck.fix(subject, "does not exist", "mount -t ramfs ramfs " + dir + " (as root; serve does it"
-                    + " itself when it runs as root)"));
+            checks.add(canMount
+                    ? DoctorCheck.valid(subject, "not there yet: serve mounts " + mount + " there when it starts")
+                    : DoctorCheck.fix(subject, "does not exist", RingDirectory.mountCommand(dir, mount.equals("ramfs")
+                    ? "ramfs" : "tmpfs") + " (as root; serve does it itself when it runs as root)"));
             return;
         }
         RingStorage s = RingStorage.of(dir);
-        if (s.isRamfs()) {
-            checks.add(DoctorCheck.valid(subject, "ramfs at " + s.mountPoint()));
+        if (s.isRamfs() || s.hugePages()) {
+            checks.add(DoctorCheck.valid(subject, s.describe() + " at " + s.mountPoint()));
             return;
         }
-        boolean mountedBySelf = config != null && config.ringMount().equals("ramfs") && (capEff() >> CAP_SYS_ADMIN & 1) != 0;
-        checks.add(mountedBySelf ? DoctorCheck.valid(subject, s.fsType() + " now: serve mounts ramfs over it when it starts")
-                : DoctorCheck.fix(subject, s.fsType() + " (" + s.mountPoint() + ")", s.warning()));
+        checks.add(canMount ? DoctorCheck.valid(subject, s.describe() + " now: serve mounts " + mount + " over it when it starts")
+                : DoctorCheck.fix(subject, s.describe() + " (" + s.mountPoint() + ")", s.warning()));
     }
 
     private void offloads() {
