@@ -15,7 +15,7 @@ import java.util.function.BooleanSupplier;
 /**
  * {@code pushcap rx -i IFACE}: captures one interface through libpcap ({@link LiveCapture}:
  * TPACKET_V3, promiscuous, ns timestamps) into a ring, until stopped. When the interface goes
- * down (its operstate, checked every second: libpcap reports nothing for that), disappears, is
+ * down (its operstate, checked after every second without packets: libpcap reports nothing for that), disappears, is
  * replaced (new ifindex), or the capture fails, it says so, drains and closes the capture, tries
  * every second until the interface is back, reopens it, and counts the restart in the ring
  * ({@code source_restarts}) and in {@code pushcap_capture_restarts_total}, the time without capture in
@@ -61,7 +61,8 @@ public final class InterfaceReceiver {
     private LiveCapture.Stats last = new LiveCapture.Stats(0, 0, 0);
     private long dropsAtLastWarning;
     private long lastDropWarning;
-    private long packets;
+    /** Written by the capture thread after each burst, read by the watchdog (and {@link #packets()}). */
+    private volatile long packets;
 
     public InterfaceReceiver(Options options, RingWriter writer) {
         if (!InterfaceIndex.exists(options.device())) {
@@ -204,7 +205,9 @@ public final class InterfaceReceiver {
                     frames.write(p, ifIndex);
                     n++;
                 }
-                packets += n;
+                if (n > 0) {
+                    packets += n;
+                }
                 if (n < BURST) {
                     cap.awaitPackets();
                 }
@@ -226,11 +229,20 @@ public final class InterfaceReceiver {
 
     /** Checks the link every second while {@code cap} is the active capture; breaks its loop on trouble. */
     private void watch(LiveCapture cap, int ifIndex) {
+        long seen = packets;
         while (!stopping && capture == cap) {
             try {
                 Thread.sleep(STATS_INTERVAL_NANOS / 1_000_000);
             } catch (InterruptedException e) {
                 return;
+            }
+            // Packets arrived since the last look: the link is up and the device the same (one that
+            // went down or away delivers nothing). Reading sysfs twice a second cost rx ~3 ms of
+            // CPU a second, 14 ns a packet at 200,000 packets/s, in code that never gets compiled.
+            long now = packets;
+            if (now != seen) {
+                seen = now;
+                continue;
             }
             String problem = linkProblem(ifIndex);
             if (problem != null) {
