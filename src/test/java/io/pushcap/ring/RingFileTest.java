@@ -37,19 +37,23 @@ class RingFileTest {
         return HexFormat.of().formatHex(s.asSlice(offset, length).toArray(JAVA_BYTE));
     }
 
-    /** Resident kilobytes of this process's mapping of {@code file}, from /proc/self/smaps. */
-    private static long residentKib(Path file) throws IOException {
+    /** Kilobytes of the {@code fields} (e.g. "Rss") of this process's mappings of {@code file}, from /proc/self/smaps. */
+    private static long smapsKib(Path file, String... fields) throws IOException {
         String name = file.toRealPath().toString();
         boolean in = false;
         long kib = 0;
         for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
             if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
                 in = line.endsWith(" " + name);
-            } else if (in && line.startsWith("Rss:")) {
+            } else if (in && java.util.Arrays.stream(fields).anyMatch(f -> line.startsWith(f + ":"))) {
                 kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
             }
         }
         return kib;
+    }
+
+    private static long residentKib(Path file) throws IOException {
+        return smapsKib(file, "Rss");
     }
 
     @Test
@@ -69,36 +73,6 @@ class RingFileTest {
         }
     }
 
-    /** Kilobytes of this process's mapping of {@code file} that huge pages map, from /proc/self/smaps. */
-    private static long hugeKib(Path file) throws IOException {
-        String name = file.toRealPath().toString();
-        boolean in = false;
-        long kib = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                in = line.endsWith(" " + name);
-            } else if (in && (line.startsWith("ShmemPmdMapped:") || line.startsWith("FilePmdMapped:"))) {
-                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return kib;
-    }
-
-    /** Locked kilobytes of this process's mapping of {@code file}, from /proc/self/smaps. */
-    private static long lockedKib(Path file) throws IOException {
-        String name = file.toRealPath().toString();
-        boolean in = false;
-        long kib = 0;
-        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
-            if (line.matches("^[0-9a-f]+-[0-9a-f]+ .*")) {
-                in = line.endsWith(" " + name);
-            } else if (in && line.startsWith("Locked:")) {
-                kib += Long.parseLong(line.replaceAll("[^0-9]", ""));
-            }
-        }
-        return kib;
-    }
-
     @Test
     void shouldMapARingWithHugePagesAndLockItWhenItsTmpfsIsMountedWithHugePages() throws Exception {
         Path huge = dir.resolve("huge");
@@ -114,13 +88,14 @@ class RingFileTest {
             long size = 16L << 20;
             try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(size, false));
                  RingWriter w = ring.writer("huge")) {
-                long hugeKib = hugeKib(p);
+                long hugeKib = smapsKib(p, "ShmemPmdMapped", "FilePmdMapped");
                 // The 16 KiB header shares the first 2 MiB with data, and the last partial 2 MiB is small
                 // pages: all but those two ranges come in huge pages.
                 assertTrue(hugeKib >= size / 1024 - 4096, hugeKib + " KiB of " + size / 1024 + " mapped with huge pages"
                         + " (kernel " + System.getProperty("os.version") + ", "
                         + Files.readString(Path.of("/sys/kernel/mm/transparent_hugepage/shmem_enabled")).strip() + ")");
-                assertTrue(lockedKib(p) >= size / 1024 - 64, "the writer locks a tmpfs ring: " + lockedKib(p) + " KiB locked");
+                long lockedKib = smapsKib(p, "Locked");
+                assertTrue(lockedKib >= size / 1024 - 64, "the writer locks a tmpfs ring: " + lockedKib + " KiB locked");
             }
         } finally {
             new ProcessBuilder("umount", huge.toString()).inheritIO().start().waitFor();
