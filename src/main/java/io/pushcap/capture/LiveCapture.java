@@ -21,8 +21,14 @@ import static java.lang.foreign.ValueLayout.JAVA_LONG;
  * descriptor, because with TPACKET_V3 libpcap's own read timeout never fires on an idle link
  * (the kernel only retires blocks that hold packets), which would leave a reader blocked for ever.
  *
+ * <p>A capture loop reads with {@link #nextReady(Packet)} until the kernel runs dry, then waits
+ * with {@link #awaitPackets()}: the same code runs in a burst and on an idle link, so the JIT's
+ * compiled loop survives the change between them. {@link #next(Packet)} does both for callers that
+ * take one packet at a time.
+ *
  * <p><b>Note:</b> not thread-safe, except {@link #breakLoop()}, which any thread may call to make
- * a waiting {@link #next(Packet)} return within the timeout (100 ms while the link is idle). The bytes {@link #next(Packet)} points at belong to
+ * a waiting {@link #next(Packet)} or {@link #awaitPackets()} return within the timeout (100 ms
+ * while the link is idle). The bytes {@link #next(Packet)} points at belong to
  * libpcap and stay valid only until the next call; the packet's segment is one spanning native
  * memory, with the bytes at its offset (no segment is allocated per packet). Every failure raises a
  * {@link PushcapException} naming the call, the device and libpcap's message.
