@@ -71,8 +71,10 @@ final class FlowSources {
     }
 
     /**
-     * A LiveCapture as a PacketSource. {@link LiveCapture#next(Packet)} returns within the
-     * capture's timeout on a quiet link, so expiry and control requests are never held back.
+     * A LiveCapture as a PacketSource: {@link #next} takes what the kernel holds without waiting,
+     * {@link #await} waits at most the capture's timeout (100 ms on a quiet link), so expiry and
+     * control requests are never held back, and the meter's loop runs the same branches in a burst
+     * and on an idle link (see {@link LiveCapture}).
      */
     private static final class LiveSource implements PacketSource {
         private final LiveCapture capture;
@@ -87,7 +89,7 @@ final class FlowSources {
 
         @Override
         public boolean next(Packet p) {
-            if (!capture.next(p)) {
+            if (!capture.nextReady(p)) {
                 return false;
             }
             p.set(p.segment(), p.offset(), p.caplen(), p.wirelen(), p.timestampNanos(), p.linkType(), ifIndex);
@@ -96,7 +98,8 @@ final class FlowSources {
 
         @Override
         public boolean await(long timeoutNanos) {
-            return true; // next() already waits up to the capture timeout
+            capture.awaitPackets();
+            return true;
         }
 
         @Override
