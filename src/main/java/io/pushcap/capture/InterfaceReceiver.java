@@ -205,9 +205,7 @@ public final class InterfaceReceiver {
                     frames.write(p, ifIndex);
                     n++;
                 }
-                if (n > 0) {
-                    packets += n;
-                }
+                packets += n;
                 if (n < BURST) {
                     cap.awaitPackets();
                 }

@@ -151,7 +151,8 @@ public final class RingFile implements AutoCloseable {
      * read or dirty the whole file).
      */
     void prefault(boolean forWriting) {
-        if (!writable && forWriting || !inMemory()) {
+        String type = fsType();
+        if (!writable && forWriting || !type.equals("ramfs") && !type.equals("tmpfs")) {
             return;
         }
         int errno = io.pushcap.internal.ffm.LibC.madvise(segment,
@@ -160,7 +161,7 @@ public final class RingFile implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(RingFile.class).debug("ring {}: madvise populate: {}", path,
                     io.pushcap.internal.ffm.Errno.describe(errno));
         }
-        if (forWriting && fsType().equals("tmpfs")) {
+        if (forWriting && type.equals("tmpfs")) {
             lockInMemory();
         }
     }
@@ -177,11 +178,6 @@ public final class RingFile implements AutoCloseable {
                     + " and stall capture: raise the memlock limit (ulimit -l, LimitMEMLOCK=) or run as root",
                     path, ByteSizes.format(segment.byteSize()), io.pushcap.internal.ffm.Errno.describe(errno));
         }
-    }
-
-    private boolean inMemory() {
-        String type = fsType();
-        return type.equals("ramfs") || type.equals("tmpfs");
     }
 
     private String fsType() {

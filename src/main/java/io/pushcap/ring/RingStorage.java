@@ -82,9 +82,9 @@ public record RingStorage(String fsType, String mountPoint, String options) {
         return false;
     }
 
-    /** In RAM: ramfs or tmpfs. */
-    public boolean inMemory() {
-        return isRamfs() || isTmpfs();
+    /** A good home for a ring, that {@link #warning()} says nothing about: ramfs, or tmpfs with huge pages. */
+    public boolean recommended() {
+        return isRamfs() || hugePages();
     }
 
     /** A short description for {@code ring info}: the type, and for tmpfs whether pages are huge. */
@@ -94,7 +94,7 @@ public record RingStorage(String fsType, String mountPoint, String options) {
 
     /** Why this filesystem is a poor home for a ring, or null when it is ramfs or tmpfs with huge pages. */
     public String warning() {
-        if (isRamfs() || hugePages()) {
+        if (recommended()) {
             return null;
         }
         if (isTmpfs()) {

@@ -79,7 +79,7 @@ public final class RingDirectory {
         return new RingDirectory(fallback, why);
     }
 
-    /** The mount(8) command that {@code RingMount = type} runs for {@code dir}. */
+    /** The mount(8) command that {@code RingMount = type} runs for {@code dir} (tmpfs for any type but "ramfs"). */
     public static String mountCommand(Path dir, String type) {
         return type.equals("ramfs") ? "mount -t ramfs ramfs " + dir
                 : "mount -t tmpfs -o huge=within_size tmpfs " + dir;
@@ -108,7 +108,7 @@ public final class RingDirectory {
      */
     static String mount(Path dir, String type) {
         RingStorage s = RingStorage.of(dir);
-        if (Files.isDirectory(dir) && (s.isRamfs() || s.hugePages())) {
+        if (Files.isDirectory(dir) && s.recommended()) {
             return null;
         }
         try {

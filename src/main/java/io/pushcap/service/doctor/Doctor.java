@@ -128,12 +128,12 @@ public final class Doctor {
         if (!Files.isDirectory(dir)) {
             checks.add(canMount
                     ? DoctorCheck.valid(subject, "not there yet: serve mounts " + mount + " there when it starts")
-                    : DoctorCheck.fix(subject, "does not exist", RingDirectory.mountCommand(dir, mount.equals("ramfs")
-                    ? "ramfs" : "tmpfs") + " (as root; serve does it itself when it runs as root)"));
+                    : DoctorCheck.fix(subject, "does not exist", RingDirectory.mountCommand(dir, mount)
+                    + " (as root; serve does it itself when it runs as root)"));
             return;
         }
         RingStorage s = RingStorage.of(dir);
-        if (s.isRamfs() || s.hugePages()) {
+        if (s.recommended()) {
             checks.add(DoctorCheck.valid(subject, s.describe() + " at " + s.mountPoint()));
             return;
         }
