@@ -220,9 +220,11 @@ class ServiceTest {
                 + "Service.Transmit = {}\ntable.insert(Service.Transmit, { Name = \"out\", Ring = \"src\", Encap = \"vxlan:127.0.0.1:"
                 + port + "\", Key = 42 })\n"));
         try (RingFile src = RingFile.open(dir.resolve("ram/src")); RingFile dst = RingFile.open(dir.resolve("ram/dst"))) {
-            Await.until("the transmitter reads src and the tunnel writes dst", Duration.ofSeconds(10),
+            // The tunnel declares dst's link type only once its socket is bound; the writer slot is
+            // taken before that, and a datagram sent to an unbound port is gone.
+            Await.until("the transmitter reads src and the tunnel's socket is bound", Duration.ofSeconds(10),
                     () -> src.info().readers().stream().anyMatch(r -> r.name().equals("tx:out") && r.alive())
-                            && dst.info().writerAlive());
+                            && dst.info().writerAlive() && dst.info().linkType() == 1);
             try (io.pushcap.ring.RingWriter w = src.writer("test")) {
                 w.declare(1, 262_144);
                 long now = System.currentTimeMillis() * 1_000_000L;
