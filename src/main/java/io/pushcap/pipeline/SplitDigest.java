@@ -1,9 +1,10 @@
 package io.pushcap.pipeline;
 
+import io.pushcap.internal.ffm.NativeDigest;
+
 import java.io.InterruptedIOException;
 import java.nio.ByteBuffer;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 
@@ -49,11 +50,7 @@ final class SplitDigest implements AutoCloseable {
      */
     SplitDigest(boolean threaded) {
         this.threaded = threaded;
-        try {
-            md = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("SHA-256 is a required JDK algorithm", e);
-        }
+        md = NativeDigest.sha256();
     }
 
     void update(byte[] b, int off, int len) throws InterruptedIOException {

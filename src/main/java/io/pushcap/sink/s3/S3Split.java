@@ -1,5 +1,6 @@
 package io.pushcap.sink.s3;
 
+import io.pushcap.internal.ffm.NativeDigest;
 import io.pushcap.sink.SinkMetrics;
 import io.pushcap.sink.SplitOutput;
 import io.pushcap.sink.s3.S3Settings.BodyChecksum;
@@ -17,7 +18,6 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Comparator;
@@ -212,13 +212,9 @@ final class S3Split implements SplitOutput {
      * unsigned payloads on plain http (and costs about what SigV4's SHA-256 would).
      */
     private static String md5(byte[] data, int length) {
-        try {
-            MessageDigest d = MessageDigest.getInstance("MD5");
-            d.update(data, 0, length);
-            return Base64.getEncoder().encodeToString(d.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("MD5 is a required JDK algorithm", e);
-        }
+        MessageDigest d = NativeDigest.md5();
+        d.update(data, 0, length);
+        return Base64.getEncoder().encodeToString(d.digest());
     }
 
     /**
