@@ -81,13 +81,14 @@ public final class RingFile implements AutoCloseable {
         if (dir == null || !Files.isDirectory(dir)) {
             throw new PushcapException("ring " + path + ": directory " + dir + " does not exist");
         }
-        String warning = RingStorage.of(dir).warning();
+        RingStorage storage = RingStorage.of(dir);
+        String warning = storage.warning();
         if (warning != null) {
             LOG.warn("ring {}: {}", path, warning);
         }
         Path pending = path.resolveSibling(path.getFileName() + ".pending");
         try {
-            writeNew(pending, capacity);
+            writeNew(pending, capacity, storage.hugePages());
             publish(pending, path, o.replace());
         } catch (IOException e) {
             deleteQuietly(pending);
@@ -96,9 +97,10 @@ public final class RingFile implements AutoCloseable {
         return open(path);
     }
 
-    private static void writeNew(Path pending, long capacity) throws IOException {
-        try (FileChannel ch = FileChannel.open(pending, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                StandardOpenOption.TRUNCATE_EXISTING)) {
+    private static void writeNew(Path pending, long capacity, boolean hugePages) throws IOException {
+        // READ too: mapping read-write (allocateHuge) needs a readable channel.
+        try (FileChannel ch = FileChannel.open(pending, StandardOpenOption.CREATE, StandardOpenOption.READ,
+                StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             ByteBuffer header = ByteBuffer.allocate(HEADER_LENGTH).order(ByteOrder.nativeOrder());
             header.putLong(MAGIC_OFFSET, MAGIC);
             header.putInt(VERSION_OFFSET, VERSION);
@@ -114,6 +116,10 @@ public final class RingFile implements AutoCloseable {
             // Full size first: tmpfs mounted huge=within_size gives a range huge pages only when
             // the file already covers it.
             ch.write(ByteBuffer.allocate(1), HEADER_LENGTH + capacity - 1);
+            if (hugePages && allocateHuge(ch, pending, HEADER_LENGTH + capacity)) {
+                ch.force(true);
+                return;
+            }
             ch.position(HEADER_LENGTH);
             ByteBuffer zeros = ByteBuffer.allocateDirect(ZERO_CHUNK);
             long left = capacity;
@@ -122,6 +128,42 @@ public final class RingFile implements AutoCloseable {
                 left -= ch.write(zeros);
             }
             ch.force(true);
+        }
+    }
+
+    /**
+     * Allocates a ring's memory on a tmpfs mounted with huge pages through a mapping advised
+     * {@code MADV_HUGEPAGE}, instead of writing zeros. write(2) asks tmpfs for huge pages without
+     * compacting memory, so on a host whose free memory was fragmented the ring silently came in
+     * 4 KiB pages, and rx's copies into it took twice the CPU (docs/rings.md). Faults under the
+     * advice may compact memory to find free 2 MiB blocks (THP defrag "madvise", the default).
+     * Warns, with the remedy, when some of the ring still came in small pages.
+     *
+     * @return false when the kernel does not populate on advice (before Linux 5.14): the caller
+     *         writes zeros instead
+     * @throws IOException when tmpfs has no room for the ring
+     */
+    private static boolean allocateHuge(FileChannel ch, Path pending, long fileSize) throws IOException {
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize, arena);
+            io.pushcap.internal.ffm.LibC.madvise(m, io.pushcap.internal.ffm.LibC.MADV_HUGEPAGE);
+            int errno = io.pushcap.internal.ffm.LibC.madvise(m, io.pushcap.internal.ffm.LibC.MADV_POPULATE_WRITE);
+            if (errno == io.pushcap.internal.ffm.Errno.EINVAL) {
+                return false;
+            }
+            if (errno != 0) {
+                throw new IOException("cannot allocate its " + ByteSizes.format(fileSize) + " ("
+                        + io.pushcap.internal.ffm.Errno.describe(errno) + "): is the tmpfs full? (df " + pending.getParent() + ")");
+            }
+            long expected = RingMemory.hugePageKibExpected(fileSize, HEADER_LENGTH);
+            long huge = RingMemory.hugePageKib(m);
+            if (huge < expected) {
+                String ring = pending.getFileName().toString().replace(".pending", "");
+                LOG.warn("ring {}: only {} of {} came in huge pages ({}); rx then uses up to twice the CPU per packet",
+                        pending.resolveSibling(ring), ByteSizes.format(huge * 1024), ByteSizes.format(expected * 1024),
+                        RingMemory.whyNoHugePages());
+            }
+            return true;
         }
     }
 

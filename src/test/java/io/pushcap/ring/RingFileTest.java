@@ -103,6 +103,44 @@ class RingFileTest {
     }
 
     @Test
+    void shouldSayWhyAndWhatToDoWhenATmpfsRingGetsNoHugePages() throws Exception {
+        Path denied = dir.resolve("denied");
+        Files.createDirectory(denied);
+        Path policy = Path.of(RingMemory.SHMEM_ENABLED);
+        assertTrue(Files.exists(policy), "this kernel has no transparent huge pages (" + policy + ")");
+        String was = Files.readString(policy).replaceAll("(?s).*\\[(\\w+)\\].*", "$1");
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=64m", "tmpfs",
+                denied.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RingFile.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
+                new ch.qos.logback.core.read.ListAppender<>();
+        seen.start();
+        log.addAppender(seen);
+        try {
+            // 'deny' makes every tmpfs give small pages whatever its huge= option, as a host whose
+            // free memory is fragmented does (which a test cannot arrange: the kernel compacts).
+            Files.writeString(policy, "deny");
+            RingFile.create(denied.resolve("r"), new RingFile.CreateOptions(16L << 20, false)).close();
+        } finally {
+            Files.writeString(policy, was);
+            log.detachAppender(seen);
+            new ProcessBuilder("umount", denied.toString()).inheritIO().start().waitFor();
+        }
+        assertEquals(java.util.List.of("ring " + denied.resolve("r") + ": only 0 B of 14.0 MiB came in huge pages ("
+                        + policy + " is 'deny', which overrides every tmpfs's huge= option: echo never > " + policy
+                        + ", then recreate the ring); rx then uses up to twice the CPU per packet"),
+                seen.list.stream().filter(e -> e.getLevel() == ch.qos.logback.classic.Level.WARN)
+                        .map(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage).toList());
+    }
+
+    @Test
+    void shouldCountTheHugePagesARingCanHaveWhenItsHeaderSharesTheFirst() {
+        assertEquals(14 * 1024, RingMemory.hugePageKibExpected(16L << 20, 16384));
+        assertEquals(14 * 1024, RingMemory.hugePageKibExpected((16L << 20) + 4096, 16384), "a partial last block is small pages");
+        assertEquals(0, RingMemory.hugePageKibExpected(1L << 20, 16384));
+    }
+
+    @Test
     void shouldWriteDocumentedHeaderWhenCreated() {
         Path p = dir.resolve("cisco");
         try (RingFile ring = RingFile.create(p, new RingFile.CreateOptions(ByteSizes.parse("1m", "-s"), false))) {

@@ -19,6 +19,7 @@ public final class Errno {
     private static final StructLayout LAYOUT = Linker.Option.captureStateLayout();
     private static final VarHandle ERRNO = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
+    public static final int EINVAL = 22;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int ENOBUFS = 105;

@@ -34,6 +34,8 @@ public final class LibC {
     private static final short POLLERR = 0x8;
     private static final short POLLHUP = 0x10;
 
+    /** {@code madvise(2)}: back a range with huge pages, compacting memory to find them if need be. */
+    public static final int MADV_HUGEPAGE = 14;
     /** {@code madvise(2)}: fault a range in readable (Linux 5.14+). */
     public static final int MADV_POPULATE_READ = 22;
     /** {@code madvise(2)}: fault a range in writable, allocating its pages (Linux 5.14+). */
