@@ -61,6 +61,8 @@ class PackagingIT {
         assertThat(Files.readSymbolicLink(root.resolve("usr/lib/pushcap/etc"))).isEqualTo(Path.of("/etc/pushcap"));
         assertThat(Files.isExecutable(root.resolve("usr/lib/pushcap/bin/pushcap"))).isTrue();
         assertThat(Cmd.run("dpkg-deb", "-f", deb.toString(), "Depends").ok().stdout().strip()).isEqualTo("libpcap0.8");
+        // Split digests use OpenSSL's libcrypto when it is there, the JDK's otherwise.
+        assertThat(Cmd.run("dpkg-deb", "-f", deb.toString(), "Recommends").ok().stdout().strip()).isEqualTo("libssl3");
         assertThat(Cmd.run("dpkg-deb", "-I", deb.toString(), "conffiles").ok().stdout()).contains("/etc/pushcap/pushcap.lua");
 
         Cmd.Result v = Cmd.run(null, 120, root.resolve("usr/lib/pushcap/bin/pushcap").toString(), "--version");
