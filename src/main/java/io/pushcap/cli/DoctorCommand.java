@@ -21,7 +21,7 @@ import java.util.concurrent.Callable;
  * {@code dependency-check}. Exit 0 when every check is valid, 1 otherwise.
  */
 @Command(name = "doctor", mixinStandardHelpOptions = true, description = {
-        "Check this host for the service: JDK, libpcap, capabilities and raw sockets, ring directory (ramfs),",
+        "Check this host for the service: JDK, libpcap, libcrypto, capabilities and raw sockets, ring directory (ramfs),",
         "NIC offloads (with the ethtool command that fixes them), store space, rclone, and every configured sink.",
         "Each line ends in (VALID) or says what to do. Exit 0 when all are valid, 1 otherwise."})
 final class DoctorCommand implements Callable<Integer> {

@@ -151,9 +151,14 @@ public final class RingFile implements AutoCloseable {
             if (errno == io.pushcap.internal.ffm.Errno.EINVAL) {
                 return false;
             }
+            if (errno == io.pushcap.internal.ffm.Errno.EFAULT) {
+                // Populating stops where a fault would have been SIGBUS: tmpfs's size limit.
+                throw new IOException("no room for its " + ByteSizes.format(fileSize) + ": the tmpfs is full (df "
+                        + pending.getParent() + ")");
+            }
             if (errno != 0) {
                 throw new IOException("cannot allocate its " + ByteSizes.format(fileSize) + " ("
-                        + io.pushcap.internal.ffm.Errno.describe(errno) + "): is the tmpfs full? (df " + pending.getParent() + ")");
+                        + io.pushcap.internal.ffm.Errno.describe(errno) + ")");
             }
             long expected = RingMemory.hugePageKibExpected(fileSize, HEADER_LENGTH);
             long huge = RingMemory.hugePageKib(m);
@@ -421,6 +426,9 @@ public final class RingFile implements AutoCloseable {
         }
         if (e instanceof NoSuchFileException) {
             return "no such file or directory: " + e.getMessage();
+        }
+        if (e.getClass() == IOException.class && e.getMessage() != null) {
+            return e.getMessage(); // ours, worded for the user (allocateHuge)
         }
         return e.getClass().getSimpleName() + ": " + e.getMessage();
     }

@@ -102,6 +102,8 @@ class ServeCommandTest {
         assertThat(lines.getFirst()).isEqualTo("service config " + c + ": loads (VALID)");
         assertThat(lines).anyMatch(l -> l.matches("JDK \\(expect 25\\+\\): 2[5-9].* \\(VALID\\)"));
         assertThat(lines).anyMatch(l -> l.startsWith("libpcap (expect libpcap.so.0.8, 1.10+ with TPACKET_V3): libpcap version"));
+        assertThat(lines).anyMatch(l -> l.matches("libcrypto \\(expect libcrypto\\.so\\.3: OpenSSL's SHA-256 of splits, MD5 of"
+                + " S3 bodies\\): OpenSSL 3\\.\\S+ .* \\(VALID\\)"));
         assertThat(lines).anyMatch(l -> l.startsWith("raw sockets: AF_PACKET (capture, tx -i): "));
         assertThat(lines).anyMatch(l -> l.startsWith("ring directory " + dir.resolve("ram") + " (expect RAM: tmpfs with huge pages, or ramfs): "));
         assertThat(lines).anyMatch(l -> l.startsWith("store directory store free space (expect at least 1.0 GiB): "));

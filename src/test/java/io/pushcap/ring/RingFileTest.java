@@ -134,6 +134,25 @@ class RingFileTest {
     }
 
     @Test
+    void shouldRefuseWithTheReasonAndLeaveNothingWhenAHugePageTmpfsHasNoRoomForTheRing() throws Exception {
+        Path small = dir.resolve("small");
+        Files.createDirectory(small);
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=8m", "tmpfs",
+                small.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        try {
+            PushcapException e = assertThrows(PushcapException.class,
+                    () -> RingFile.create(small.resolve("r"), new RingFile.CreateOptions(16L << 20, false)));
+            assertEquals("ring " + small.resolve("r") + ": cannot create: no room for its 16.0 MiB: the tmpfs is full (df "
+                    + small + ")", e.getMessage());
+            try (var left = Files.list(small)) {
+                assertEquals(java.util.List.of(), left.toList(), "no ring and no .pending file left");
+            }
+        } finally {
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+        }
+    }
+
+    @Test
     void shouldCountTheHugePagesARingCanHaveWhenItsHeaderSharesTheFirst() {
         assertEquals(14 * 1024, RingMemory.hugePageKibExpected(16L << 20, 16384));
         assertEquals(14 * 1024, RingMemory.hugePageKibExpected((16L << 20) + 4096, 16384), "a partial last block is small pages");

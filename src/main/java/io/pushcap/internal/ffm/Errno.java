@@ -20,6 +20,7 @@ public final class Errno {
     private static final VarHandle ERRNO = LAYOUT.varHandle(MemoryLayout.PathElement.groupElement("errno"));
 
     public static final int EINVAL = 22;
+    public static final int EFAULT = 14;
     public static final int EINTR = 4;
     public static final int EAGAIN = 11;
     public static final int ENOBUFS = 105;

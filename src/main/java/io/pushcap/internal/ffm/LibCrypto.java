@@ -61,6 +61,7 @@ public final class LibCrypto {
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, JAVA_LONG), Linker.Option.critical(true));
         static final MethodHandle FINAL = bind("EVP_DigestFinal_ex",
                 FunctionDescriptor.of(JAVA_INT, ADDRESS, ADDRESS, ADDRESS));
+        static final MethodHandle VERSION = bind("OpenSSL_version", FunctionDescriptor.of(ADDRESS, JAVA_INT));
         static final boolean OK = MD_CTX_NEW != null && MD_CTX_FREE != null && SHA256 != null && MD5 != null
                 && INIT != null && UPDATE != null && FINAL != null;
 
@@ -69,6 +70,19 @@ public final class LibCrypto {
                 return null;
             }
             return LIB.find(name).map(s -> LINKER.downcallHandle(s, fd, options)).orElse(null);
+        }
+    }
+
+    /** {@code OpenSSL_version(OPENSSL_VERSION)}, e.g. "OpenSSL 3.0.17 1 Jul 2025"; null when not available. */
+    public static String version() {
+        if (!available() || Handles.VERSION == null) {
+            return null;
+        }
+        try {
+            MemorySegment s = (MemorySegment) Handles.VERSION.invokeExact(0);
+            return s.reinterpret(256).getString(0);
+        } catch (Throwable t) {
+            throw rethrow(t);
         }
     }
 
