@@ -152,23 +152,33 @@ public final class TunnelReceiver implements AutoCloseable {
                 writer.ring().path());
         Packet p = new Packet();
         MemorySegment data = batch.data();
+        int capacity = batch.capacity();
+        // Read what the kernel holds first and wait only when it ran dry, with the same branches in a
+        // burst and on an idle tunnel: a wait whose result decides a branch is never false in a
+        // burst, so C2 made the idle path an uncommon trap and each burst's end deoptimised this
+        // loop, as it did rx's (docs/store.md, "CPU per packet"). The socket never blocks
+        // (MSG_DONTWAIT; nothing there reads as 0).
         while (!stopping) {
-            if (!socket.awaitReadable(POLL_MILLIS)) {
-                continue;
-            }
-            int n = socket.recvmmsg(batch.messages(), batch.capacity());
-            if (n < 0) {
-                if (errorLog.shouldLog()) {
-                    LOG.warn("rx {}: recvmmsg: {} ({} more since the last message)", options.spec().text(),
-                            Errno.describe(-n), errorLog.suppressed());
-                }
-                continue;
-            }
+            int n = socket.recvmmsg(batch.messages(), capacity);
+            int got = Math.max(n, 0);
             long now = LibSocket.realtimeNanos(timespec);
-            for (int i = 0; i < n; i++) {
+            for (int i = 0; i < got; i++) {
                 deliver(p, data, i, now);
             }
-            batch.rearm(n);
+            batch.rearm(got);
+            if (n < 0) {
+                recvFailed(n);
+            }
+            if (got < capacity) {
+                socket.awaitReadable(POLL_MILLIS);
+            }
+        }
+    }
+
+    private void recvFailed(int n) {
+        if (errorLog.shouldLog()) {
+            LOG.warn("rx {}: recvmmsg: {} ({} more since the last message)", options.spec().text(),
+                    Errno.describe(-n), errorLog.suppressed());
         }
     }
 
