@@ -52,6 +52,19 @@ class RingFileTest {
         return kib;
     }
 
+    /** A tmpfs mounted with huge pages (huge=within_size) at dir/name; mounting needs root, as CI is. */
+    private Path hugeTmpfs(String name, String size) throws IOException, InterruptedException {
+        Path at = dir.resolve(name);
+        Files.createDirectory(at);
+        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=" + size, "tmpfs",
+                at.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        return at;
+    }
+
+    private static void umount(Path at) throws IOException, InterruptedException {
+        new ProcessBuilder("umount", at.toString()).inheritIO().start().waitFor();
+    }
+
     private static long residentKib(Path file) throws IOException {
         return smapsKib(file, "Rss");
     }
@@ -75,10 +88,7 @@ class RingFileTest {
 
     @Test
     void shouldMapARingWithHugePagesAndLockItWhenItsTmpfsIsMountedWithHugePages() throws Exception {
-        Path huge = dir.resolve("huge");
-        Files.createDirectory(huge);
-        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=64m", "tmpfs",
-                huge.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        Path huge = hugeTmpfs("huge", "64m");
         try {
             RingStorage s = RingStorage.of(huge);
             assertTrue(s.hugePages(), s.options());
@@ -98,19 +108,16 @@ class RingFileTest {
                 assertTrue(lockedKib >= size / 1024 - 64, "the writer locks a tmpfs ring: " + lockedKib + " KiB locked");
             }
         } finally {
-            new ProcessBuilder("umount", huge.toString()).inheritIO().start().waitFor();
+            umount(huge);
         }
     }
 
     @Test
     void shouldSayWhyAndWhatToDoWhenATmpfsRingGetsNoHugePages() throws Exception {
-        Path denied = dir.resolve("denied");
-        Files.createDirectory(denied);
         Path policy = Path.of(RingMemory.SHMEM_ENABLED);
         assertTrue(Files.exists(policy), "this kernel has no transparent huge pages (" + policy + ")");
         String was = Files.readString(policy).replaceAll("(?s).*\\[(\\w+)\\].*", "$1");
-        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=64m", "tmpfs",
-                denied.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        Path denied = hugeTmpfs("denied", "64m");
         ch.qos.logback.classic.Logger log = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RingFile.class);
         ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> seen =
                 new ch.qos.logback.core.read.ListAppender<>();
@@ -124,7 +131,7 @@ class RingFileTest {
         } finally {
             Files.writeString(policy, was);
             log.detachAppender(seen);
-            new ProcessBuilder("umount", denied.toString()).inheritIO().start().waitFor();
+            umount(denied);
         }
         assertEquals(java.util.List.of("ring " + denied.resolve("r") + ": only 0 B of 14.0 MiB came in huge pages ("
                         + policy + " is 'deny', which overrides every tmpfs's huge= option: echo never > " + policy
@@ -135,10 +142,7 @@ class RingFileTest {
 
     @Test
     void shouldRefuseWithTheReasonAndLeaveNothingWhenAHugePageTmpfsHasNoRoomForTheRing() throws Exception {
-        Path small = dir.resolve("small");
-        Files.createDirectory(small);
-        assertEquals(0, new ProcessBuilder("mount", "-t", "tmpfs", "-o", "huge=within_size,size=8m", "tmpfs",
-                small.toString()).inheritIO().start().waitFor(), "mounting a tmpfs needs root (CI runs as root)");
+        Path small = hugeTmpfs("small", "8m");
         try {
             PushcapException e = assertThrows(PushcapException.class,
                     () -> RingFile.create(small.resolve("r"), new RingFile.CreateOptions(16L << 20, false)));
@@ -148,7 +152,7 @@ class RingFileTest {
                 assertEquals(java.util.List.of(), left.toList(), "no ring and no .pending file left");
             }
         } finally {
-            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor();
+            umount(small);
         }
     }
 
