@@ -88,7 +88,7 @@ public final class RingFile implements AutoCloseable {
         }
         Path pending = path.resolveSibling(path.getFileName() + ".pending");
         try {
-            writeNew(pending, capacity, storage.hugePages());
+            writeNew(path, pending, capacity, storage.hugePages());
             publish(pending, path, o.replace());
         } catch (IOException e) {
             deleteQuietly(pending);
@@ -97,7 +97,7 @@ public final class RingFile implements AutoCloseable {
         return open(path);
     }
 
-    private static void writeNew(Path pending, long capacity, boolean hugePages) throws IOException {
+    private static void writeNew(Path path, Path pending, long capacity, boolean hugePages) throws IOException {
         // READ too: mapping read-write (allocateHuge) needs a readable channel.
         try (FileChannel ch = FileChannel.open(pending, StandardOpenOption.CREATE, StandardOpenOption.READ,
                 StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -116,7 +116,7 @@ public final class RingFile implements AutoCloseable {
             // Full size first: tmpfs mounted huge=within_size gives a range huge pages only when
             // the file already covers it.
             ch.write(ByteBuffer.allocate(1), HEADER_LENGTH + capacity - 1);
-            if (hugePages && allocateHuge(ch, pending, HEADER_LENGTH + capacity)) {
+            if (hugePages && allocateHuge(ch, path, HEADER_LENGTH + capacity)) {
                 ch.force(true);
                 return;
             }
@@ -143,7 +143,7 @@ public final class RingFile implements AutoCloseable {
      *         writes zeros instead
      * @throws IOException when tmpfs has no room for the ring
      */
-    private static boolean allocateHuge(FileChannel ch, Path pending, long fileSize) throws IOException {
+    private static boolean allocateHuge(FileChannel ch, Path path, long fileSize) throws IOException {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment m = ch.map(FileChannel.MapMode.READ_WRITE, 0, fileSize, arena);
             io.pushcap.internal.ffm.LibC.madvise(m, io.pushcap.internal.ffm.LibC.MADV_HUGEPAGE);
@@ -154,7 +154,7 @@ public final class RingFile implements AutoCloseable {
             if (errno == io.pushcap.internal.ffm.Errno.EFAULT) {
                 // Populating stops where a fault would have been SIGBUS: tmpfs's size limit.
                 throw new IOException("no room for its " + ByteSizes.format(fileSize) + ": the tmpfs is full (df "
-                        + pending.getParent() + ")");
+                        + path.toAbsolutePath().getParent() + ")");
             }
             if (errno != 0) {
                 throw new IOException("cannot allocate its " + ByteSizes.format(fileSize) + " ("
@@ -163,9 +163,8 @@ public final class RingFile implements AutoCloseable {
             long expected = RingMemory.hugePageKibExpected(fileSize, HEADER_LENGTH);
             long huge = RingMemory.hugePageKib(m);
             if (huge < expected) {
-                String ring = pending.getFileName().toString().replace(".pending", "");
                 LOG.warn("ring {}: only {} of {} came in huge pages ({}); rx then uses up to twice the CPU per packet",
-                        pending.resolveSibling(ring), ByteSizes.format(huge * 1024), ByteSizes.format(expected * 1024),
+                        path, ByteSizes.format(huge * 1024), ByteSizes.format(expected * 1024),
                         RingMemory.whyNoHugePages());
             }
             return true;
@@ -198,8 +197,8 @@ public final class RingFile implements AutoCloseable {
      * read or dirty the whole file).
      */
     void prefault(boolean forWriting) {
-        String type = fsType();
-        if (!writable && forWriting || !type.equals("ramfs") && !type.equals("tmpfs")) {
+        RingStorage storage = RingStorage.of(path);
+        if (!writable && forWriting || !storage.isRamfs() && !storage.isTmpfs()) {
             return;
         }
         int errno = io.pushcap.internal.ffm.LibC.madvise(segment,
@@ -208,7 +207,7 @@ public final class RingFile implements AutoCloseable {
             org.slf4j.LoggerFactory.getLogger(RingFile.class).debug("ring {}: madvise populate: {}", path,
                     io.pushcap.internal.ffm.Errno.describe(errno));
         }
-        if (forWriting && type.equals("tmpfs")) {
+        if (forWriting && storage.isTmpfs()) {
             lockInMemory();
         }
     }
@@ -224,14 +223,6 @@ public final class RingFile implements AutoCloseable {
             LOG.warn("ring {}: cannot lock its {} in memory (mlock: {}); under memory pressure tmpfs may swap it out"
                     + " and stall capture: raise the memlock limit (ulimit -l, LimitMEMLOCK=) or run as root",
                     path, ByteSizes.format(segment.byteSize()), io.pushcap.internal.ffm.Errno.describe(errno));
-        }
-    }
-
-    private String fsType() {
-        try {
-            return java.nio.file.Files.getFileStore(path).type();
-        } catch (IOException | RuntimeException e) {
-            return "unknown";
         }
     }
 

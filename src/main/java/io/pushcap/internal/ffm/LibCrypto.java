@@ -82,7 +82,7 @@ public final class LibCrypto {
             MemorySegment s = (MemorySegment) Handles.VERSION.invokeExact(0);
             return s.reinterpret(256).getString(0);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -91,7 +91,7 @@ public final class LibCrypto {
         try {
             return (MemorySegment) Handles.MD_CTX_NEW.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -100,7 +100,7 @@ public final class LibCrypto {
         try {
             Handles.MD_CTX_FREE.invokeExact(ctx);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -109,7 +109,7 @@ public final class LibCrypto {
         try {
             return (MemorySegment) Handles.SHA256.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -118,7 +118,7 @@ public final class LibCrypto {
         try {
             return (MemorySegment) Handles.MD5.invokeExact();
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -127,7 +127,7 @@ public final class LibCrypto {
         try {
             return (int) Handles.INIT.invokeExact(ctx, md, MemorySegment.NULL);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -139,7 +139,7 @@ public final class LibCrypto {
         try {
             return (int) Handles.UPDATE.invokeExact(ctx, data, length);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
     }
 
@@ -148,17 +148,7 @@ public final class LibCrypto {
         try {
             return (int) Handles.FINAL.invokeExact(ctx, out, outLength);
         } catch (Throwable t) {
-            throw rethrow(t);
+            throw LibPcap.rethrow(t);
         }
-    }
-
-    private static RuntimeException rethrow(Throwable t) {
-        if (t instanceof RuntimeException r) {
-            return r;
-        }
-        if (t instanceof Error e) {
-            throw e;
-        }
-        return new IllegalStateException(t);
     }
 }

@@ -12,8 +12,8 @@ import io.pushcap.internal.ffm.LibCrypto;
 import io.pushcap.internal.ffm.LibPcap;
 import io.pushcap.ring.ByteSizes;
 import io.pushcap.ring.RingStorage;
-import io.pushcap.service.RingDirectory;
 import io.pushcap.service.CaptureComponent;
+import io.pushcap.service.RingDirectory;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
