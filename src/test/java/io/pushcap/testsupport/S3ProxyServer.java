@@ -30,6 +30,8 @@ public final class S3ProxyServer implements AutoCloseable {
     private final Path dir;
     private final boolean filesystem;
     private final int port;
+    private SelfSignedCert tls;
+    private int tlsPort;
     private Process process;
 
     private S3ProxyServer(Path dir, boolean filesystem, int port) {
@@ -54,6 +56,18 @@ public final class S3ProxyServer implements AutoCloseable {
     public static S3ProxyServer startWithBucket(Path dir, String bucket) throws IOException {
         S3ProxyServer s = start(dir, false);
         s.judge().createBucket(b -> b.bucket(bucket));
+        return s;
+    }
+
+    /**
+     * An in-memory server that also listens for HTTPS ({@link #secureEndpoint()}) with
+     * {@code cert}; {@link #judge()} keeps using plain HTTP.
+     */
+    public static S3ProxyServer startWithTls(Path dir, SelfSignedCert cert) throws IOException {
+        S3ProxyServer s = new S3ProxyServer(dir, false, freePort());
+        s.tls = cert;
+        s.tlsPort = freePort();
+        s.start();
         return s;
     }
 
@@ -103,6 +117,9 @@ public final class S3ProxyServer implements AutoCloseable {
                 "jclouds.filesystem.basedir=" + store,
                 "jclouds.identity=" + IDENTITY,
                 "jclouds.credential=" + CREDENTIAL,
+                tls == null ? "" : "s3proxy.secure-endpoint=https://127.0.0.1:" + tlsPort,
+                tls == null ? "" : "s3proxy.keystore-path=" + tls.keyStore(),
+                tls == null ? "" : "s3proxy.keystore-password=" + tls.password(),
                 "") );
         String java = ProcessHandle.current().info().command().orElse("java");
         process = new ProcessBuilder(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
@@ -152,6 +169,14 @@ public final class S3ProxyServer implements AutoCloseable {
 
     public URI endpoint() {
         return URI.create("http://127.0.0.1:" + port);
+    }
+
+    /** The HTTPS endpoint of a server started with {@link #startWithTls}. */
+    public URI secureEndpoint() {
+        if (tls == null) {
+            throw new IllegalStateException("this S3Proxy was started without TLS");
+        }
+        return URI.create("https://127.0.0.1:" + tlsPort);
     }
 
     public int port() {

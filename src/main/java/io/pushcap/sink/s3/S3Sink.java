@@ -4,12 +4,12 @@ import io.pushcap.PushcapException;
 import io.pushcap.sink.Sink;
 import io.pushcap.sink.SinkMetrics;
 import io.pushcap.sink.SplitOutput;
+import io.pushcap.sink.s3.http.HttpTransport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import software.amazon.awssdk.core.checksums.RequestChecksumCalculation;
 import software.amazon.awssdk.core.checksums.ResponseChecksumValidation;
 import software.amazon.awssdk.core.exception.SdkException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.regions.providers.DefaultAwsRegionProviderChain;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -30,9 +30,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * multipart upload while it is produced, and the object appears only when the upload is
  * completed on commit ({@link S3Split} describes parts, memory and failure handling).
  *
- * <p>The client is the AWS SDK v2 {@link S3Client} with the lightweight URL-connection HTTP
- * client (the pom excludes Netty and Apache: no extra dependency tree, and a blocking client is
- * what a per-target thread wants). Endpoint, region, path style and checksum mode come from
+ * <p>The client is the AWS SDK v2 {@link S3Client} over pushcap's own blocking HTTP/1.1
+ * transport ({@link HttpTransport}: large socket writes per body; the pom excludes Netty and
+ * Apache, and a blocking client is what a per-target thread wants). Endpoint, region, path style and checksum mode come from
  * {@link S3Settings}; credentials from the SDK's default chain (environment, system properties,
  * profile, container/instance roles). Checksums default to WHEN_REQUIRED so third-party servers
  * (MinIO, Ceph, S3Proxy) accept the requests.
@@ -50,6 +50,7 @@ public final class S3Sink implements Sink {
     private final S3Location prefix;
     private final S3Settings settings;
     private final SinkMetrics metrics;
+    private final HttpTransport transport;
     private final S3Client client;
     private final ExecutorService uploads;
     /** The parts in flight and the one being filled. */
@@ -60,18 +61,17 @@ public final class S3Sink implements Sink {
         this.prefix = S3Location.parse(path, false);
         this.settings = settings;
         this.metrics = metrics;
-        this.client = buildClient(settings);
+        this.transport = HttpTransport.create(Duration.ofSeconds(10), Duration.ofSeconds(60));
+        this.client = buildClient(settings, transport);
         this.buffers = new PartBuffers(settings.partsInFlight() + 1);
         AtomicInteger n = new AtomicInteger();
         this.uploads = Executors.newFixedThreadPool(settings.partsInFlight(),
                 r -> Thread.ofPlatform().daemon().name("s3-part-" + n.incrementAndGet()).unstarted(r));
     }
 
-    static S3Client buildClient(S3Settings s) {
+    static S3Client buildClient(S3Settings s, HttpTransport transport) {
         var b = S3Client.builder()
-                .httpClientBuilder(UrlConnectionHttpClient.builder()
-                        .connectionTimeout(Duration.ofSeconds(10))
-                        .socketTimeout(Duration.ofSeconds(60)))
+                .httpClient(transport)
                 .credentialsProvider(s.credentials())
                 .region(region(s))
                 .forcePathStyle(s.pathStyle())
@@ -257,6 +257,7 @@ public final class S3Sink implements Sink {
     public void close() {
         uploads.shutdownNow();
         client.close();
+        transport.close(); // given to the SDK as an instance, so not closed with the client
     }
 
     @Override
