@@ -30,7 +30,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  * One writer and one or four readers on a 64 MiB ring (in /dev/shm), for 64, 1500 and 9000-byte
  * packets. The writer's score is records per second (multiply by the size for bytes/s); each
  * reader thread reports {@code delivered} and {@code lost} packets per second as auxiliary
- * counters. {@code writerAlone} is the writer with no reader at all.
+ * counters. {@code writerAlone} is the writer with no reader at all. {@code oneReaderViewBatched}
+ * appends records and publishes every {@value #BATCH}, as rx does per batch from the kernel.
  *
  * <p>Readers use the zero-copy view and validate it after reading the first and last data bytes
  * ({@code *View}), or copy each packet out ({@code *Copy}), which is what RingSource and cat do.
@@ -157,6 +158,20 @@ public class RingBenchmark {
         writer.write(++timestamp, size, 1, 0, payload, 0, size);
     }
 
+    /** Records a receiver gets from the kernel at once (rx publishes once per such batch). */
+    static final int BATCH = 32;
+    int unpublished;
+
+    private void append() {
+        long at = writer.claim(size);
+        MemorySegment.copy(payload, 0, writer.segment(), at, writer.claimedCaplen());
+        writer.append(++timestamp, size, 1, 0, 0);
+        if (++unpublished == BATCH) {
+            writer.publish();
+            unpublished = 0;
+        }
+    }
+
     @Benchmark
     @Group("writerAlone")
     public void writerAloneWrite() {
@@ -174,6 +189,20 @@ public class RingBenchmark {
     @Group("oneReaderView")
     @GroupThreads(1)
     public boolean oneReaderViewRead(Reader r) {
+        return r.view();
+    }
+
+    @Benchmark
+    @Group("oneReaderViewBatched")
+    @GroupThreads(1)
+    public void oneReaderViewBatchedWrite() {
+        append();
+    }
+
+    @Benchmark
+    @Group("oneReaderViewBatched")
+    @GroupThreads(1)
+    public boolean oneReaderViewBatchedRead(Reader r) {
         return r.view();
     }
 

@@ -73,6 +73,7 @@ public final class FileReplayer {
                 pace(startWall + (p.timestampNanos() - firstTs));
             }
             frames.write(p, p.interfaceId());
+            frames.publish(); // paced replay: each packet is due when it is written
             packets++;
         }
     }

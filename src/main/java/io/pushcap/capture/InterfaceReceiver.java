@@ -205,6 +205,7 @@ public final class InterfaceReceiver {
                     frames.write(p, ifIndex);
                     n++;
                 }
+                frames.publish();
                 packets += n;
                 if (n < BURST) {
                     cap.awaitPackets();
@@ -264,6 +265,7 @@ public final class InterfaceReceiver {
             frames.write(p, ifIndex);
             packets++;
         }
+        frames.publish();
     }
 
     private String linkProblem(int ifIndex) {

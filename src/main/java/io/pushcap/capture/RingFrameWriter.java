@@ -21,7 +21,8 @@ import static java.lang.foreign.ValueLayout.JAVA_BYTE;
  * addresses, are stored without a tag.
  *
  * <p><b>Note:</b> not thread-safe; used by the ring's single writer thread. The packet's bytes are
- * read during {@link #write(Packet, int)} only.
+ * read during {@link #write(Packet, int)} only. Written frames reach readers at {@link #publish()},
+ * which the receiver calls once per batch it got from the kernel.
  */
 public final class RingFrameWriter {
     private static final int MACS = 12;
@@ -51,7 +52,7 @@ public final class RingFrameWriter {
         this.tci1 = (byte) vlan;
     }
 
-    /** Stores one frame; {@code ifIndex} names the interface it came from. */
+    /** Stores one frame, unpublished until {@link #publish()}; {@code ifIndex} names the interface it came from. */
     public void write(Packet p, int ifIndex) {
         boolean tag = vlan >= 0 && p.linkType() == LinkType.ETHERNET && p.caplen() >= MACS;
         int extra = tag ? TAG : 0;
@@ -67,8 +68,13 @@ public final class RingFrameWriter {
         } else {
             copyTagged(p, ring, at, room);
         }
-        writer.commit(p.timestampNanos(), p.wirelen() + extra, p.linkType(), ifIndex,
+        writer.append(p.timestampNanos(), p.wirelen() + extra, p.linkType(), ifIndex,
                 tag ? RingDescriptor.FLAG_VLAN_INSERTED : 0);
+    }
+
+    /** Makes the frames written since the last call visible to the ring's readers (one header store). */
+    public void publish() {
+        writer.publish();
     }
 
     private void copyTagged(Packet p, MemorySegment ring, long at, int room) {

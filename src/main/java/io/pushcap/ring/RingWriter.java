@@ -59,6 +59,9 @@ public final class RingWriter implements AutoCloseable {
     private long packets;
     private long bytes;
     private long wireBytes;
+    private long lastTimestamp;
+    /** Position as last published to readers; behind {@link #position} while appended records wait. */
+    private long published;
     private int linkType = -1;
 
     private long lastWake = System.nanoTime() - MIN_WAKE_INTERVAL_NANOS;
@@ -88,6 +91,8 @@ public final class RingWriter implements AutoCloseable {
         this.packets = seg.get(JAVA_LONG, PACKETS_OFFSET);
         this.bytes = seg.get(JAVA_LONG, BYTES_OFFSET);
         this.wireBytes = seg.get(JAVA_LONG, WIRE_BYTES_OFFSET);
+        this.lastTimestamp = seg.get(JAVA_LONG, LAST_TIMESTAMP_OFFSET);
+        this.published = position;
         this.linkType = ring.linkType();
     }
 
@@ -179,9 +184,21 @@ public final class RingWriter implements AutoCloseable {
      * @param flags record flags to add, such as {@link RingDescriptor#FLAG_VLAN_INSERTED}
      */
     public void commit(long timestampNanos, int wirelen, int linkType, int ifIndex, int flags) {
+        append(timestampNanos, wirelen, linkType, ifIndex, flags);
+        publish();
+    }
+
+    /**
+     * Completes the claimed record without publishing it: readers see it, with every record
+     * appended before it, at the next {@link #publish()} or {@link #commit}. A writer that receives
+     * packets in batches appends each and publishes once per batch, so the header line that
+     * readers poll is written once per batch instead of once per packet (at 200,000 packets/s
+     * that line moved between the writer's and the recorder's CPUs on every record).
+     */
+    public void append(long timestampNanos, int wirelen, int linkType, int ifIndex, int flags) {
         int length = claimLength;
         if (length == 0) {
-            throw new IllegalStateException("commit() without claim()");
+            throw new IllegalStateException("append() or commit() without claim()");
         }
         long at = HEADER_LENGTH + index;
         int caplen = claimCaplen;
@@ -209,10 +226,22 @@ public final class RingWriter implements AutoCloseable {
             index = 0;
         }
         claimLength = 0;
+        lastTimestamp = timestampNanos;
+    }
+
+    /**
+     * Publishes the records appended since the last publication (release store of Position,
+     * after the counters), then wakes sleeping readers if any. Cheap when there is nothing new.
+     */
+    public void publish() {
+        if (position == published) {
+            return;
+        }
+        published = position;
         seg.set(JAVA_LONG, PACKETS_OFFSET, packets);
         seg.set(JAVA_LONG, BYTES_OFFSET, bytes);
         seg.set(JAVA_LONG, WIRE_BYTES_OFFSET, wireBytes);
-        seg.set(JAVA_LONG, LAST_TIMESTAMP_OFFSET, timestampNanos);
+        seg.set(JAVA_LONG, LAST_TIMESTAMP_OFFSET, lastTimestamp);
         LONG.setRelease(seg, (long) POSITION_OFFSET, position);
         // Store-load: our Position store must be visible before we look for sleepers, else a reader
         // that set its bit and then read the old Position would sleep through this record.
@@ -324,7 +353,7 @@ public final class RingWriter implements AutoCloseable {
         return seg;
     }
 
-    /** Published position: bytes written since the ring was created. */
+    /** Position after the last record written (published or only appended): bytes since the ring was created. */
     public long position() {
         return position;
     }
@@ -347,6 +376,7 @@ public final class RingWriter implements AutoCloseable {
         }
         closed = true;
         if (seg.scope().isAlive()) {
+            publish();
             LONG.compareAndSet(seg, (long) WRITER_OWNER_OFFSET, owner, 0L);
         }
         arena.close();

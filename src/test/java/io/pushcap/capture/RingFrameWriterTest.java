@@ -40,9 +40,11 @@ class RingFrameWriterTest {
     private Packet roundTrip(String frameHex, int linkType, int vlan, int snaplen) {
         byte[] f = HEX.parseHex(frameHex);
         try (RingWriter w = ring.writer("t"); RingReader r = ring.reader(RingReader.Options.latest("t"))) {
-            new RingFrameWriter(w, vlan, snaplen).write(new Packet().set(MemorySegment.ofArray(f), 0, f.length, f.length + 10,
-                    42, linkType, 0), 9);
+            RingFrameWriter frames = new RingFrameWriter(w, vlan, snaplen);
+            frames.write(new Packet().set(MemorySegment.ofArray(f), 0, f.length, f.length + 10, 42, linkType, 0), 9);
             Packet p = new Packet();
+            assertFalse(r.next(p), "not published yet");
+            frames.publish();
             assertTrue(r.next(p));
             return p.copy();
         }

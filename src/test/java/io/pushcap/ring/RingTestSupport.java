@@ -70,4 +70,12 @@ final class RingTestSupport {
         fill(w.segment(), at, seq, len);
         w.commit(seq, len, LinkType.ETHERNET, 3, 0);
     }
+
+    /** As {@link #writeSeq} but unpublished: readers see it after {@link RingWriter#publish()}. */
+    static void appendSeq(RingWriter w, long seq) {
+        int len = lengthOf(seq);
+        long at = w.claim(len);
+        fill(w.segment(), at, seq, len);
+        w.append(seq, len, LinkType.ETHERNET, 3, 0);
+    }
 }

@@ -53,6 +53,41 @@ class RingWriterReaderTest {
     }
 
     @Test
+    void shouldShowAppendedRecordsOnlyOncePublishedAndThenAllInOrder() {
+        Packet p = new Packet();
+        try (RingReader r = ring.reader(RingReader.Options.latest("a"))) {
+            try (RingWriter w = ring.writer("test")) {
+                // Batches of 50, published together; over the test the records wrap the ring twice.
+                long batch = 0;
+                for (long seq = 0; seq < 720; seq++) {
+                    appendSeq(w, seq);
+                    assertFalse(r.next(p), "record " + seq + " is not published yet");
+                    if (++batch == 50) {
+                        w.publish();
+                        batch = 0;
+                        for (long s = seq - 49; s <= seq; s++) {
+                            assertTrue(r.next(p), "record " + s);
+                            assertEquals(s, check(p.segment(), p.offset(), p.caplen()));
+                            assertEquals(s, p.timestampNanos());
+                        }
+                    }
+                }
+                assertEquals(700, ring.segment().get(java.lang.foreign.ValueLayout.JAVA_LONG,
+                        RingDescriptor.PACKETS_OFFSET), "the header's count is published with the records");
+                assertTrue(w.position() > 2 * ring.capacity(), "the test must wrap the ring");
+            }
+            // close() publishes what was appended last.
+            long n = 0;
+            while (r.next(p)) {
+                assertEquals(700 + n, check(p.segment(), p.offset(), p.caplen()));
+                n++;
+            }
+            assertEquals(20, n);
+            assertEquals(0, r.lostPackets());
+        }
+    }
+
+    @Test
     void shouldCountExactLossAndResumeAtOldestWhenOvertaken() {
         try (RingWriter w = ring.writer("test"); RingReader r = ring.reader(RingReader.Options.latest("slow"))) {
             Packet p = new Packet();

@@ -165,6 +165,7 @@ public final class TunnelReceiver implements AutoCloseable {
             for (int i = 0; i < got; i++) {
                 deliver(p, data, i, now);
             }
+            frames.publish();
             batch.rearm(got);
             if (n < 0) {
                 recvFailed(n);
