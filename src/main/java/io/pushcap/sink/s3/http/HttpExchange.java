@@ -68,7 +68,7 @@ final class HttpExchange {
         try {
             return Long.parseLong(v.trim());
         } catch (NumberFormatException e) {
-            throw new IOException("request Content-Length: '" + v + "' (expected a number of bytes)");
+            throw new RequestException("request Content-Length: '" + v + "' (expected a number of bytes)");
         }
     }
 
@@ -102,7 +102,8 @@ final class HttpExchange {
 
     private static void line(StringBuilder h, String name, String value) throws IOException {
         if (name.indexOf('\r') >= 0 || name.indexOf('\n') >= 0 || value.indexOf('\r') >= 0 || value.indexOf('\n') >= 0) {
-            throw new IOException("request header " + name + ": a line break in a header (refused: it would split the request)");
+            throw new RequestException("request header " + name
+                    + ": a line break in a header (refused: it would split the request)");
         }
         h.append(name).append(": ").append(value).append("\r\n");
     }
@@ -115,9 +116,9 @@ final class HttpExchange {
         byte[] buf = new byte[(int) Math.min(BODY_BLOCK, Math.max(length, 1))];
         long left = length;
         while (left > 0) {
-            int n = s.readNBytes(buf, 0, (int) Math.min(buf.length, left));
+            int n = read(s, buf, (int) Math.min(buf.length, left));
             if (n == 0) {
-                throw new IOException("request body ended after " + (length - left) + " of its Content-Length "
+                throw new RequestException("request body ended after " + (length - left) + " of its Content-Length "
                         + length + " bytes");
             }
             out.write(buf, 0, n);
@@ -127,7 +128,7 @@ final class HttpExchange {
 
     private static void writeChunked(InputStream s, OutputStream out) throws IOException {
         byte[] buf = new byte[BODY_BLOCK];
-        for (int n; (n = s.readNBytes(buf, 0, buf.length)) > 0; ) {
+        for (int n; (n = read(s, buf, buf.length)) > 0; ) {
             out.write((Integer.toHexString(n) + "\r\n").getBytes(StandardCharsets.ISO_8859_1));
             out.write(buf, 0, n);
             out.write(CRLF);
@@ -135,11 +136,36 @@ final class HttpExchange {
         out.write(LAST_CHUNK);
     }
 
+    private static int read(InputStream s, byte[] buf, int n) throws RequestException {
+        try {
+            return s.readNBytes(buf, 0, n);
+        } catch (IOException e) {
+            throw new RequestException("reading the request body: " + e.getMessage(), e);
+        }
+    }
+
     private static final byte[] CRLF = {'\r', '\n'};
     private static final byte[] LAST_CHUNK = "0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1);
 
+    /**
+     * After the request could not be sent whole: the response the server sent before it closed
+     * the connection (the connection is not reused), or {@code sendFailed} when there is none.
+     */
+    HttpExecuteResponse receiveAfterFailedSend(IOException sendFailed) throws IOException {
+        try {
+            return receive(HttpConnection::close, false);
+        } catch (IOException noResponse) {
+            sendFailed.addSuppressed(noResponse);
+            throw sendFailed;
+        }
+    }
+
     /** Reads the response head; the body releases the connection to {@code pool} at its end. */
     HttpExecuteResponse receive(Consumer<HttpConnection> pool) throws IOException {
+        return receive(pool, true);
+    }
+
+    private HttpExecuteResponse receive(Consumer<HttpConnection> pool, boolean reusable) throws IOException {
         InputStream in = conn.in();
         String status;
         int code;
@@ -150,7 +176,7 @@ final class HttpExchange {
             code = statusCode(status);
             headers = readHeaders(in);
         } while (code >= 100 && code < 200);
-        boolean keepAlive = status.startsWith("HTTP/1.1") && !hasToken(headers, "Connection", "close");
+        boolean keepAlive = reusable && status.startsWith("HTTP/1.1") && !hasToken(headers, "Connection", "close");
         boolean noBody = request.method() == SdkHttpMethod.HEAD || code == 204 || code == 304;
         boolean chunked = !noBody && hasToken(headers, "Transfer-Encoding", "chunked");
         long length = noBody ? 0 : chunked ? -1 : length(headers);

@@ -27,7 +27,9 @@ import java.time.Duration;
  * skipped. {@code Expect: 100-continue} is not sent (the body follows the head at once, which
  * RFC 9110 allows; SigV4 does not sign that header). A request that fails on a reused
  * connection before any response byte arrived is sent once more on a new connection: the
- * server may have closed the idle connection in the meantime.
+ * server may have closed the idle connection in the meantime. When sending fails on a new
+ * connection, the response the server may have sent before closing it (a refusal such as 403
+ * AccessDenied, sent without reading the body) is returned instead of the write error.
  *
  * <p><b>Note:</b> thread-safe: each request uses its own connection (taken from the pool or
  * opened); {@link ExecutableHttpRequest#abort()} closes it from any thread. Reads time out after
@@ -108,11 +110,18 @@ public final class HttpTransport implements SdkHttpClient {
                 }
                 HttpExchange x = new HttpExchange(c, r, body);
                 try {
-                    x.send();
+                    try {
+                        x.send();
+                    } catch (IOException sendFailed) {
+                        if (reused || aborted || sendFailed instanceof RequestException) {
+                            throw sendFailed;
+                        }
+                        return x.receiveAfterFailedSend(sendFailed);
+                    }
                     return x.receive(pool::release);
                 } catch (IOException e) {
                     c.close();
-                    if (reused && !x.responseStarted() && !aborted) {
+                    if (reused && !x.responseStarted() && !aborted && !(e instanceof RequestException)) {
                         continue;
                     }
                     throw e;

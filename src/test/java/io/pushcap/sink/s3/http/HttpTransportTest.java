@@ -167,6 +167,19 @@ class HttpTransportTest {
     }
 
     @Test
+    void shouldReturnTheServersRefusalWhenItClosesBeforeReadingTheBody() throws Exception {
+        String denied = "HTTP/1.1 403 Forbidden\r\nContent-Length: 6\r\n\r\ndenied";
+        byte[] body = new byte[64 << 20]; // far more than the socket buffers take: the write fails
+        try (ScriptedHttpServer s = ScriptedHttpServer.start(r -> Reply.beforeBody(denied)); HttpTransport t = transport()) {
+            HttpExecuteResponse r = t.prepareRequest(request(SdkHttpMethod.PUT, "http", s.port(), "/b/k",
+                    Map.of("Content-Length", String.valueOf(body.length)), body)).call();
+            assertThat(r.httpResponse().statusCode()).isEqualTo(403);
+            assertThat(body(r)).isEqualTo("denied");
+            assertThat(s.connections()).isEqualTo(1);
+        }
+    }
+
+    @Test
     void shouldFailNamingTheShortfallWhenTheResponseBodyEndsEarly() throws Exception {
         String cut = "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\nabc";
         try (ScriptedHttpServer s = ScriptedHttpServer.start(r -> Reply.closing(cut)); HttpTransport t = transport()) {

@@ -31,8 +31,20 @@ final class ScriptedHttpServer implements AutoCloseable {
         }
     }
 
-    /** Raw response bytes; {@code close}: close the connection after them; null bytes: never answer. */
-    record Reply(byte[] bytes, boolean close) {
+    /**
+     * Raw response bytes; {@code close}: close the connection after them; null bytes: never
+     * answer; {@code beforeBody}: answer as soon as the head is in, without reading the body, and
+     * close (as a server refusing a request does).
+     */
+    record Reply(byte[] bytes, boolean close, boolean beforeBody) {
+        Reply(byte[] bytes, boolean close) {
+            this(bytes, close, false);
+        }
+
+        static Reply beforeBody(String raw) {
+            return new Reply(raw.getBytes(StandardCharsets.ISO_8859_1), true, true);
+        }
+
         static Reply of(String raw) {
             return new Reply(raw.getBytes(StandardCharsets.ISO_8859_1), false);
         }
@@ -112,6 +124,17 @@ final class ScriptedHttpServer implements AutoCloseable {
                 for (String l; !(l = line(in)).isEmpty(); ) {
                     int c = l.indexOf(':');
                     headers.put(l.substring(0, c).trim().toLowerCase(Locale.ROOT), l.substring(c + 1).trim());
+                }
+                // The script sees each request twice: its head (body empty), where it may answer
+                // before the body, then the whole request.
+                Request head = new Request(connection, p[0], p[1], headers, new byte[0]);
+                Reply early = script.apply(head);
+                if (early.beforeBody()) {
+                    requests.add(head);
+                    out.write(early.bytes());
+                    out.flush();
+                    s.shutdownOutput();
+                    return;
                 }
                 byte[] body = body(in, headers);
                 Request r = new Request(connection, p[0], p[1], headers, body);
