@@ -11,8 +11,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.locks.LockSupport;
@@ -111,17 +109,8 @@ public final class CaptureRecorder implements AutoCloseable {
     private long waitedAtPosition = -1;
     private long waitedAtNanos;
     private volatile boolean stopRequested;
-    /** Written by the recorder's thread only, with release stores: no fence per packet (read with {@link #PACKETS_RECORDED}). */
-    private long packetsRecorded;
-    private static final VarHandle PACKETS_RECORDED;
-
-    static {
-        try {
-            PACKETS_RECORDED = MethodHandles.lookup().findVarHandle(CaptureRecorder.class, "packetsRecorded", long.class);
-        } catch (ReflectiveOperationException e) {
-            throw new ExceptionInInitializerError(e);
-        }
-    }
+    /** Packets recorded by this run: a single-writer count, so no fence per packet (not registered as a metric). */
+    private final Counter packetsRecorded = new Counter("record_packets_this_run", "Packets recorded by this run");
     private boolean closed;
 
     private CaptureRecorder(Store store, CaptureDir capture, RingFile ring, RingReader reader, Options options,
@@ -392,7 +381,7 @@ public final class CaptureRecorder implements AutoCloseable {
             return;
         }
         chunk.commit(p.timestampNanos());
-        PACKETS_RECORDED.setRelease(this, packetsRecorded + 1);
+        packetsRecorded.increment();
         packetsCounter.increment();
         bytesCounter.add(rec);
         if (flushDue == Long.MAX_VALUE) {
@@ -503,7 +492,7 @@ public final class CaptureRecorder implements AutoCloseable {
 
     /** Packets recorded by this recorder so far (any thread). */
     public long packetsRecorded() {
-        return (long) PACKETS_RECORDED.getAcquire(this);
+        return packetsRecorded.get();
     }
 
     public CaptureDir capture() {
@@ -539,7 +528,7 @@ public final class CaptureRecorder implements AutoCloseable {
             writeHead(STATE_FINISHED);
             headFile.sync();
             LOG.info("capture {}: recording stopped: {} packets recorded by this run, {} lost to ring laps, {} dropped"
-                            + " for lack of space, {} chunks sealed", capture.name(), packetsRecorded, lostReported,
+                            + " for lack of space, {} chunks sealed", capture.name(), packetsRecorded.get(), lostReported,
                     droppedCounter.get(), sealedCounter.get());
         } finally {
             reader.close();

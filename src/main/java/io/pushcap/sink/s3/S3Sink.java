@@ -32,10 +32,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  *
  * <p>The client is the AWS SDK v2 {@link S3Client} over pushcap's own blocking HTTP/1.1
  * transport ({@link HttpTransport}: large socket writes per body; the pom excludes Netty and
- * Apache, and a blocking client is what a per-target thread wants). Endpoint, region, path style and checksum mode come from
- * {@link S3Settings}; credentials from the SDK's default chain (environment, system properties,
- * profile, container/instance roles). Checksums default to WHEN_REQUIRED so third-party servers
- * (MinIO, Ceph, S3Proxy) accept the requests.
+ * Apache, and a blocking client is what a per-target thread wants). Endpoint, region, path
+ * style and checksum mode come from {@link S3Settings}; credentials from the SDK's default chain
+ * (environment, system properties, profile, container/instance roles). Checksums default to
+ * WHEN_REQUIRED so third-party servers (MinIO, Ceph, S3Proxy) accept the requests.
  *
  * <p>Before a split starts, any multipart uploads still open for the same key (left by a crashed
  * or failed earlier attempt) are aborted, so a retried split leaves no partial remains.

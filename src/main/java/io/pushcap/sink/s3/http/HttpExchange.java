@@ -153,19 +153,18 @@ final class HttpExchange {
      */
     HttpExecuteResponse receiveAfterFailedSend(IOException sendFailed) throws IOException {
         try {
-            return receive(HttpConnection::close, false);
+            return receive(null);
         } catch (IOException noResponse) {
             sendFailed.addSuppressed(noResponse);
             throw sendFailed;
         }
     }
 
-    /** Reads the response head; the body releases the connection to {@code pool} at its end. */
+    /**
+     * Reads the response head; the body releases the connection to {@code pool} at its end, or
+     * closes it when the server does not keep it alive or {@code pool} is null.
+     */
     HttpExecuteResponse receive(Consumer<HttpConnection> pool) throws IOException {
-        return receive(pool, true);
-    }
-
-    private HttpExecuteResponse receive(Consumer<HttpConnection> pool, boolean reusable) throws IOException {
         InputStream in = conn.in();
         String status;
         int code;
@@ -176,7 +175,7 @@ final class HttpExchange {
             code = statusCode(status);
             headers = readHeaders(in);
         } while (code >= 100 && code < 200);
-        boolean keepAlive = reusable && status.startsWith("HTTP/1.1") && !hasToken(headers, "Connection", "close");
+        boolean keepAlive = pool != null && status.startsWith("HTTP/1.1") && !hasToken(headers, "Connection", "close");
         boolean noBody = request.method() == SdkHttpMethod.HEAD || code == 204 || code == 304;
         boolean chunked = !noBody && hasToken(headers, "Transfer-Encoding", "chunked");
         long length = noBody ? 0 : chunked ? -1 : length(headers);

@@ -36,8 +36,7 @@ final class ResponseBody extends InputStream {
     }
 
     /** A body of {@code length} bytes, or chunked, or (length -1, not chunked) up to EOF. */
-    static ResponseBody of(HttpConnection conn, long length, boolean chunked, boolean keepAlive, Runnable release)
-            throws IOException {
+    static ResponseBody of(HttpConnection conn, long length, boolean chunked, boolean keepAlive, Runnable release) {
         boolean toEof = !chunked && length < 0;
         ResponseBody b = new ResponseBody(conn, chunked ? 0 : length, chunked, keepAlive && !toEof, release);
         if (!chunked && length == 0) {
