@@ -246,8 +246,23 @@ pushcap_aot_flags() { # ARGS... -> the JVM flags that use the AOT caches when th
     pushcap_main_cache "$@"
     if [ -f "$PUSHCAP_MAIN_CACHE" ]; then
         echo "-XX:AOTCache=$PUSHCAP_MAIN_CACHE -Xlog:aot=off -Xlog:cds=off"
+        pushcap_replay_flags
     fi
     if [ -f "$PUSHCAP_HOME/target/pushcap-eval.aot" ]; then
         echo "-Dpushcap.evalAotCache=$PUSHCAP_HOME/target/pushcap-eval.aot"
     fi
 }
+
+pushcap_replay_flags() { # -> flags for the chosen cache's training data (after pushcap_main_cache)
+    # The main cache's classes are used, its JIT training data is not. That data comes from a
+    # small training push (AotTraining); replaying it at start made C1 compile ~1,000 methods at
+    # tier 2 and C2 compile with the small push's profiles: December 8, alternating pairs, a
+    # 1 GiB pass-through lost 0.1-0.2 s wall and 0.3 CPU-s, a 300-packet push 70 ms and 0.2
+    # CPU-s, `check` 0.1 CPU-s (docs/performance.md). The S3 and Kafka caches keep theirs: their
+    # training runs the clients' own code paths, whose profiles were measured to help.
+    # PUSHCAP_JAVA_OPTS comes later on the command line: -XX:+AOTReplayTraining there wins.
+    if [ "$PUSHCAP_MAIN_CACHE" = "$PUSHCAP_HOME/target/pushcap.aot" ]; then
+        echo "-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
+    fi
+}
+

@@ -18,7 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which AOT cache bin/lib/env.sh gives a command (pushcap_main_cache): a push whose config has an
  * S3 target gets target/pushcap-s3.aot, which holds the AWS SDK; a push with a KAFKA target or a
  * kafka:// source (config or command line) gets target/pushcap-kafka.aot; everything else, and a
- * push when its cache was not trained, gets target/pushcap.aot. Run in bash against a scratch home.
+ * push when its cache was not trained, gets target/pushcap.aot, whose JIT training data is not
+ * replayed (pushcap_replay_flags). Run in bash against a scratch home.
  */
 class LauncherAotCacheChoiceTest {
     @TempDir
@@ -43,7 +44,16 @@ class LauncherAotCacheChoiceTest {
     }
 
     private String cacheFor(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; shift; pushcap_main_cache \"$@\"; echo \"$PUSHCAP_MAIN_CACHE\"", "choose",
+        return launcher("pushcap_main_cache \"$@\"; echo \"$PUSHCAP_MAIN_CACHE\"", args);
+    }
+
+    /** The flags for the chosen cache's JIT training data. */
+    private String replayFlagsFor(String... args) throws Exception {
+        return launcher("pushcap_main_cache \"$@\"; pushcap_replay_flags", args);
+    }
+
+    private String launcher(String script, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of("bash", "-c", ". \"$1\"; shift; " + script, "choose",
                 PushcapCli.home().resolve("bin/lib/env.sh").toString()));
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd);
@@ -82,6 +92,15 @@ class LauncherAotCacheChoiceTest {
     void shouldReadTheDefaultConfigWhenPushNamesNone() throws Exception {
         Files.writeString(home.resolve("etc/push_pcap.lua"), Files.readString(config("d.lua", "Mode = \"S3\"")));
         assertThat(cacheFor("push", "--force", "--offline", "x.pcap")).isEqualTo(s3.toString());
+    }
+
+    @Test
+    void shouldTurnOffTrainingReplayForTheMainCacheOnlyWhenChoosingFlags() throws Exception {
+        String off = "-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining";
+        assertThat(replayFlagsFor("push", "--config", config("r1.lua", "Mode = \"File\"").toString())).isEqualTo(off);
+        assertThat(replayFlagsFor("check", "x.lua")).isEqualTo(off);
+        assertThat(replayFlagsFor("push", "--config", config("r2.lua", "Mode = \"S3\"").toString())).isEmpty();
+        assertThat(replayFlagsFor("push", "--config", config("r3.lua", "Mode = \"KAFKA\"").toString())).isEmpty();
     }
 
     @Test
