@@ -166,6 +166,8 @@ class PushPipelineTest {
         List<Path> files = published(out, "udp_*.pcap.gz");
         assertThat(files).hasSize(3);
         assertThat(packetsOf(files, "gzip", "-dc")).isEqualTo(udp);
+        // gzip wrote each file itself: the manifest's SHA-256 and size are of those files.
+        assertThat(manifestMatchesFiles("udp-gz", files)).isTrue();
     }
 
     @Test
@@ -182,6 +184,7 @@ class PushPipelineTest {
         List<Path> files = published(out, "*.pcap");
         assertThat(files).hasSize(6);
         assertThat(packetsOf(files)).isEqualTo(all);
+        assertThat(manifestMatchesFiles("flaky", files)).as("the retried split's digest is of the file published").isTrue();
         assertThat(counter("pushcap_target_split_failures_total", "flaky")).isEqualTo(1);
         assertThat(counter("pushcap_target_retries_total", "flaky")).isEqualTo(1);
         assertCountsAddUp("flaky", n(all), n(all), 0);
