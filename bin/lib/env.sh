@@ -246,23 +246,29 @@ pushcap_aot_flags() { # ARGS... -> the JVM flags that use the AOT caches when th
     pushcap_main_cache "$@"
     if [ -f "$PUSHCAP_MAIN_CACHE" ]; then
         echo "-XX:AOTCache=$PUSHCAP_MAIN_CACHE -Xlog:aot=off -Xlog:cds=off"
-        pushcap_replay_flags
+        pushcap_replay_flags "$@"
     fi
     if [ -f "$PUSHCAP_HOME/target/pushcap-eval.aot" ]; then
         echo "-Dpushcap.evalAotCache=$PUSHCAP_HOME/target/pushcap-eval.aot"
     fi
 }
 
-pushcap_replay_flags() { # -> flags for the chosen cache's training data (after pushcap_main_cache)
-    # The main cache's classes are used, its JIT training data is not. That data comes from a
-    # small training push (AotTraining); replaying it at start made C1 compile ~1,000 methods at
-    # tier 2 and C2 compile with the small push's profiles: December 8, alternating pairs, a
-    # 1 GiB pass-through lost 0.1-0.2 s wall and 0.3 CPU-s, a 300-packet push 70 ms and 0.2
-    # CPU-s, `check` 0.1 CPU-s (docs/performance.md). The S3 and Kafka caches keep theirs: their
-    # training runs the clients' own code paths, whose profiles were measured to help.
+pushcap_replay_flags() { # ARGS... -> flags for the chosen cache's training data (after pushcap_main_cache)
+    # A short command on the main cache does not replay its JIT training data: an offline push
+    # and `check`. The data comes from a small training push (AotTraining); replaying it at start
+    # made C1 compile ~1,000 methods at tier 2 and C2 compile with the small push's profiles:
+    # December 8, alternating pairs, a 1 GiB pass-through lost 0.1-0.2 s wall and 0.3 CPU-s, a
+    # 300-packet push 70 ms and 0.2 CPU-s, `check` 0.1 CPU-s (docs/performance.md). Long-running
+    # commands keep it (serve, rx, record, a live push): rx + record used ~15% more CPU per packet
+    # without it, in bench/live_record.sh. So do the S3 and Kafka caches: their training runs the
+    # clients' own code paths, and replay measured 0.6 s faster on a 1 GiB S3 push.
     # PUSHCAP_JAVA_OPTS comes later on the command line: -XX:+AOTReplayTraining there wins.
-    if [ "$PUSHCAP_MAIN_CACHE" = "$PUSHCAP_HOME/target/pushcap.aot" ]; then
-        echo "-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
-    fi
+    [ "$PUSHCAP_MAIN_CACHE" = "$PUSHCAP_HOME/target/pushcap.aot" ] || return 0
+    case "${1:-}" in
+        check) ;;
+        push) case " $* " in *" --offline "* | *" --offline="*) ;; *) return 0 ;; esac ;;
+        *) return 0 ;;
+    esac
+    echo "-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining"
 }
 

@@ -18,8 +18,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Which AOT cache bin/lib/env.sh gives a command (pushcap_main_cache): a push whose config has an
  * S3 target gets target/pushcap-s3.aot, which holds the AWS SDK; a push with a KAFKA target or a
  * kafka:// source (config or command line) gets target/pushcap-kafka.aot; everything else, and a
- * push when its cache was not trained, gets target/pushcap.aot, whose JIT training data is not
- * replayed (pushcap_replay_flags). Run in bash against a scratch home.
+ * push when its cache was not trained, gets target/pushcap.aot, whose JIT training data an offline
+ * push and check do not replay (pushcap_replay_flags). Run in bash against a scratch home.
  */
 class LauncherAotCacheChoiceTest {
     @TempDir
@@ -49,7 +49,7 @@ class LauncherAotCacheChoiceTest {
 
     /** The flags for the chosen cache's JIT training data. */
     private String replayFlagsFor(String... args) throws Exception {
-        return launcher("pushcap_main_cache \"$@\"; pushcap_replay_flags", args);
+        return launcher("pushcap_main_cache \"$@\"; pushcap_replay_flags \"$@\"", args);
     }
 
     private String launcher(String script, String... args) throws Exception {
@@ -95,12 +95,22 @@ class LauncherAotCacheChoiceTest {
     }
 
     @Test
-    void shouldTurnOffTrainingReplayForTheMainCacheOnlyWhenChoosingFlags() throws Exception {
+    void shouldTurnOffTrainingReplayForShortCommandsOnTheMainCacheOnlyWhenChoosingFlags() throws Exception {
         String off = "-XX:+UnlockDiagnosticVMOptions -XX:-AOTReplayTraining";
-        assertThat(replayFlagsFor("push", "--config", config("r1.lua", "Mode = \"File\"").toString())).isEqualTo(off);
+        String file = config("r1.lua", "Mode = \"File\"").toString();
+        assertThat(replayFlagsFor("push", "--config", file, "--force", "--offline", "x.pcap")).isEqualTo(off);
+        assertThat(replayFlagsFor("push", "--config", file, "--offline=x.pcap")).isEqualTo(off);
         assertThat(replayFlagsFor("check", "x.lua")).isEqualTo(off);
-        assertThat(replayFlagsFor("push", "--config", config("r2.lua", "Mode = \"S3\"").toString())).isEmpty();
-        assertThat(replayFlagsFor("push", "--config", config("r3.lua", "Mode = \"KAFKA\"").toString())).isEmpty();
+        // Long-running commands keep the training data: a live push, serve, rx, record.
+        assertThat(replayFlagsFor("push", "--config", file)).isEmpty();
+        assertThat(replayFlagsFor("serve")).isEmpty();
+        assertThat(replayFlagsFor("rx", "-i", "eth0", "ring")).isEmpty();
+        assertThat(replayFlagsFor("record", "ring", "--store", "s")).isEmpty();
+        // So do the S3 and Kafka caches, offline or not.
+        assertThat(replayFlagsFor("push", "--config", config("r2.lua", "Mode = \"S3\"").toString(), "--offline", "x"))
+                .isEmpty();
+        assertThat(replayFlagsFor("push", "--config", config("r3.lua", "Mode = \"KAFKA\"").toString(), "--offline", "x"))
+                .isEmpty();
     }
 
     @Test
