@@ -149,12 +149,10 @@ public final class KafkaBroker implements AutoCloseable {
         return props;
     }
 
+    /** Run through ParentWatch: the broker ends with this JVM, even a killed one. */
     private List<String> java(String main, String... args) throws IOException {
-        String java = ProcessHandle.current().info().command().orElse("java");
-        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                "-Dlogback.configurationFile=" + dir.resolve("logback.xml"), "-cp", classpath(), main));
-        cmd.addAll(List.of(args));
-        return cmd;
+        return ParentWatch.command(List.of("-Xmx512m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dlogback.configurationFile=" + dir.resolve("logback.xml")), classpath(), main, args);
     }
 
     private void format() throws IOException {

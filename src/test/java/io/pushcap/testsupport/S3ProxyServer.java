@@ -121,9 +121,9 @@ public final class S3ProxyServer implements AutoCloseable {
                 tls == null ? "" : "s3proxy.keystore-path=" + tls.keyStore(),
                 tls == null ? "" : "s3proxy.keystore-password=" + tls.password(),
                 "") );
-        String java = ProcessHandle.current().info().command().orElse("java");
-        process = new ProcessBuilder(List.of(java, "-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
-                "-jar", jar.toString(), "--properties", props.toString()))
+        // The jar's Main-Class, run through ParentWatch: S3Proxy ends with this JVM, even a killed one.
+        process = new ProcessBuilder(ParentWatch.command(List.of("-Xmx512m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC"),
+                jar.toString(), "org.gaul.s3proxy.Main", "--properties", props.toString()))
                 .redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("s3proxy.log").toFile()))
                 .start();
