@@ -65,6 +65,26 @@ bench_time_median() {
 
 bench_ratio() { echo "scale=2; $1 / $2" | bc -l; }
 
+# bench_pair_median RUNS PEER CMD... -> "PEER_WALL PEER_CPU WALL CPU": medians of RUNS rounds, each
+# running the peer (a command or shell function, no arguments) and then CMD, after one warm-up
+# run of each. Alternating in one loop keeps a ratio from mixing two states of a shared machine:
+# run one after the other, a peer measured minutes before a row can differ from itself by 20%.
+bench_pair_median() {
+    local runs=$1 peer=$2; shift 2
+    "$peer" >/dev/null 2>&1 || { echo "benchmark peer failed: $peer" >&2; return 1; }
+    "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; return 1; }
+    local pw=() pc=() w=() c=() i t TIMEFORMAT='%R %U %S'
+    for ((i = 0; i < runs; i++)); do
+        t=$( { time "$peer" >/dev/null 2>&1; } 2>&1 )
+        pw+=("$(awk '{print $1}' <<<"$t")"); pc+=("$(awk '{printf "%.2f", $2 + $3}' <<<"$t")")
+        t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+        w+=("$(awk '{print $1}' <<<"$t")"); c+=("$(awk '{printf "%.2f", $2 + $3}' <<<"$t")")
+    done
+    echo "$(bench_median "${pw[@]}") $(bench_median "${pc[@]}") $(bench_median "${w[@]}") $(bench_median "${c[@]}")"
+}
+
+bench_median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
 # bench_cpu_median RUNS CMD... -> "WALL CPU" medians (seconds) of RUNS runs after one warm-up run;
 # CPU is user+system time of the command and all its children (bash's time keyword, so CMD may be
 # a shell function).

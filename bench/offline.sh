@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
 # Offline push against its peers, wall and CPU seconds (user+system, children included), medians of
-# RUNS runs on the same generated ~1 GB mixed capture in one run (issue 13, targets 1, 2 and 4):
+# RUNS runs on the same generated ~1 GB mixed capture in one run (issue 13, targets 1, 2 and 4).
+# Each pushcap row against a peer alternates with its own RUNS runs of that peer (shown beside the
+# row) and its ratio is taken from those, so that the machine's drift over the script's minutes
+# does not enter a ratio:
 #   1. one target (tcp, 60 s splits, zstd level 1) vs `tcpdump -r in -w - tcp | zstd -1`,
 #      with the manifest's SHA-256 (the default) and with Digest = "none" (zstd:1 has one libzstd
 #      worker on a machine with more than one CPU), with no worker (zstd:1:0, the caller's thread),
@@ -53,12 +56,18 @@ line() { # label "WALL CPU" [peer "WALL CPU"]
         printf '%-46s %6.2f s wall %6.2f CPU-s\n' "$1" "$w" "$c"
     fi
 }
+paired() { # label peer-function config: the row and its ratio to the peer's runs alternated with it
+    local pw pc w c
+    read -r pw pc w c <<<"$(bench_pair_median "$RUNS" "$2" push "$3")"
+    printf '%-46s %6.2f s wall %6.2f CPU-s   peer/pushcap: wall %sx, CPU %sx  (peer alongside: %.2f s, %.2f CPU-s)\n' \
+        "$1" "$w" "$c" "$(bench_ratio "$pw" "$w")" "$(bench_ratio "$pc" "$c")" "$pw" "$pc"
+}
 
 p1=$(bench_cpu_median "$RUNS" peer_zstd)
 line "tcpdump -r in -w - tcp | zstd -1 (peer)" "$p1"
-line "pushcap push, 1 target zstd:1, SHA-256" "$(bench_cpu_median "$RUNS" push one-sha.lua)" "$p1"
-line "pushcap push, 1 target zstd:1, Digest none" "$(bench_cpu_median "$RUNS" push one-nodigest.lua)" "$p1"
-line "pushcap push, 1 target zstd:1:0, Digest none" "$(bench_cpu_median "$RUNS" push one-caller.lua)" "$p1"
+paired "pushcap push, 1 target zstd:1, SHA-256" peer_zstd one-sha.lua
+paired "pushcap push, 1 target zstd:1, Digest none" peer_zstd one-nodigest.lua
+paired "pushcap push, 1 target zstd:1:0, Digest none" peer_zstd one-caller.lua
 # Same packets on both sides (pushcap's splits concatenated vs the peer's file).
 same_packets() {
     ours=$(for f in "$out"/tcp/*.zst; do zstd -dc "$f" | tcpdump -r - -nn -S 2>/dev/null; done | md5sum)
@@ -66,14 +75,14 @@ same_packets() {
     [ "$ours" = "$theirs" ] || { echo "pushcap's tcp target ($1) and tcpdump|zstd hold different packets" >&2; exit 1; }
 }
 same_packets "zstd:1:0"
-line "pushcap push, 1 target PipeCmd, SHA-256" "$(bench_cpu_median "$RUNS" push one-pipe-sha.lua)" "$p1"
-line "pushcap push, 1 target PipeCmd, Digest none" "$(bench_cpu_median "$RUNS" push one-pipe-nodigest.lua)" "$p1"
+paired "pushcap push, 1 target PipeCmd, SHA-256" peer_zstd one-pipe-sha.lua
+paired "pushcap push, 1 target PipeCmd, Digest none" peer_zstd one-pipe-nodigest.lua
 same_packets "PipeCmd"
 
 p2=$(bench_cpu_median "$RUNS" peer_pass)
 line "tcpdump -r in -w out (peer)" "$p2"
-line "pushcap push pass-through, SHA-256" "$(bench_cpu_median "$RUNS" push pass-sha.lua)" "$p2"
-line "pushcap push pass-through, Digest none" "$(bench_cpu_median "$RUNS" push pass-nodigest.lua)" "$p2"
+paired "pushcap push pass-through, SHA-256" peer_pass pass-sha.lua
+paired "pushcap push pass-through, Digest none" peer_pass pass-nodigest.lua
 
 one=$(bench_cpu_median "$RUNS" push one-sha.lua)
 four_t=$(bench_cpu_median "$RUNS" push four.lua)
