@@ -13,6 +13,9 @@ RAM="${BENCH_RAM:-/dev/shm/pushcap-bench}"
 mkdir -p "$WORK" "$RAM"
 
 machine() {
+    # The launcher rebuilds a jar older than the sources (and retrains its caches) on its first
+    # run: let that happen here, before anything is timed.
+    "$PUSHCAP" --version >/dev/null 2>&1 || { echo "bin/pushcap --version failed" >&2; exit 1; }
     echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ *//'), $(free -g | awk '/Mem:/{print $2}') GiB RAM, kernel $(uname -r)"
     echo "jdk: $("$JAVA" -version 2>&1 | head -n1)"
     echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ), load average: $(cut -d' ' -f1-3 /proc/loadavg)"
