@@ -14,7 +14,8 @@ import java.nio.file.Path;
  * so an orphaned push never competes with the one a restarted service starts. Outside the
  * service (no such variables) it does nothing.
  *
- * <p><b>Note:</b> one daemon thread; {@link #close()} writes the final report and ends it.
+ * <p><b>Note:</b> one daemon thread; {@link #close()} ends it, waiting for a report it is writing,
+ * and then writes the final report, so that the last file written is the final one.
  */
 final class ServiceLink implements AutoCloseable {
     private final PushJob job;
@@ -67,6 +68,13 @@ final class ServiceLink implements AutoCloseable {
         closed = true;
         if (thread != null) {
             thread.interrupt();
+            // The loop may be in the middle of a report taken before the push ended: its rename
+            // must not land after the final report's (CI once saw metrics.prom one deletion short).
+            try {
+                thread.join(5_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         if (dir != null && !job.runners().isEmpty()) {
             JobReport.write(dir, job.runners(), MetricsRegistry.global());
