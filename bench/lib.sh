@@ -63,7 +63,16 @@ bench_time_median() {
     for ((i = 0; i < runs; i++)); do
         s=$(now); "$@" >/dev/null 2>&1; times+=("$(elapsed "$s")")
     done
-    printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'
+    bench_median "${times[@]}"
+}
+
+bench_median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
+
+# bench_timed CMD... -> "WALL CPU" of one run (seconds; CPU is user+system of CMD and its children)
+bench_timed() {
+    local t TIMEFORMAT='%R %U %S'
+    t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
+    awk '{printf "%s %.2f\n", $1, $2 + $3}' <<<"$t"
 }
 
 bench_ratio() { echo "scale=2; $1 / $2" | bc -l; }
@@ -76,17 +85,13 @@ bench_pair_median() {
     local runs=$1 peer=$2; shift 2
     "$peer" >/dev/null 2>&1 || { echo "benchmark peer failed: $peer" >&2; return 1; }
     "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; return 1; }
-    local pw=() pc=() w=() c=() i t TIMEFORMAT='%R %U %S'
+    local pw=() pc=() w=() c=() i a b
     for ((i = 0; i < runs; i++)); do
-        t=$( { time "$peer" >/dev/null 2>&1; } 2>&1 )
-        pw+=("$(awk '{print $1}' <<<"$t")"); pc+=("$(awk '{printf "%.2f", $2 + $3}' <<<"$t")")
-        t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
-        w+=("$(awk '{print $1}' <<<"$t")"); c+=("$(awk '{printf "%.2f", $2 + $3}' <<<"$t")")
+        read -r a b <<<"$(bench_timed "$peer")"; pw+=("$a"); pc+=("$b")
+        read -r a b <<<"$(bench_timed "$@")"; w+=("$a"); c+=("$b")
     done
     echo "$(bench_median "${pw[@]}") $(bench_median "${pc[@]}") $(bench_median "${w[@]}") $(bench_median "${c[@]}")"
 }
-
-bench_median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}'; }
 
 # bench_cpu_median RUNS CMD... -> "WALL CPU" medians (seconds) of RUNS runs after one warm-up run;
 # CPU is user+system time of the command and all its children (bash's time keyword, so CMD may be
@@ -94,12 +99,9 @@ bench_median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END{print a[int(
 bench_cpu_median() {
     local runs=$1; shift
     "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; return 1; }
-    local walls=() cpus=() i t TIMEFORMAT='%R %U %S'
+    local walls=() cpus=() i a b
     for ((i = 0; i < runs; i++)); do
-        t=$( { time "$@" >/dev/null 2>&1; } 2>&1 )
-        walls+=("$(awk '{print $1}' <<<"$t")")
-        cpus+=("$(awk '{printf "%.2f", $2 + $3}' <<<"$t")")
+        read -r a b <<<"$(bench_timed "$@")"; walls+=("$a"); cpus+=("$b")
     done
-    echo "$(printf '%s\n' "${walls[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')" \
-         "$(printf '%s\n' "${cpus[@]}" | sort -n | awk '{a[NR]=$1} END{print a[int((NR+1)/2)]}')"
+    echo "$(bench_median "${walls[@]}") $(bench_median "${cpus[@]}")"
 }

@@ -46,12 +46,12 @@ push() { rm -rf "$out"; "$PUSHCAP" push --config "$RAM/$1" --force --no-progress
 peer_zstd() { tcpdump -r "$in" -w - tcp 2>/dev/null | zstd -1 -q -c > "$RAM/peer.pcap.zst"; }
 peer_pass() { tcpdump -r "$in" -w "$RAM/peer.pcap" 2>/dev/null; }
 
-line() { # label "WALL CPU" [peer "WALL CPU"]
+line() { # label "WALL CPU" [peer "WALL CPU" [suffix]]
     read -r w c <<<"$2"
     if [ $# -ge 3 ]; then
         read -r pw pc <<<"$3"
-        printf '%-46s %6.2f s wall %6.2f CPU-s   peer/pushcap: wall %sx, CPU %sx\n' "$1" "$w" "$c" \
-            "$(bench_ratio "$pw" "$w")" "$(bench_ratio "$pc" "$c")"
+        printf '%-46s %6.2f s wall %6.2f CPU-s   peer/pushcap: wall %sx, CPU %sx%s\n' "$1" "$w" "$c" \
+            "$(bench_ratio "$pw" "$w")" "$(bench_ratio "$pc" "$c")" "${4:-}"
     else
         printf '%-46s %6.2f s wall %6.2f CPU-s\n' "$1" "$w" "$c"
     fi
@@ -59,8 +59,7 @@ line() { # label "WALL CPU" [peer "WALL CPU"]
 paired() { # label peer-function config: the row and its ratio to the peer's runs alternated with it
     local pw pc w c
     read -r pw pc w c <<<"$(bench_pair_median "$RUNS" "$2" push "$3")"
-    printf '%-46s %6.2f s wall %6.2f CPU-s   peer/pushcap: wall %sx, CPU %sx  (peer alongside: %.2f s, %.2f CPU-s)\n' \
-        "$1" "$w" "$c" "$(bench_ratio "$pw" "$w")" "$(bench_ratio "$pc" "$c")" "$pw" "$pc"
+    line "$1" "$w $c" "$pw $pc" "$(printf '  (peer alongside: %.2f s, %.2f CPU-s)' "$pw" "$pc")"
 }
 
 p1=$(bench_cpu_median "$RUNS" peer_zstd)
